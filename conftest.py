@@ -1,0 +1,103 @@
+"""Fixtures shared by every part's tests: an open campaign with its key pair, a signer's
+form data, and helpers to read the outbox."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from recours.campaigns.domain import publish_text_versions
+from recours.campaigns.models import Campaign, Ground, Organisation, Source
+from recours.core.crypto import generate_keypair
+from recours.core.testing import old_clock
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def keypair():
+    return generate_keypair()
+
+
+@pytest.fixture
+def organisation(db):
+    return Organisation.objects.create(
+        name="Association Vigie",
+        legal_form="association loi 1901",
+        registration_number="W751000001",
+        registered_office="1 rue de l'Exemple\n75011 Paris",
+        statutory_object="Défense des libertés numériques.",
+        contact_email="contact@vigie.example",
+    )
+
+
+def make_campaign(organisation, public_key, **overrides):
+    now = timezone.now()
+    fields = {
+        "slug": "plainte-test",
+        "status": Campaign.Status.OPEN,
+        "title": "Plainte contre la surveillance",
+        "summary": "Un résumé.",
+        "body": "Le texte de la **plainte**.",
+        "mandate_text": "Je donne mandat.",
+        "organisation": organisation,
+        "authority": "CNIL",
+        "respondent": "Ministère de l'Intérieur",
+        "legal_basis": "RGPD art. 80",
+        "goal": 100,
+        "opens_at": now - timedelta(days=1),
+        "closes_at": now + timedelta(days=4, hours=2),
+        "asks_postal_address": True,
+        "public_key": public_key,
+    } | overrides
+    campaign = Campaign.objects.create(**fields)
+    ground = Ground.objects.create(campaign=campaign, title="Les caméras", text="Un million.")
+    Source.objects.create(
+        ground=ground,
+        title="Rapport",
+        publisher="Cour des comptes",
+        url="https://www.ccomptes.fr/fr/publications/les-polices-municipales",
+    )
+    publish_text_versions(campaign=campaign)
+    return campaign
+
+
+@pytest.fixture
+def campaign(organisation, keypair):
+    return make_campaign(organisation, keypair[0])
+
+
+@pytest.fixture
+def private_key(keypair):
+    return keypair[1]
+
+
+@pytest.fixture
+def sign_data(campaign):
+    def build(**overrides):
+        latest = {}
+        for version in campaign.versions.order_by("number"):
+            latest[version.kind] = version.pk
+        data = {
+            "given_names": "Marianne",
+            "surname": "Dupontel",
+            "email": "marianne.dupontel@example.org",
+            "postal_address": "12 rue des Lilas\n69003 Lyon",
+            "consent": "on",
+            "privacy": "on",
+            "website": "",
+            "clock": old_clock(),
+            "complaint_version": latest["complaint"],
+            "mandate_version": latest["mandate"],
+        }
+        data.update(overrides)
+        return {key: value for key, value in data.items() if value is not None}
+
+    return build

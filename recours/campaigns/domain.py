@@ -1,0 +1,110 @@
+"""Campaign texts, their published versions, and the public counter."""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+
+from recours.campaigns.models import Campaign, TextVersion
+from recours.core.crypto import canonical_json, sha256_hex
+
+COUNT_CACHE_SECONDS = 30
+
+
+def complaint_snapshot(campaign: Campaign) -> dict:
+    return {
+        "title": campaign.title,
+        "summary": campaign.summary,
+        "body": campaign.body,
+        "authority": campaign.authority,
+        "respondent": campaign.respondent,
+        "legal_basis": campaign.legal_basis,
+        "organisation": campaign.organisation.as_snapshot(),
+        "grounds": [
+            {
+                "title": ground.title,
+                "text": ground.text,
+                "sources": [
+                    {
+                        "title": source.title,
+                        "publisher": source.publisher,
+                        "date": source.date.isoformat() if source.date else None,
+                        "url": source.url,
+                    }
+                    for source in ground.sources.all()
+                ],
+            }
+            for ground in campaign.grounds.prefetch_related("sources")
+        ],
+    }
+
+
+def mandate_snapshot(campaign: Campaign) -> dict:
+    return {
+        "text": campaign.mandate_text,
+        "organisation": campaign.organisation.as_snapshot(),
+        "authority": campaign.authority,
+        "respondent": campaign.respondent,
+    }
+
+
+def publish_text_versions(*, campaign: Campaign) -> list[TextVersion]:
+    """Snapshots the campaign's complaint and mandate texts as new immutable versions,
+    each only if it differs from the latest one. Returns the versions created (R1.10)."""
+    created = []
+    with transaction.atomic():
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        for kind, content in (
+            (TextVersion.Kind.COMPLAINT, complaint_snapshot(campaign)),
+            (TextVersion.Kind.MANDATE, mandate_snapshot(campaign)),
+        ):
+            digest = sha256_hex(canonical_json(content))
+            latest = latest_version(campaign, kind)
+            if latest is not None and latest.sha256 == digest:
+                continue
+            created.append(
+                TextVersion.objects.create(
+                    campaign=campaign,
+                    kind=kind,
+                    number=(latest.number + 1) if latest else 1,
+                    content=content,
+                    sha256=digest,
+                )
+            )
+    return created
+
+
+def latest_version(campaign: Campaign, kind: str) -> TextVersion | None:
+    return TextVersion.objects.filter(campaign=campaign, kind=kind).order_by("-number").first()
+
+
+@dataclass(frozen=True)
+class PublishedTexts:
+    complaint: TextVersion
+    mandate: TextVersion
+
+
+def published_texts(campaign: Campaign) -> PublishedTexts | None:
+    complaint = latest_version(campaign, TextVersion.Kind.COMPLAINT)
+    mandate = latest_version(campaign, TextVersion.Kind.MANDATE)
+    if complaint is None or mandate is None:
+        return None
+    return PublishedTexts(complaint=complaint, mandate=mandate)
+
+
+def _count_key(campaign_id: int) -> str:
+    return f"campaign-count:{campaign_id}"
+
+
+def confirmed_count(campaign: Campaign) -> int:
+    """The public counter, from the cache when it can. The cached value is dropped by
+    every change (see `forget_count`), so it lags a change by one commit at most."""
+    value = cache.get(_count_key(campaign.pk))
+    if value is None:
+        value = Campaign.objects.values_list("confirmed_count", flat=True).get(pk=campaign.pk)
+        cache.set(_count_key(campaign.pk), value, COUNT_CACHE_SECONDS)
+    return value
+
+
+def forget_count(campaign_id: int) -> None:
+    transaction.on_commit(lambda: cache.delete(_count_key(campaign_id)))

@@ -1,0 +1,51 @@
+import os
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from recours.campaigns.models import Campaign
+from recours.core.crypto import generate_keypair
+
+
+class Command(BaseCommand):
+    help = (
+        "Generates a sealing key pair for a campaign: stores the public key, writes the "
+        "private key to a file readable by its owner only. Keep that file offline."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("campaign", help="the campaign's slug")
+        parser.add_argument("--private-key-out", required=True, type=Path)
+        parser.add_argument(
+            "--replace", action="store_true", help="replace a key already set (rotation)"
+        )
+
+    def handle(self, *args, campaign, private_key_out, replace, **options):
+        try:
+            target = Campaign.objects.get(slug=campaign)
+        except Campaign.DoesNotExist as exc:
+            raise CommandError(f"no campaign with slug {campaign!r}") from exc
+        if target.public_key and not replace:
+            raise CommandError(
+                "this campaign already has a key; --replace rotates it (mandates sealed to the "
+                "old key then need the old private key)"
+            )
+        public, private = generate_keypair()
+        write_private_key(private_key_out, private)
+        target.public_key = public
+        target.save(update_fields=["public_key"])
+        self.stdout.write(
+            f"public key stored for {campaign}; private key written to "
+            f"{private_key_out} (mode 0600)"
+        )
+
+
+def write_private_key(path: Path, private_b64: str) -> None:
+    """Creates the file with mode 0600 from the start, and never overwrites one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise CommandError(f"{path} exists; choose another file, nothing was changed") from exc
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(private_b64 + "\n")

@@ -1,0 +1,180 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from recours.core.crypto import public_key_is_valid
+
+
+class Organisation(models.Model):
+    """The representative body a mandate is given to (GDPR Art. 80(1), R1.1)."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    legal_form = models.CharField(_("forme juridique"), max_length=200, blank=True)
+    registration_number = models.CharField(
+        _("numéro d'enregistrement"), max_length=60, help_text=_("RNA, SIREN ou équivalent.")
+    )
+    registered_office = models.TextField(_("siège social"))
+    statutory_object = models.TextField(_("objet statutaire"))
+    signatory = models.CharField(_("signataire"), max_length=200, blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    contact_email = models.EmailField(_("adresse de contact"))
+    dpo_contact = models.CharField(
+        _("contact du délégué à la protection des données"), max_length=200, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+    def as_snapshot(self) -> dict:
+        return {
+            "name": self.name,
+            "legal_form": self.legal_form,
+            "registration_number": self.registration_number,
+            "registered_office": self.registered_office,
+            "statutory_object": self.statutory_object,
+            "signatory": self.signatory,
+        }
+
+
+class Campaign(models.Model):
+    """One collective complaint. Its editable texts are a draft; what the public reads and
+    signs is the latest published `TextVersion`, immutable and hashed."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("campaign status", "brouillon")
+        OPEN = "open", pgettext_lazy("campaign status", "ouverte")
+        CLOSED = "closed", pgettext_lazy("campaign status", "close")
+        FILED = "filed", pgettext_lazy("campaign status", "déposée")
+
+    slug = models.SlugField(_("adresse"), max_length=60, unique=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.DRAFT)
+    title = models.CharField(_("titre"), max_length=200)
+    summary = models.TextField(_("résumé"), max_length=600)
+    body = models.TextField(_("texte de la plainte (Markdown)"))
+    mandate_text = models.TextField(_("texte du mandat (Markdown)"))
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation mandataire"), on_delete=models.PROTECT
+    )
+    authority = models.CharField(_("autorité saisie"), max_length=200)
+    authority_address = models.TextField(_("adresse de l'autorité"), blank=True)
+    respondent = models.CharField(_("responsable de traitement visé"), max_length=200)
+    legal_basis = models.TextField(_("fondement juridique"))
+    goal = models.PositiveIntegerField(_("objectif de signatures"))
+    opens_at = models.DateTimeField(_("ouverture"))
+    closes_at = models.DateTimeField(_("clôture"))
+    asks_postal_address = models.BooleanField(_("demander l'adresse postale"), default=False)
+    public_key = models.CharField(
+        _("clé publique de scellement"),
+        max_length=60,
+        blank=True,
+        help_text=_("Créée par la commande create_campaign_keys ; la clé privée reste hors ligne."),
+    )
+    # Confirmed and not withdrawn mandates, kept up to date in the transaction that changes
+    # a mandate, so that reading it never counts rows.
+    confirmed_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campagne")
+        verbose_name_plural = _("campagnes")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="campaign_closes_after_opening",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("campaigns:detail", args=[self.slug])
+
+    def is_accepting_signatures(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.OPEN
+            and bool(self.public_key)
+            and self.opens_at <= now < self.closes_at
+        )
+
+    def clean(self):
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("La clôture doit suivre l'ouverture.")})
+        if self.status == self.Status.OPEN and not public_key_is_valid(self.public_key):
+            raise ValidationError(
+                {"status": _("Créez d'abord la clé de la campagne (create_campaign_keys).")}
+            )
+
+    @property
+    def progress_percent(self) -> int:
+        return min(100, self.confirmed_count * 100 // self.goal) if self.goal else 100
+
+
+class Ground(models.Model):
+    campaign = models.ForeignKey(Campaign, related_name="grounds", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    title = models.CharField(_("titre"), max_length=200)
+    text = models.TextField(_("texte (Markdown)"))
+
+    class Meta:
+        verbose_name = _("grief")
+        verbose_name_plural = _("griefs")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Source(models.Model):
+    ground = models.ForeignKey(Ground, related_name="sources", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    title = models.CharField(_("titre"), max_length=300)
+    publisher = models.CharField(_("éditeur"), max_length=200)
+    date = models.DateField(_("date"), null=True, blank=True)
+    url = models.URLField(_("adresse"), max_length=500)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class TextVersion(models.Model):
+    """An immutable, published snapshot of a campaign text. `content` is the canonical
+    JSON the hash is taken over, so anyone can recompute `sha256` from it (R1.10)."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("plainte")
+        MANDATE = "mandate", _("mandat")
+
+    campaign = models.ForeignKey(Campaign, related_name="versions", on_delete=models.PROTECT)
+    kind = models.CharField(max_length=10, choices=Kind)
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("version publiée")
+        verbose_name_plural = _("versions publiées")
+        ordering = ["campaign", "kind", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "kind", "number"], name="one_number_per_text_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} v{self.number} ({self.sha256[:12]})"

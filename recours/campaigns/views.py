@@ -1,0 +1,136 @@
+import re
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from recours.campaigns.domain import confirmed_count, published_texts
+from recours.campaigns.models import Campaign
+from recours.campaigns.presentation import time_left_message
+from recours.core.middleware import content_security_policy
+from recours.core.text import render_markdown
+from recours.mandates.forms import SignForm, form_clock
+
+PUBLIC_STATUSES = [Campaign.Status.OPEN, Campaign.Status.CLOSED, Campaign.Status.FILED]
+# A host name as people type it for their Mastodon instance: "mastodon.social".
+INSTANCE_PATTERN = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+)
+
+
+def public_campaign(slug: str) -> Campaign:
+    return get_object_or_404(
+        Campaign.objects.select_related("organisation"), slug=slug, status__in=PUBLIC_STATUSES
+    )
+
+
+@require_safe
+def home(request):
+    now = timezone.now()
+    campaigns = Campaign.objects.filter(
+        status=Campaign.Status.OPEN, opens_at__lte=now, closes_at__gt=now
+    ).order_by("closes_at")
+    past = Campaign.objects.filter(status__in=PUBLIC_STATUSES).exclude(
+        pk__in=[campaign.pk for campaign in campaigns]
+    )
+    return render(request, "campaigns/home.html", {"campaigns": campaigns, "past": past})
+
+
+def render_campaign_page(request, campaign: Campaign, form: SignForm | None = None, status=200):
+    texts = published_texts(campaign)
+    if texts is None:
+        raise Http404
+    now = timezone.now()
+    campaign.confirmed_count = confirmed_count(campaign)
+    accepting = campaign.is_accepting_signatures(now)
+    if accepting and form is None:
+        form = SignForm(
+            asks_postal_address=campaign.asks_postal_address,
+            initial={
+                "clock": form_clock(),
+                "complaint_version": texts.complaint.pk,
+                "mandate_version": texts.mandate.pk,
+            },
+        )
+    complaint = texts.complaint.content
+    context = {
+        "campaign": campaign,
+        "texts": texts,
+        "body_html": render_markdown(complaint["body"]),
+        "grounds": [
+            {**ground, "html": render_markdown(ground["text"])} for ground in complaint["grounds"]
+        ],
+        "mandate_html": render_markdown(texts.mandate.content["text"]),
+        "accepting": accepting,
+        "time_left": time_left_message(campaign.closes_at, now),
+        "form": form if accepting else None,
+        "share_url": request.build_absolute_uri(campaign.get_absolute_url()),
+    }
+    response = render(request, "campaigns/campaign_detail.html", context, status=status)
+    # The Mastodon share form leads, through our redirect, to the visitor's instance.
+    response["Content-Security-Policy"] = content_security_policy(form_action="'self' https:")
+    return response
+
+
+@require_safe
+def detail(request, slug):
+    return render_campaign_page(request, public_campaign(slug))
+
+
+@require_safe
+@cache_control(public=True, max_age=10)
+def count_json(request, slug):
+    campaign = public_campaign(slug)
+    response = JsonResponse(
+        {
+            "campaign": campaign.slug,
+            "confirmed": confirmed_count(campaign),
+            "goal": campaign.goal,
+            "status": campaign.status,
+            "accepting_signatures": campaign.is_accepting_signatures(),
+            "closes_at": campaign.closes_at.isoformat(),
+        }
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+@cache_control(public=True, max_age=60)
+def badge_svg(request, slug):
+    campaign = public_campaign(slug)
+    count = confirmed_count(campaign)
+    label = _("mandats")
+    return render(
+        request,
+        "campaigns/badge.svg",
+        {"count": count, "label": label, "goal": campaign.goal},
+        content_type="image/svg+xml",
+    )
+
+
+@require_safe
+def share_mastodon(request, slug):
+    campaign = public_campaign(slug)
+    instance = request.GET.get("instance", "").strip().lower()
+    instance = instance.removeprefix("https://").removeprefix("http://").rstrip("/")
+    instance = instance.rsplit("@", 1)[-1]  # "@me@example.social" names its instance too
+    if not INSTANCE_PATTERN.match(instance):
+        return render(
+            request,
+            "campaigns/share_mastodon_error.html",
+            {"campaign": campaign, "instance": instance[:100]},
+            status=400,
+        )
+    text = f"{campaign.title}\n{request.build_absolute_uri(campaign.get_absolute_url())}"
+    return HttpResponseRedirect(f"https://{instance}/share?{urlencode({'text': text})}")
+
+
+@require_safe
+def privacy(request, slug):
+    campaign = public_campaign(slug)
+    return render(request, "campaigns/privacy.html", {"campaign": campaign})

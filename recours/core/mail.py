@@ -1,0 +1,141 @@
+"""The mail outbox: queue in the caller's transaction, send from a worker.
+
+A mail is rendered from `emails/<name>-subject.txt`, `-body.txt` and `-body.html` in the
+language the signer used, and stored as a row. The worker claims rows with a conditional
+update so that two workers never send the same row, retries temporary SMTP failures with
+exponential backoff, and wipes the recipient and body once the mail has left.
+"""
+
+import logging
+import smtplib
+import socket
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from recours.core.models import OutboxEmail
+
+log = logging.getLogger(__name__)
+
+Status = OutboxEmail.Status
+BACKOFF_BASE = timedelta(seconds=30)
+STALE_CLAIM = timedelta(minutes=10)
+WIPED = {"to": "", "body_text": "", "body_html": ""}
+
+
+def queue_email(*, to: str, template: str, context: dict, language: str) -> OutboxEmail:
+    """Renders a mail and writes it to the outbox. Call it inside the transaction that
+    makes the mail true, so that both are saved or neither is."""
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
+        body_text = render_to_string(f"emails/{template}-body.txt", context)
+        body_html = render_to_string(f"emails/{template}-body.html", context)
+    return OutboxEmail.objects.create(
+        template=template,
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        next_attempt_at=timezone.now(),
+    )
+
+
+def _is_temporary(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, smtplib.SMTPServerDisconnected | socket.error | TimeoutError)
+
+
+def _claim(row_id: int) -> bool:
+    now = timezone.now()
+    claimed = OutboxEmail.objects.filter(
+        pk=row_id, status=Status.QUEUED, next_attempt_at__lte=now
+    ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    return claimed == 1
+
+
+def mark_stale_claims() -> int:
+    """Rows left in SENDING by a dead worker become UNCERTAIN and are wiped, never resent."""
+    cutoff = timezone.now() - STALE_CLAIM
+    count = OutboxEmail.objects.filter(status=Status.SENDING, claimed_at__lt=cutoff).update(
+        status=Status.UNCERTAIN, **WIPED
+    )
+    if count:
+        log.warning("outbox: %d mail(s) left mid-send by a dead worker, not resent", count)
+    return count
+
+
+def send_due_emails(*, limit: int = 100) -> dict[str, int]:
+    """Sends up to `limit` due mails over one SMTP connection. Returns counts by outcome."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    due = list(
+        OutboxEmail.objects.filter(status=Status.QUEUED, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not due:
+        return counts
+    smtp = get_connection(fail_silently=False)
+    try:
+        for row_id in due:
+            if _claim(row_id):
+                counts[_send_one(smtp, OutboxEmail.objects.get(pk=row_id))] += 1
+    finally:
+        try:
+            smtp.close()
+        except Exception:  # noqa: BLE001 - closing a broken connection must not mask results
+            log.debug("outbox: closing the SMTP connection failed", exc_info=True)
+    if counts["sent"] or counts["failed"]:
+        _flush_wiped_pages()
+    return counts
+
+
+def _send_one(smtp, row: OutboxEmail) -> str:
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.to],
+        connection=smtp,
+    )
+    message.attach_alternative(row.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the row
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        if _is_temporary(exc) and row.attempts < settings.MAIL_MAX_ATTEMPTS:
+            delay = BACKOFF_BASE * (2 ** (row.attempts - 1))
+            OutboxEmail.objects.filter(pk=row.pk).update(
+                status=Status.QUEUED, next_attempt_at=timezone.now() + delay, last_error=error
+            )
+            log.info("outbox: mail #%d deferred %ss after: %s", row.pk, delay.seconds, error)
+            try:
+                smtp.close()  # a broken connection is reopened by the next send
+            except Exception:  # noqa: BLE001
+                log.debug("outbox: closing after a failure failed", exc_info=True)
+            return "retry"
+        OutboxEmail.objects.filter(pk=row.pk).update(
+            status=Status.FAILED, last_error=error, **WIPED
+        )
+        log.warning("outbox: mail #%d failed for good: %s", row.pk, error)
+        return "failed"
+    OutboxEmail.objects.filter(pk=row.pk).update(
+        status=Status.SENT, sent_at=timezone.now(), last_error="", **WIPED
+    )
+    return "sent"
+
+
+def _flush_wiped_pages() -> None:
+    """On SQLite, old page images holding a wiped address stay in the WAL file until a
+    checkpoint; truncate it so that the file on disk no longer holds them. Best effort:
+    a busy reader makes it a no-op and the next batch tries again."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -1,0 +1,264 @@
+"""Signing, confirming and withdrawing mandates: the hot path, with its guarantees.
+
+Each function owns its transaction. The counter `Campaign.confirmed_count` changes only
+here, in the same transaction as the mandate it counts, so it always equals the number of
+confirmed mandates.
+"""
+
+import enum
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from recours.campaigns.domain import PublishedTexts, forget_count
+from recours.campaigns.models import Campaign
+from recours.core.crypto import canonical_json, hash_token, keyed_hash, new_token, seal, sha256_hex
+from recours.core.mail import queue_email
+from recours.mandates.identity import SignerIdentity, canonical_email
+from recours.mandates.models import Mandate, MandateToken
+
+Status = Mandate.Status
+Purpose = MandateToken.Purpose
+ACTIVE = [Status.PENDING, Status.CONFIRMED]
+CONFIRM_TOKEN_LIFETIME = timedelta(days=7)
+
+
+class SignOutcome(enum.Enum):
+    CREATED = "created"
+    PENDING_AGAIN = "pending_again"
+    ALREADY_CONFIRMED = "already_confirmed"
+
+
+class TokenProblem(enum.Enum):
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+class TokenError(Exception):
+    def __init__(self, problem: TokenProblem):
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+class CampaignNotOpen(Exception):
+    pass
+
+
+def email_hash_for(campaign: Campaign, email: str) -> str:
+    # Scoped to the campaign, so that hashes cannot link one person across campaigns.
+    return keyed_hash("mandate-email", str(campaign.pk), canonical_email(email))
+
+
+def sign_mandate(
+    *, campaign: Campaign, identity: SignerIdentity, texts: PublishedTexts, language: str
+) -> SignOutcome:
+    """Records a pending mandate and queues its confirmation mail, in one transaction.
+
+    The identity is sealed to the campaign's public key before the transaction; nothing
+    identifying is stored in clear except the recipient of the queued mail, which the
+    worker wipes once sent. A second signature with the same e-mail creates nothing new:
+    a pending mandate takes the newly typed identity and gets a fresh confirmation link
+    (older links stop working, so the mail last received is the one confirmed); a
+    confirmed signer receives a mail with their manage link. The caller must answer the
+    same in every case, so that the form tells no one who has signed (R1.6, R1.9, R2.2).
+    """
+    now = timezone.now()
+    if not campaign.is_accepting_signatures(now):
+        raise CampaignNotOpen
+    email_hash = email_hash_for(campaign, identity.email)
+    sealed = seal(
+        campaign.public_key,
+        {
+            **identity.as_dict(),
+            "campaign": campaign.slug,
+            "complaint_sha256": texts.complaint.sha256,
+            "mandate_sha256": texts.mandate.sha256,
+            "signed_at": now.isoformat(),
+        },
+    )
+    fields = {
+        "sealed_identity": sealed,
+        "complaint_version": texts.complaint,
+        "mandate_version": texts.mandate,
+        "language": language,
+        "signed_at": now,
+    }
+    with transaction.atomic():
+        mandate = _active_mandate(campaign, email_hash)
+        if mandate is None:
+            try:
+                with transaction.atomic():
+                    mandate = Mandate.objects.create(
+                        campaign=campaign, email_hash=email_hash, **fields
+                    )
+                outcome = SignOutcome.CREATED
+            except IntegrityError:
+                # A concurrent request inserted the same person first: treat as a repeat.
+                mandate = _active_mandate(campaign, email_hash)
+                outcome = _repeat_outcome(mandate)
+        else:
+            outcome = _repeat_outcome(mandate)
+
+        if outcome is SignOutcome.ALREADY_CONFIRMED:
+            _queue_mail(mandate, identity, "already-signed", confirm=False)
+        else:
+            if outcome is SignOutcome.PENDING_AGAIN:
+                Mandate.objects.filter(pk=mandate.pk).update(**fields)
+                mandate.tokens.filter(purpose=Purpose.CONFIRM, used_at__isnull=True).delete()
+            _queue_mail(mandate, identity, "confirm", confirm=True)
+    return outcome
+
+
+def _active_mandate(campaign: Campaign, email_hash: str) -> Mandate | None:
+    return (
+        Mandate.objects.select_for_update()
+        .filter(campaign=campaign, email_hash=email_hash, status__in=ACTIVE)
+        .first()
+    )
+
+
+def _repeat_outcome(mandate: Mandate) -> SignOutcome:
+    if mandate.status == Status.CONFIRMED:
+        return SignOutcome.ALREADY_CONFIRMED
+    return SignOutcome.PENDING_AGAIN
+
+
+def _issue_token(mandate: Mandate, purpose: str, expires_at=None) -> str:
+    token, token_hash = new_token()
+    MandateToken.objects.create(
+        mandate=mandate, purpose=purpose, token_hash=token_hash, expires_at=expires_at
+    )
+    return token
+
+
+def _queue_mail(mandate: Mandate, identity: SignerIdentity, template: str, *, confirm: bool):
+    campaign = mandate.campaign
+    slug = campaign.slug
+    context = {
+        "campaign": campaign,
+        "given_names": identity.given_names,
+        "surname": identity.surname,
+        "manage_url": settings.SITE_URL
+        + reverse("mandates:manage", args=[slug, _issue_token(mandate, Purpose.MANAGE)]),
+    }
+    if confirm:
+        expires_at = min(timezone.now() + CONFIRM_TOKEN_LIFETIME, campaign.closes_at)
+        token = _issue_token(mandate, Purpose.CONFIRM, expires_at)
+        context["confirm_url"] = settings.SITE_URL + reverse("mandates:confirm", args=[slug, token])
+        context["expires_at"] = expires_at
+    queue_email(to=identity.email, template=template, context=context, language=mandate.language)
+
+
+def _token_row(token: str, purpose: str) -> MandateToken:
+    row = (
+        MandateToken.objects.select_for_update()
+        .select_related("mandate", "mandate__campaign")
+        .filter(token_hash=hash_token(token), purpose=purpose)
+        .first()
+    )
+    if row is None:
+        raise TokenError(TokenProblem.UNKNOWN)
+    return row
+
+
+def check_confirm_token(*, token: str) -> Mandate:
+    """The pending mandate a confirmation link is for; raises TokenError otherwise.
+    Reads only: following the link confirms nothing (mail scanners follow links)."""
+    with transaction.atomic():
+        return _usable_confirm_token(token).mandate
+
+
+def _usable_confirm_token(token: str) -> MandateToken:
+    row = _token_row(token, Purpose.CONFIRM)
+    mandate = row.mandate
+    now = timezone.now()
+    if mandate.status == Status.WITHDRAWN:
+        raise TokenError(TokenProblem.WITHDRAWN)
+    if row.used_at is not None or mandate.status == Status.CONFIRMED:
+        raise TokenError(TokenProblem.USED)
+    if not mandate.campaign.is_accepting_signatures(now):
+        raise TokenError(TokenProblem.CLOSED)
+    if row.expires_at is not None and row.expires_at <= now:
+        raise TokenError(TokenProblem.EXPIRED)
+    return row
+
+
+def evidence_digest(mandate: Mandate) -> str:
+    return sha256_hex(
+        canonical_json(
+            {
+                "campaign": mandate.campaign.slug,
+                "complaint_sha256": mandate.complaint_version.sha256,
+                "mandate_sha256": mandate.mandate_version.sha256,
+                "sealed_identity_sha256": sha256_hex(bytes(mandate.sealed_identity)),
+                "signed_at": mandate.signed_at.isoformat(),
+                "confirmed_at": mandate.confirmed_at.isoformat(),
+                "method": mandate.confirmation_method,
+            }
+        )
+    )
+
+
+def confirm_mandate(*, token: str) -> Mandate:
+    """Confirms the pending mandate of a confirmation token, once: the token is spent,
+    the evidence recorded (UTC times, text hashes, method: e-mail verified, R1.6) and the
+    counter incremented, in one transaction. Concurrent confirmations of one token make
+    one confirmation; the others get TokenError(USED)."""
+    with transaction.atomic():
+        row = _usable_confirm_token(token)
+        now = timezone.now()
+        spent = MandateToken.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now)
+        mandate = row.mandate
+        changed = Mandate.objects.filter(pk=mandate.pk, status=Status.PENDING).update(
+            status=Status.CONFIRMED, confirmed_at=now, confirmation_method="email"
+        )
+        if not (spent and changed):
+            raise TokenError(TokenProblem.USED)
+        mandate.refresh_from_db()
+        Mandate.objects.filter(pk=mandate.pk).update(evidence_sha256=evidence_digest(mandate))
+        Campaign.objects.filter(pk=mandate.campaign_id).update(
+            confirmed_count=F("confirmed_count") + 1
+        )
+        forget_count(mandate.campaign_id)
+    mandate.refresh_from_db()
+    return mandate
+
+
+def mandate_for_manage_token(*, token: str) -> Mandate:
+    with transaction.atomic():
+        return _token_row(token, Purpose.MANAGE).mandate
+
+
+def withdraw_mandate(*, token: str) -> Mandate:
+    """Withdraws a mandate at the signer's request, at any time and without reason (C. civ.
+    2004, GDPR Art. 7(3), R1.8): it leaves the counter and any future dossier, its sealed
+    identity is deleted and its pending confirmation links stop working. Withdrawing twice
+    changes nothing."""
+    with transaction.atomic():
+        mandate = _token_row(token, Purpose.MANAGE).mandate
+        if mandate.status == Status.WITHDRAWN:
+            return mandate
+        was_confirmed = mandate.status == Status.CONFIRMED
+        Mandate.objects.filter(pk=mandate.pk).update(
+            status=Status.WITHDRAWN, withdrawn_at=timezone.now(), sealed_identity=None
+        )
+        mandate.tokens.filter(purpose=Purpose.CONFIRM).delete()
+        if was_confirmed:
+            Campaign.objects.filter(pk=mandate.campaign_id).update(
+                confirmed_count=F("confirmed_count") - 1
+            )
+            forget_count(mandate.campaign_id)
+    mandate.refresh_from_db()
+    return mandate
+
+
+def recount_confirmed(campaign: Campaign) -> int:
+    """Counts the rows; for audits and tests, never for page views."""
+    return Mandate.objects.filter(campaign=campaign, status=Status.CONFIRMED).count()

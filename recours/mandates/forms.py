@@ -1,0 +1,140 @@
+import re
+import time
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from recours.core.forms import AccessibleErrorsMixin
+from recours.core.text import has_control_characters, normalise_line
+from recours.mandates.identity import SignerIdentity
+
+# Letters and combining marks of any script, spaces, apostrophes, hyphens and dots.
+NAME_PATTERN = re.compile(r"^(?:[^\W\d_]|[\u0300-\u036f '’\-.])+$")
+MIN_FILL_SECONDS = 2
+MAX_FORM_AGE_SECONDS = 24 * 3600
+FORM_CLOCK_SALT = "recours.mandates.sign-form-clock"
+
+
+def form_clock() -> str:
+    """A signed time stamp put in the form when it is shown, to tell human speed."""
+    return signing.dumps(time.time(), salt=FORM_CLOCK_SALT)
+
+
+def _clean_text(value: str, *, multiline: bool = False) -> str:
+    if "\ufffd" in value or has_control_characters(value.replace("\r\n", "\n")):
+        raise forms.ValidationError(
+            _("Ce champ contient des caractères invalides."), code="invalid_characters"
+        )
+    if multiline:
+        lines = [normalise_line(line) for line in value.splitlines()]
+        return "\n".join(line for line in lines if line)
+    return normalise_line(value)
+
+
+class SignForm(AccessibleErrorsMixin, forms.Form):
+    given_names = forms.CharField(
+        label=_("Prénom(s)"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    surname = forms.CharField(
+        label=_("Nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    email = forms.EmailField(
+        label=_("Adresse électronique"),
+        max_length=254,
+        help_text=_("Nous vous écrirons pour confirmer votre mandat."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    postal_address = forms.CharField(
+        label=_("Adresse postale"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"autocomplete": "street-address", "rows": 3}),
+    )
+    consent = forms.BooleanField(
+        label=_("Je donne mandat à l'organisation pour agir en mon nom, selon le texte ci-dessus."),
+    )
+    privacy = forms.BooleanField(
+        label=_("J'ai lu la notice d'information sur mes données personnelles."),
+    )
+    newsletter = forms.BooleanField(
+        label=_("Je souhaite recevoir les nouvelles de l'organisation (facultatif)."),
+        required=False,
+    )
+    # Left empty by people (it is hidden from them); bots fill it in.
+    website = forms.CharField(label=_("Laissez ce champ vide"), required=False, max_length=200)
+    clock = forms.CharField(widget=forms.HiddenInput)
+    complaint_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    mandate_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, asks_postal_address: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not asks_postal_address:
+            del self.fields["postal_address"]
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean_given_names(self):
+        return self._clean_name("given_names")
+
+    def clean_surname(self):
+        return self._clean_name("surname")
+
+    def _clean_name(self, field: str) -> str:
+        value = _clean_text(self.cleaned_data[field])
+        if not NAME_PATTERN.match(value):
+            raise forms.ValidationError(
+                _(
+                    "Utilisez seulement des lettres, des espaces, des apostrophes, des traits "
+                    "d'union et des points."
+                ),
+                code="invalid_name",
+            )
+        return value
+
+    def clean_email(self):
+        return _clean_text(self.cleaned_data["email"])
+
+    def clean_postal_address(self):
+        value = _clean_text(self.cleaned_data["postal_address"], multiline=True)
+        if "<" in value or ">" in value:
+            raise forms.ValidationError(
+                _("Ce champ contient des caractères invalides."), code="invalid_characters"
+            )
+        if value.count("\n") > 5:
+            raise forms.ValidationError(_("Six lignes au plus."), code="too_many_lines")
+        return value
+
+    def clean_clock(self):
+        try:
+            started = signing.loads(
+                self.cleaned_data["clock"], salt=FORM_CLOCK_SALT, max_age=MAX_FORM_AGE_SECONDS
+            )
+        except signing.BadSignature as exc:
+            raise forms.ValidationError(
+                _("Ce formulaire a expiré. Vérifiez vos informations et envoyez-le à nouveau."),
+                code="stale_form",
+            ) from exc
+        if time.time() - float(started) < MIN_FILL_SECONDS:
+            raise forms.ValidationError(
+                _(
+                    "Formulaire envoyé trop vite. Vérifiez vos informations et envoyez-le à nouveau."
+                ),
+                code="too_fast",
+            )
+        return started
+
+    def identity(self) -> SignerIdentity:
+        data = self.cleaned_data
+        return SignerIdentity(
+            given_names=data["given_names"],
+            surname=data["surname"],
+            email=data["email"],
+            postal_address=data.get("postal_address", ""),
+            newsletter=data["newsletter"],
+        )

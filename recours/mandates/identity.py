@@ -1,0 +1,34 @@
+"""The signer's identity as typed, normalised, and its canonical e-mail for deduplication."""
+
+from dataclasses import asdict, dataclass
+
+# Providers that ignore dots in the local part; for them "j.doe" and "jdoe" are one box.
+DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
+
+
+@dataclass(frozen=True)
+class SignerIdentity:
+    given_names: str
+    surname: str
+    email: str
+    postal_address: str = ""
+    newsletter: bool = False
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def canonical_email(email: str) -> str:
+    """The form of an address under which one person has one mandate: lower case,
+    IDNA domain, sub-address (+tag) dropped, and dots dropped where the provider does."""
+    local, _, domain = email.strip().rpartition("@")
+    domain = domain.lower().rstrip(".")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass  # the form has already refused addresses whose domain cannot be encoded
+    local = local.lower().split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        local = local.replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"

@@ -1,0 +1,71 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from recours.campaigns.models import Campaign, TextVersion
+
+
+class Mandate(models.Model):
+    """A signer's mandate. Who signed is only in `sealed_identity`, which the server cannot
+    open; `email_hash` (keyed with the server's pepper) serves deduplication."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("mandate status", "en attente de confirmation")
+        CONFIRMED = "confirmed", pgettext_lazy("mandate status", "confirmé")
+        WITHDRAWN = "withdrawn", pgettext_lazy("mandate status", "retiré")
+
+    campaign = models.ForeignKey(Campaign, related_name="mandates", on_delete=models.PROTECT)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    email_hash = models.CharField(max_length=64)
+    sealed_identity = models.BinaryField(null=True, editable=False)
+    complaint_version = models.ForeignKey(TextVersion, related_name="+", on_delete=models.PROTECT)
+    mandate_version = models.ForeignKey(TextVersion, related_name="+", on_delete=models.PROTECT)
+    language = models.CharField(max_length=8)
+    signed_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Evidence (R1.6): how the signer was verified, and a SHA-256 over the texts' hashes,
+    # the sealed record and the UTC times, fixed at confirmation.
+    confirmation_method = models.CharField(max_length=20, blank=True)
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("mandat")
+        verbose_name_plural = _("mandats")
+        constraints = [
+            # One active mandate per person per campaign (R1.9), held by the database
+            # itself so that concurrent requests cannot both insert.
+            models.UniqueConstraint(
+                fields=["campaign", "email_hash"],
+                condition=Q(status__in=["pending", "confirmed"]),
+                name="one_active_mandate_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="withdrawn") | Q(sealed_identity__isnull=False),
+                name="active_mandate_has_identity",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "status"])]
+
+    def __str__(self):
+        return f"#{self.pk} ({self.status})"
+
+
+class MandateToken(models.Model):
+    """A link mailed to a signer. Only the token's SHA-256 is stored: the database alone
+    cannot be used to confirm or withdraw anything."""
+
+    class Purpose(models.TextChoices):
+        CONFIRM = "confirm", _("confirmer")
+        MANAGE = "manage", _("gérer")
+
+    mandate = models.ForeignKey(Mandate, related_name="tokens", on_delete=models.CASCADE)
+    purpose = models.CharField(max_length=10, choices=Purpose)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.purpose} token for mandate #{self.mandate_id}"

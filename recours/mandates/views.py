@@ -1,0 +1,100 @@
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from recours.campaigns.domain import published_texts
+from recours.campaigns.views import public_campaign, render_campaign_page
+from recours.mandates import domain
+from recours.mandates.forms import SignForm, form_clock
+
+TOKEN_PAGE_STATUS = {
+    domain.TokenProblem.UNKNOWN: 404,
+    domain.TokenProblem.USED: 410,
+    domain.TokenProblem.EXPIRED: 410,
+    domain.TokenProblem.CLOSED: 410,
+    domain.TokenProblem.WITHDRAWN: 410,
+}
+
+
+def token_problem_page(request, slug, problem: domain.TokenProblem):
+    return render(
+        request,
+        "mandates/token_problem.html",
+        {"problem": problem.value, "campaign": public_campaign(slug)},
+        status=TOKEN_PAGE_STATUS[problem],
+    )
+
+
+@require_POST
+def sign(request, slug):
+    campaign = public_campaign(slug)
+    texts = published_texts(campaign)
+    if not campaign.is_accepting_signatures() or texts is None:
+        return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)
+    form = SignForm(request.POST, asks_postal_address=campaign.asks_postal_address)
+    if form.is_bot:
+        # Answer a bot as a person, so that it learns nothing; store nothing.
+        return redirect("mandates:check_mail", slug)
+    if not form.is_valid():
+        form.data = form.data.copy()
+        form.data["clock"] = form_clock()
+        return render_campaign_page(request, campaign, form, status=400)
+    if (form.cleaned_data["complaint_version"], form.cleaned_data["mandate_version"]) != (
+        texts.complaint.pk,
+        texts.mandate.pk,
+    ):
+        return render(request, "mandates/text_changed.html", {"campaign": campaign}, status=409)
+    try:
+        domain.sign_mandate(
+            campaign=campaign, identity=form.identity(), texts=texts, language=get_language()
+        )
+    except domain.CampaignNotOpen:
+        return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)
+    return redirect("mandates:check_mail", slug)
+
+
+def check_mail(request, slug):
+    return render(request, "mandates/check_mail.html", {"campaign": public_campaign(slug)})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, slug, token):
+    try:
+        if request.method == "POST":
+            mandate = domain.confirm_mandate(token=token)
+            return render(request, "mandates/confirmed.html", {"campaign": mandate.campaign})
+        mandate = domain.check_confirm_token(token=token)
+    except domain.TokenError as error:
+        return token_problem_page(request, slug, error.problem)
+    return render(request, "mandates/confirm.html", {"campaign": mandate.campaign})
+
+
+@never_cache
+@require_http_methods(["GET"])
+def manage(request, slug, token):
+    try:
+        mandate = domain.mandate_for_manage_token(token=token)
+    except domain.TokenError as error:
+        return token_problem_page(request, slug, error.problem)
+    return render(
+        request, "mandates/manage.html", {"campaign": mandate.campaign, "mandate": mandate}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def withdraw(request, slug, token):
+    try:
+        if request.method == "POST":
+            mandate = domain.withdraw_mandate(token=token)
+            return render(request, "mandates/withdrawn.html", {"campaign": mandate.campaign})
+        mandate = domain.mandate_for_manage_token(token=token)
+    except domain.TokenError as error:
+        return token_problem_page(request, slug, error.problem)
+    return render(
+        request,
+        "mandates/withdraw_confirm.html",
+        {"campaign": mandate.campaign, "mandate": mandate},
+    )

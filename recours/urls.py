@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from recours.core import views as core_views
+
+handler400 = "recours.core.views.bad_request"
+handler403 = "recours.core.views.forbidden"
+handler404 = "recours.core.views.not_found"
+handler500 = "recours.core.views.server_error"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("langue/", set_language, name="set_language"),
+    path("mentions-legales/", core_views.legal_notice, name="legal_notice"),
+    path("accessibilite/", core_views.accessibility, name="accessibility"),
+    path("", include("recours.mandates.urls")),
+    path("", include("recours.campaigns.urls")),
+]
