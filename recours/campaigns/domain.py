@@ -107,4 +107,8 @@ def confirmed_count(campaign: Campaign) -> int:
 
 
 def forget_count(campaign_id: int) -> None:
+    """Call in the transaction that changes the count. The first delete serves readers of
+    this connection; the one after commit drops a value that a concurrent reader may have
+    cached from the old row in between."""
+    cache.delete(_count_key(campaign_id))
     transaction.on_commit(lambda: cache.delete(_count_key(campaign_id)))

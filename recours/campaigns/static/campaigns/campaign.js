@@ -30,7 +30,7 @@ if (counter) {
       const response = await fetch(counter.dataset.countUrl, { headers: { Accept: "application/json" } });
       if (!response.ok) return;
       const data = await response.json();
-      counter.textContent = data.confirmed;
+      counter.textContent = data.confirmed.toLocaleString(document.documentElement.lang);
       if (progress) progress.value = data.confirmed;
     } catch (error) {
       // Offline or server busy: keep the number shown.
