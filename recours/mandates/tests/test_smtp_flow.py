@@ -1,0 +1,154 @@
+"""The signing flow with a real SMTP server (aiosmtpd on loopback): the worker sends, the
+test reads the received mail and follows its links as a signer would."""
+
+import email
+import email.policy
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.test import override_settings
+from django.urls import reverse
+
+from recours.core.mail import send_due_emails
+from recours.core.models import OutboxEmail
+from recours.core.testing import link_from
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+class Inbox:
+    """Keeps every message; answers each RCPT with the code in `refuse` when set."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            return self.refuse
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(
+            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        )
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=port,
+        EMAIL_USE_TLS=False,
+        EMAIL_USE_SSL=False,
+        EMAIL_TIMEOUT=5,
+    ):
+        yield inbox
+    controller.stop()
+
+
+def text_part(message):
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_real_smtp_flow_sign_receive_confirm_withdraw(client, campaign, sign_data, smtp_server):
+    client.post(reverse("mandates:sign", args=[campaign.slug]), sign_data())
+
+    assert send_due_emails() == {"sent": 1, "retry": 0, "failed": 0}
+    [message] = smtp_server.messages
+    assert message["To"] == "marianne.dupontel@example.org"
+    assert message["Subject"] == f"Confirmez votre mandat : {campaign.title}"
+    body = text_part(message)
+    assert "Bonjour Marianne Dupontel," in body
+
+    client.post(link_from(body, "/confirmer/"))
+    count_url = reverse("campaigns:count_json", args=[campaign.slug])
+    assert client.get(count_url).json()["confirmed"] == 1
+    client.post(link_from(body, "/mandat/") + "retirer/")
+    assert client.get(count_url).json()["confirmed"] == 0
+
+    row = OutboxEmail.objects.get()
+    assert (row.status, row.is_wiped) == ("sent", True)
+
+
+def test_sending_again_sends_nothing_twice(client, campaign, sign_data, smtp_server):
+    client.post(reverse("mandates:sign", args=[campaign.slug]), sign_data())
+
+    send_due_emails()
+    second = send_due_emails()
+
+    assert second == {"sent": 0, "retry": 0, "failed": 0}
+    assert len(smtp_server.messages) == 1
+
+
+def test_temporary_refusal_is_retried_later(client, campaign, sign_data, smtp_server):
+    from django.utils import timezone
+
+    client.post(reverse("mandates:sign", args=[campaign.slug]), sign_data())
+    smtp_server.refuse = "451 4.3.0 Try again later"
+
+    assert send_due_emails() == {"sent": 0, "retry": 1, "failed": 0}
+    row = OutboxEmail.objects.get()
+    assert (row.status, row.attempts, row.is_wiped) == ("queued", 1, False)
+    assert row.next_attempt_at > timezone.now()
+
+    smtp_server.refuse = None
+    OutboxEmail.objects.update(next_attempt_at=timezone.now())
+    assert send_due_emails() == {"sent": 1, "retry": 0, "failed": 0}
+    assert len(smtp_server.messages) == 1
+
+
+def test_permanent_refusal_fails_and_wipes_the_address(client, campaign, sign_data, smtp_server):
+    client.post(reverse("mandates:sign", args=[campaign.slug]), sign_data())
+    smtp_server.refuse = "550 5.1.1 No such user"
+
+    assert send_due_emails() == {"sent": 0, "retry": 0, "failed": 1}
+
+    row = OutboxEmail.objects.get()
+    assert (row.status, row.is_wiped) == ("failed", True)
+    assert row.last_error.startswith("SMTPRecipientsRefused")
+
+
+def test_unreachable_server_is_a_temporary_failure(client, campaign, sign_data):
+    client.post(reverse("mandates:sign", args=[campaign.slug]), sign_data())
+
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=9,  # discard port: nothing listens
+        EMAIL_TIMEOUT=2,
+    ):
+        result = send_due_emails()
+
+    assert result == {"sent": 0, "retry": 1, "failed": 0}
+    assert OutboxEmail.objects.get().status == "queued"
+
+
+def test_stale_claim_becomes_uncertain_and_is_never_resent(client, campaign, sign_data):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from recours.core.mail import mark_stale_claims
+
+    client.post(reverse("mandates:sign", args=[campaign.slug]), sign_data())
+    OutboxEmail.objects.update(status="sending", claimed_at=timezone.now() - timedelta(hours=1))
+
+    assert mark_stale_claims() == 1
+    row = OutboxEmail.objects.get()
+    assert (row.status, row.is_wiped) == ("uncertain", True)
+    assert send_due_emails() == {"sent": 0, "retry": 0, "failed": 0}
