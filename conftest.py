@@ -1,6 +1,7 @@
 """Fixtures shared by every part's tests: an open campaign with its key pair, a signer's
 form data, and helpers to read the outbox."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -13,12 +14,17 @@ from recours.core.testing import old_clock
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
+def _own_cache(settings):
+    """Each test gets a cache namespace of its own, so that tests running in parallel on
+    one Redis never see or flush each other's keys."""
+    namespace = uuid.uuid4().hex
+    settings.CACHES = {
+        "default": settings.CACHES["default"]
+        | {
+            "KEY_PREFIX": namespace,
+            "LOCATION": (settings.CACHES["default"].get("LOCATION") or namespace),
+        }
+    }
 
 
 @pytest.fixture

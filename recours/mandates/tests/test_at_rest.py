@@ -9,8 +9,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from recours.core.live import LiveSite
 from recours.core.testing import link_from
+from recours.core.tests.live import LiveSite
 
 pytestmark = pytest.mark.integration
 

@@ -83,7 +83,10 @@ def test_too_fast_submission_is_refused_with_a_message(client, campaign, sign_da
         ({"given_names": "Ma\x00rianne"}, "Le caractère nul n’est pas autorisé."),
         ({"given_names": "Mar\ufffdanne"}, "Ce champ contient des caractères invalides."),
         ({"email": "pas-une-adresse"}, "Saisissez une adresse de courriel valide."),
-        ({"email": "m@example.org\r\nBcc: victim@example.org"}, "Saisissez une adresse de courriel valide."),
+        (
+            {"email": "m@example.org\r\nBcc: victim@example.org"},
+            "Saisissez une adresse de courriel valide.",
+        ),
         ({"postal_address": "1 rue <b>x</b>"}, "Ce champ contient des caractères invalides."),
         ({"consent": None}, "Ce champ est obligatoire."),
         ({"privacy": None}, "Ce champ est obligatoire."),
@@ -209,9 +212,7 @@ def test_confirm_requires_csrf(client, campaign, sign_data):
 
 
 def test_sign_form_in_english(client, campaign, sign_data):
-    response = client.post(
-        sign_url(campaign), sign_data(given_names=""), HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client.post(sign_url(campaign), sign_data(given_names=""), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()

@@ -12,7 +12,7 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+BASE_DIR = Path(__file__).resolve().parents[3]
 
 
 def free_port() -> int:
