@@ -1,0 +1,118 @@
+"""Concurrent requests on PostgreSQL, where they really run in parallel (pretix's rule:
+race tests on Postgres only; SQLite serialises writers by design)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from recours.campaigns.domain import published_texts
+from recours.core.testing import link_from, queued_mails
+from recours.mandates import domain
+from recours.mandates.identity import SignerIdentity
+from recours.mandates.models import Mandate
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
+
+CONCURRENCY = 20
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("race tests run on PostgreSQL (set DATABASE_URL)")
+
+
+def run_together(target, count=CONCURRENCY):
+    """Starts `count` threads at one barrier; returns what each returned or raised."""
+    barrier = threading.Barrier(count)
+    results = []
+    lock = threading.Lock()
+
+    def worker():
+        from django.db import connections
+
+        barrier.wait()
+        try:
+            outcome = target()
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
+            outcome = exc
+        finally:
+            connections.close_all()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_concurrent_signatures_with_one_email_make_one_mandate(campaign):
+    texts = published_texts(campaign)
+    identity = SignerIdentity("Marianne", "Dupontel", "marianne@example.org")
+
+    outcomes = run_together(
+        lambda: domain.sign_mandate(
+            campaign=campaign, identity=identity, texts=texts, language="fr"
+        )
+    )
+
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
+    assert sorted(o.value for o in outcomes).count("created") == 1
+    assert Mandate.objects.filter(status="pending").count() == 1
+
+
+def test_concurrent_confirmations_of_one_token_count_once(campaign):
+    domain.sign_mandate(
+        campaign=campaign,
+        identity=SignerIdentity("M", "D", "m@example.org"),
+        texts=published_texts(campaign),
+        language="fr",
+    )
+    token = link_from(queued_mails()[0].body_text, "/confirmer/").rstrip("/").rsplit("/", 1)[-1]
+
+    outcomes = run_together(lambda: domain.confirm_mandate(token=token))
+
+    confirmed = [o for o in outcomes if isinstance(o, Mandate)]
+    refused = [o.problem for o in outcomes if isinstance(o, domain.TokenError)]
+    campaign.refresh_from_db()
+    assert len(confirmed) == 1
+    assert refused == [domain.TokenProblem.USED] * (CONCURRENCY - 1)
+    assert campaign.confirmed_count == domain.recount_confirmed(campaign) == 1
+
+
+def test_concurrent_withdraw_and_confirm_stay_consistent(campaign):
+    domain.sign_mandate(
+        campaign=campaign,
+        identity=SignerIdentity("M", "D", "m@example.org"),
+        texts=published_texts(campaign),
+        language="fr",
+    )
+    body = queued_mails()[0].body_text
+    confirm = link_from(body, "/confirmer/").rstrip("/").rsplit("/", 1)[-1]
+    manage = link_from(body, "/mandat/").rstrip("/").rsplit("/", 1)[-1]
+    calls = iter(
+        [lambda: domain.confirm_mandate(token=confirm)] * 10
+        + [lambda: domain.withdraw_mandate(token=manage)] * 10
+    )
+    lock = threading.Lock()
+
+    def next_call():
+        with lock:
+            call = next(calls)
+        return call()
+
+    run_together(next_call)
+
+    mandate = Mandate.objects.get()
+    campaign.refresh_from_db()
+    assert mandate.status == "withdrawn"
+    assert mandate.sealed_identity is None
+    assert campaign.confirmed_count == domain.recount_confirmed(campaign) == 0
