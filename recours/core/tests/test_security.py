@@ -68,7 +68,7 @@ def test_every_page_carries_the_security_headers(client, campaign):
     assert "script-src 'self'" in csp
     assert "frame-ancestors 'none'" in csp
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
 
 

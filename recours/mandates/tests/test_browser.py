@@ -1,0 +1,120 @@
+"""The signing flow in headless Chromium (Debian's package, driven by Playwright), with
+and without JavaScript. Screenshots of the campaign page land in test-artifacts/."""
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from recours.core.testing import link_from, queued_mails
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("RECOURS_REQUIRE_BROWSER"):
+            pytest.fail("chromium is required here: run scripts/install-system-packages")
+        pytest.skip("chromium is not installed (scripts/install-system-packages)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made here
+    # by the test itself are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def confirmed_count_shown(page) -> str:
+    return page.locator(".counter__number").inner_text()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_sign_confirm_withdraw_in_a_browser(browser, live_server, campaign, javascript):
+    context = browser.new_context(java_script_enabled=javascript, locale="fr-FR")
+    page = context.new_page()
+    url = live_server.url + campaign.get_absolute_url()
+
+    page.goto(url)
+    assert page.locator("h1").inner_text() == "Plainte contre la surveillance"
+    assert confirmed_count_shown(page) == "0"
+    page.get_by_label("Prénom(s)").fill("Marianne")
+    page.locator("#id_surname").fill("Dupontel")
+    page.get_by_label("Adresse électronique").fill("marianne@example.org")
+    page.get_by_label("Adresse postale").fill("12 rue des Lilas\n69003 Lyon")
+    page.get_by_label("Je donne mandat").check()
+    page.get_by_label("J'ai lu la notice").check()
+    time.sleep(2.1)  # a person takes longer than the form's minimum
+    page.get_by_role("button", name="Je signe le mandat").click()
+    assert page.locator("h1").inner_text() == "Vérifiez votre messagerie"
+
+    body = queued_mails("confirm")[0].body_text
+    page.goto(live_server.url + link_from(body, "/confirmer/"))
+    page.get_by_role("button", name="Confirmer mon mandat").click()
+    assert page.locator("h1").inner_text() == "Merci, votre mandat est confirmé"
+    page.goto(url)
+    assert confirmed_count_shown(page) == "1"
+
+    page.goto(live_server.url + link_from(body, "/mandat/"))
+    page.get_by_role("link", name="Retirer mon mandat").click()
+    page.get_by_role("button", name="Oui, retirer mon mandat").click()
+    assert page.locator("h1").inner_text() == "Votre mandat est retiré"
+    page.goto(url)
+    assert confirmed_count_shown(page) == "0"
+    context.close()
+
+
+def test_campaign_page_screenshots_narrow_and_wide(browser, live_server, campaign):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, width in (("narrow", 375), ("wide", 1280)):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+        page = context.new_page()
+        page.goto(live_server.url + campaign.get_absolute_url())
+        path = ARTIFACTS / f"campaign-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        context.close()
+        assert path.stat().st_size > 10_000
+        assert scroll_width == width  # nothing overflows sideways
+
+
+def test_form_errors_are_announced_and_focused_with_js(browser, live_server, campaign):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.goto(live_server.url + campaign.get_absolute_url())
+    time.sleep(2.1)
+    page.get_by_role("button", name="Je signe le mandat").click()
+
+    assert page.locator("#form-errors").get_attribute("role") == "alert"
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert page.locator("#id_given_names").get_attribute("aria-invalid") == "true"
+    context.close()
+
+
+def test_language_switch_without_js(browser, live_server, campaign):
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    page.goto(live_server.url + campaign.get_absolute_url())
+    page.get_by_label("Langue").select_option("en")
+    page.get_by_role("button", name="Changer").click()
+
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="Sign the mandate").count() == 1
+    context.close()
