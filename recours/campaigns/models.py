@@ -70,6 +70,12 @@ class Campaign(models.Model):
     opens_at = models.DateTimeField(_("ouverture"))
     closes_at = models.DateTimeField(_("clôture"))
     asks_postal_address = models.BooleanField(_("demander l'adresse postale"), default=False)
+    language = models.CharField(
+        _("langue des textes"),
+        max_length=8,
+        default="fr",
+        help_text=_("Code de langue (BCP 47) dans lequel la plainte et le mandat sont écrits."),
+    )
     public_key = models.CharField(
         _("clé publique de scellement"),
         max_length=60,

@@ -1,7 +1,7 @@
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from recours.campaigns.domain import published_texts
 from recours.campaigns.views import public_campaign, render_campaign_page
@@ -26,9 +26,11 @@ def token_problem_page(request, slug, problem: domain.TokenProblem):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def sign(request, slug):
     campaign = public_campaign(slug)
+    if request.method == "GET":  # e.g. a reload after an error: back to the form
+        return redirect(campaign.get_absolute_url() + "#signer")
     texts = published_texts(campaign)
     if not campaign.is_accepting_signatures() or texts is None:
         return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)

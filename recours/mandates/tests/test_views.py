@@ -216,3 +216,17 @@ def test_sign_form_in_english(client, campaign, sign_data):
 
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
+
+
+def test_get_on_the_sign_address_leads_back_to_the_form(client, campaign):
+    response = client.get(sign_url(campaign))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/plainte-test/#signer"
+
+
+def test_campaign_texts_keep_their_own_language_in_an_english_page(client, campaign):
+    page = client.get(campaign.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<html lang="en">' in page
+    assert '<h1 lang="fr">Plainte contre la surveillance</h1>' in page
