@@ -18,6 +18,7 @@ from recours.campaigns.domain import PublishedTexts, forget_count
 from recours.campaigns.models import Campaign
 from recours.core.crypto import canonical_json, hash_token, keyed_hash, new_token, seal, sha256_hex
 from recours.core.mail import queue_email
+from recours.mandates import transparency
 from recours.mandates.identity import SignerIdentity, canonical_email
 from recours.mandates.models import Mandate, MandateToken
 
@@ -209,7 +210,8 @@ def evidence_digest(mandate: Mandate) -> str:
 def confirm_mandate(*, token: str) -> Mandate:
     """Confirms the pending mandate of a confirmation token, once: the token is spent,
     the evidence recorded (UTC times, text hashes, method: e-mail verified, R1.6) and the
-    counter incremented, in one transaction. Concurrent confirmations of one token make
+    counter incremented and the mandate's commitment appended to the public log, in one
+    transaction. Concurrent confirmations of one token make
     one confirmation; the others get TokenError(USED)."""
     with transaction.atomic():
         row = _usable_confirm_token(token)
@@ -222,10 +224,13 @@ def confirm_mandate(*, token: str) -> Mandate:
         if not (spent and changed):
             raise TokenError(TokenProblem.USED)
         mandate.refresh_from_db()
-        Mandate.objects.filter(pk=mandate.pk).update(evidence_sha256=evidence_digest(mandate))
+        mandate.evidence_sha256 = evidence_digest(mandate)
+        Mandate.objects.filter(pk=mandate.pk).update(evidence_sha256=mandate.evidence_sha256)
+        # This update also locks the campaign row, which orders the log appends below.
         Campaign.objects.filter(pk=mandate.campaign_id).update(
             confirmed_count=F("confirmed_count") + 1
         )
+        transparency.record_confirmation(mandate)
         forget_count(mandate.campaign_id)
     mandate.refresh_from_db()
     return mandate
@@ -238,8 +243,9 @@ def mandate_for_manage_token(*, token: str) -> Mandate:
 
 def withdraw_mandate(*, token: str) -> Mandate:
     """Withdraws a mandate at the signer's request, at any time and without reason (C. civ.
-    2004, GDPR Art. 7(3), R1.8): it leaves the counter and any future dossier, its sealed
-    identity is deleted and its pending confirmation links stop working. Withdrawing twice
+    2004, GDPR Art. 7(3), R1.8): it leaves the counter and any future dossier, the public log
+    records the removal (not the person), its sealed identity is deleted and its pending
+    confirmation links stop working. Withdrawing twice
     changes nothing."""
     with transaction.atomic():
         mandate = _token_row(token, Purpose.MANAGE).mandate
@@ -254,6 +260,7 @@ def withdraw_mandate(*, token: str) -> Mandate:
             Campaign.objects.filter(pk=mandate.campaign_id).update(
                 confirmed_count=F("confirmed_count") - 1
             )
+            transparency.record_removal(mandate)
             forget_count(mandate.campaign_id)
     mandate.refresh_from_db()
     return mandate

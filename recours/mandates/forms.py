@@ -138,3 +138,19 @@ class SignForm(AccessibleErrorsMixin, forms.Form):
             postal_address=data.get("postal_address", ""),
             newsletter=data["newsletter"],
         )
+
+
+class ReceiptForm(AccessibleErrorsMixin, forms.Form):
+    """A signer's receipt: the commitment and position shown when they confirmed."""
+
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=10**9)
+    commitment = forms.RegexField(
+        label=_("Engagement"),
+        regex=r"^[0-9a-f]{64}$",
+        max_length=64,
+        error_messages={"invalid": _("64 caractères hexadécimaux (0-9, a-f).")},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+    def clean_commitment(self):
+        return self.cleaned_data["commitment"].lower()

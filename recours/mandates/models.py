@@ -29,6 +29,11 @@ class Mandate(models.Model):
     # the sealed record and the UTC times, fixed at confirmation.
     confirmation_method = models.CharField(max_length=20, blank=True)
     evidence_sha256 = models.CharField(max_length=64, blank=True)
+    # The public proof of this mandate (see transparency.py): a salted hash of the sealed
+    # record and the evidence, and its place in the campaign's log.
+    commitment_salt = models.CharField(max_length=32, blank=True)
+    commitment = models.CharField(max_length=64, blank=True)
+    log_position = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("mandat")
@@ -69,3 +74,32 @@ class MandateToken(models.Model):
 
     def __str__(self):
         return f"{self.purpose} token for mandate #{self.mandate_id}"
+
+
+class LogEntry(models.Model):
+    """One line of a campaign's public, append-only transparency log: a confirmed mandate's
+    commitment was added, or the mandate at `ref_position` was removed (withdrawal,
+    invalidation, purge). Each entry's hash covers the previous one (a hash chain), and the
+    entries are the leaves of the published Merkle tree."""
+
+    class Kind(models.TextChoices):
+        ADD = "add", _("ajout")
+        REMOVE = "remove", _("retrait")
+
+    campaign = models.ForeignKey(Campaign, related_name="log_entries", on_delete=models.PROTECT)
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=6, choices=Kind)
+    commitment = models.CharField(max_length=64)
+    ref_position = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["campaign", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "position"], name="one_entry_per_position")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.position}"

@@ -9,4 +9,7 @@ urlpatterns = [
     path("<slug:slug>/confirmer/<str:token>/", views.confirm, name="confirm"),
     path("<slug:slug>/mandat/<str:token>/", views.manage, name="manage"),
     path("<slug:slug>/mandat/<str:token>/retirer/", views.withdraw, name="withdraw"),
+    path("<slug:slug>/transparency/", views.transparency_page, name="transparency"),
+    path("<slug:slug>/transparency.json", views.transparency_json, name="transparency_json"),
+    path("<slug:slug>/transparency/verify/", views.transparency_verify, name="verify_receipt"),
 ]

@@ -1,12 +1,13 @@
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
-from recours.campaigns.domain import published_texts
+from recours.campaigns.domain import confirmed_count, published_texts
 from recours.campaigns.views import public_campaign, render_campaign_page
-from recours.mandates import domain
-from recours.mandates.forms import SignForm, form_clock
+from recours.mandates import domain, transparency
+from recours.mandates.forms import ReceiptForm, SignForm, form_clock
 
 TOKEN_PAGE_STATUS = {
     domain.TokenProblem.UNKNOWN: 404,
@@ -66,7 +67,11 @@ def confirm(request, slug, token):
     try:
         if request.method == "POST":
             mandate = domain.confirm_mandate(token=token)
-            return render(request, "mandates/confirmed.html", {"campaign": mandate.campaign})
+            return render(
+                request,
+                "mandates/confirmed.html",
+                {"campaign": mandate.campaign, "mandate": mandate},
+            )
         mandate = domain.check_confirm_token(token=token)
     except domain.TokenError as error:
         return token_problem_page(request, slug, error.problem)
@@ -100,3 +105,47 @@ def withdraw(request, slug, token):
         "mandates/withdraw_confirm.html",
         {"campaign": mandate.campaign, "mandate": mandate},
     )
+
+
+@require_safe
+def transparency_page(request, slug):
+    campaign = public_campaign(slug)
+    head = transparency.log_head(campaign.pk)
+    context = {"campaign": campaign, "head": head, "counter": confirmed_count(campaign)}
+    return render(request, "mandates/transparency.html", context)
+
+
+@require_safe
+@cache_control(public=True, max_age=10)
+def transparency_json(request, slug):
+    campaign = public_campaign(slug)
+    head = transparency.log_head(campaign.pk)
+    response = JsonResponse(
+        {
+            "campaign": campaign.slug,
+            "log_size": head.size,
+            "count": head.count,
+            "published_counter": confirmed_count(campaign),
+            "merkle_root": head.root,
+            "head_hash": head.head_hash,
+            "tree": "RFC 9162: leaf = SHA-256(0x00 || entry_hash), node = SHA-256(0x01 || l || r)",
+        }
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def transparency_verify(request, slug):
+    campaign = public_campaign(slug)
+    form = ReceiptForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        result = transparency.check_receipt(
+            campaign.pk,
+            commitment=form.cleaned_data["commitment"],
+            position=form.cleaned_data["position"],
+        )
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    context = {"campaign": campaign, "form": form, "result": result}
+    return render(request, "mandates/transparency_verify.html", context, status=status)

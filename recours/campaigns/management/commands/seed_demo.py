@@ -13,6 +13,7 @@ from recours.campaigns.models import Campaign, Ground, Organisation, Source
 from recours.core.crypto import generate_keypair, seal
 from recours.mandates.domain import email_hash_for, evidence_digest, recount_confirmed
 from recours.mandates.models import Mandate
+from recours.mandates.transparency import record_confirmation
 
 
 class Command(BaseCommand):
@@ -97,5 +98,6 @@ def add_demo_mandates(campaign: Campaign) -> None:
         )
         mandate.evidence_sha256 = evidence_digest(mandate)
         mandate.save(update_fields=["evidence_sha256"])
+        record_confirmation(mandate)
     campaign.confirmed_count = recount_confirmed(campaign)
     campaign.save(update_fields=["confirmed_count"])

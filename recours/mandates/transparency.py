@@ -1,0 +1,206 @@
+"""The public transparency log of confirmed mandates.
+
+Anyone can check that the published counter is honest and a signer can check that their
+mandate is counted, without the log saying anything about who signed:
+
+- a commitment is SHA-256(salt || evidence digest || SHA-256(sealed record)), with a random
+  per-mandate salt that never leaves the server, so it cannot be linked to a person;
+- each entry's hash covers the previous entry's hash, so removing or altering one breaks
+  the chain from that point on;
+- the entries are the leaves of a Merkle tree (RFC 9162), whose root is published with the
+  count; a receipt (commitment and position) gets an inclusion proof against that root.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from recours.core.crypto import canonical_json, sha256_hex
+from recours.core.merkle import inclusion_proof, leaf_hash, root_from_leaf_hashes
+from recours.mandates.models import LogEntry, Mandate
+
+GENESIS = "0" * 64
+
+
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
+def commitment_for(*, salt: str, evidence_sha256: str, sealed_identity: bytes) -> str:
+    return sha256_hex(
+        bytes.fromhex(salt)
+        + bytes.fromhex(evidence_sha256)
+        + bytes.fromhex(sha256_hex(sealed_identity))
+    )
+
+
+def entry_digest(
+    *,
+    previous_hash: str,
+    position: int,
+    kind: str,
+    commitment: str,
+    ref_position: int | None,
+    created_at: datetime,
+) -> str:
+    body = {
+        "position": position,
+        "kind": kind,
+        "commitment": commitment,
+        "ref_position": ref_position,
+        "created_at": created_at.isoformat(),
+    }
+    return sha256_hex(bytes.fromhex(previous_hash) + canonical_json(body))
+
+
+def append_entry(*, campaign_id: int, kind: str, commitment: str, ref_position=None) -> LogEntry:
+    """Appends one entry. Call inside the transaction that changes the mandate, after the
+    campaign row has been locked (the counter update does it), so positions never clash."""
+    last = LogEntry.objects.filter(campaign_id=campaign_id).order_by("-position").first()
+    position = last.position + 1 if last else 0
+    previous_hash = last.entry_hash if last else GENESIS
+    created_at = timezone.now()
+    entry = LogEntry.objects.create(
+        campaign_id=campaign_id,
+        position=position,
+        kind=kind,
+        commitment=commitment,
+        ref_position=ref_position,
+        created_at=created_at,
+        previous_hash=previous_hash,
+        entry_hash=entry_digest(
+            previous_hash=previous_hash,
+            position=position,
+            kind=kind,
+            commitment=commitment,
+            ref_position=ref_position,
+            created_at=created_at,
+        ),
+    )
+    cache.delete(_head_key(campaign_id))
+    return entry
+
+
+def record_confirmation(mandate: Mandate) -> None:
+    """Gives a just-confirmed mandate its salt and commitment and logs it."""
+    salt = new_salt()
+    commitment = commitment_for(
+        salt=salt,
+        evidence_sha256=mandate.evidence_sha256,
+        sealed_identity=bytes(mandate.sealed_identity),
+    )
+    entry = append_entry(
+        campaign_id=mandate.campaign_id, kind=LogEntry.Kind.ADD, commitment=commitment
+    )
+    Mandate.objects.filter(pk=mandate.pk).update(
+        commitment_salt=salt, commitment=commitment, log_position=entry.position
+    )
+
+
+def record_removal(mandate: Mandate) -> None:
+    if mandate.log_position is None:
+        return  # never confirmed, never logged
+    append_entry(
+        campaign_id=mandate.campaign_id,
+        kind=LogEntry.Kind.REMOVE,
+        commitment=mandate.commitment,
+        ref_position=mandate.log_position,
+    )
+
+
+@dataclass(frozen=True)
+class LogHead:
+    size: int
+    count: int
+    root: str
+    head_hash: str
+
+
+def _head_key(campaign_id: int) -> str:
+    return f"transparency-head:{campaign_id}"
+
+
+def _leaves(entries) -> list[bytes]:
+    return [leaf_hash(bytes.fromhex(entry.entry_hash)) for entry in entries]
+
+
+def log_head(campaign_id: int) -> LogHead:
+    head = cache.get(_head_key(campaign_id))
+    if head is None:
+        entries = list(
+            LogEntry.objects.filter(campaign_id=campaign_id)
+            .only("entry_hash", "kind")
+            .order_by("position")
+        )
+        adds = sum(1 for entry in entries if entry.kind == LogEntry.Kind.ADD)
+        head = LogHead(
+            size=len(entries),
+            count=adds - (len(entries) - adds),
+            root=root_from_leaf_hashes(_leaves(entries)).hex(),
+            head_hash=entries[-1].entry_hash if entries else GENESIS,
+        )
+        cache.set(_head_key(campaign_id), head, 300)
+    return head
+
+
+def verify_chain(entries: list[LogEntry]) -> list[str]:
+    """Problems found when recomputing the chain; empty when it is whole."""
+    problems = []
+    previous = GENESIS
+    for expected_position, entry in enumerate(entries):
+        if entry.position != expected_position:
+            problems.append(f"entry {expected_position} is missing (found {entry.position})")
+            break
+        digest = entry_digest(
+            previous_hash=previous,
+            position=entry.position,
+            kind=entry.kind,
+            commitment=entry.commitment,
+            ref_position=entry.ref_position,
+            created_at=entry.created_at,
+        )
+        if entry.previous_hash != previous or entry.entry_hash != digest:
+            problems.append(f"entry {entry.position} was altered or its predecessor removed")
+            break
+        previous = entry.entry_hash
+    return problems
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    found: bool
+    withdrawn_at: datetime | None = None
+    proof: list[str] | None = None
+    leaf: str = ""
+    size: int = 0
+    root: str = ""
+
+
+def check_receipt(campaign_id: int, *, commitment: str, position: int) -> ReceiptCheck:
+    """Whether a receipt is in the log, with its inclusion proof; says nothing of others."""
+    entries = list(LogEntry.objects.filter(campaign_id=campaign_id).order_by("position"))
+    if not (0 <= position < len(entries)):
+        return ReceiptCheck(found=False)
+    entry = entries[position]
+    if entry.kind != LogEntry.Kind.ADD or entry.commitment != commitment:
+        return ReceiptCheck(found=False)
+    leaves = _leaves(entries)
+    removal = next(
+        (
+            e
+            for e in entries[position + 1 :]
+            if e.kind == LogEntry.Kind.REMOVE and e.ref_position == position
+        ),
+        None,
+    )
+    return ReceiptCheck(
+        found=True,
+        withdrawn_at=removal.created_at if removal else None,
+        proof=[node.hex() for node in inclusion_proof(leaves, position)],
+        leaf=leaves[position].hex(),
+        size=len(entries),
+        root=root_from_leaf_hashes(leaves).hex(),
+    )
