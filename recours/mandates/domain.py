@@ -192,16 +192,30 @@ def _usable_confirm_token(token: str) -> MandateToken:
 
 
 def evidence_digest(mandate: Mandate) -> str:
+    return evidence_digest_of(
+        campaign=mandate.campaign.slug,
+        complaint_sha256=mandate.complaint_version.sha256,
+        mandate_sha256=mandate.mandate_version.sha256,
+        sealed_sha256=sha256_hex(bytes(mandate.sealed_identity)),
+        signed_at=mandate.signed_at.isoformat(),
+        confirmed_at=mandate.confirmed_at.isoformat(),
+        method=mandate.confirmation_method,
+    )
+
+
+def evidence_digest_of(**fields: str) -> str:
+    """The SHA-256 fixed at confirmation over the texts' hashes, the sealed record's hash,
+    the UTC times and the method (R1.6); recomputed offline from an export to check it."""
     return sha256_hex(
         canonical_json(
             {
-                "campaign": mandate.campaign.slug,
-                "complaint_sha256": mandate.complaint_version.sha256,
-                "mandate_sha256": mandate.mandate_version.sha256,
-                "sealed_identity_sha256": sha256_hex(bytes(mandate.sealed_identity)),
-                "signed_at": mandate.signed_at.isoformat(),
-                "confirmed_at": mandate.confirmed_at.isoformat(),
-                "method": mandate.confirmation_method,
+                "campaign": fields["campaign"],
+                "complaint_sha256": fields["complaint_sha256"],
+                "mandate_sha256": fields["mandate_sha256"],
+                "sealed_identity_sha256": fields["sealed_sha256"],
+                "signed_at": fields["signed_at"],
+                "confirmed_at": fields["confirmed_at"],
+                "method": fields["method"],
             }
         )
     )

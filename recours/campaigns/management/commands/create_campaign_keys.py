@@ -9,18 +9,25 @@ from recours.core.crypto import generate_keypair
 
 class Command(BaseCommand):
     help = (
-        "Generates a sealing key pair for a campaign: stores the public key, writes the "
-        "private key to a file readable by its owner only. Keep that file offline."
+        "Generates a sealing key pair for a campaign and stores only the public key. The "
+        "private key is split into --shares files, any --threshold of which rebuild it "
+        "(default 2 of 3), or written whole to --private-key-out. Keep them offline, apart."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("campaign", help="the campaign's slug")
-        parser.add_argument("--private-key-out", required=True, type=Path)
+        where = parser.add_mutually_exclusive_group(required=True)
+        where.add_argument("--shares-dir", type=Path, help="write one share file per holder here")
+        where.add_argument("--private-key-out", type=Path, help="write the whole key to this file")
+        parser.add_argument("--shares", type=int, default=3, help="number of shares (default 3)")
+        parser.add_argument("--threshold", type=int, default=2, help="shares needed (default 2)")
         parser.add_argument(
             "--replace", action="store_true", help="replace a key already set (rotation)"
         )
 
-    def handle(self, *args, campaign, private_key_out, replace, **options):
+    def handle(
+        self, *args, campaign, shares_dir, private_key_out, shares, threshold, replace, **options
+    ):
         try:
             target = Campaign.objects.get(slug=campaign)
         except Campaign.DoesNotExist as exc:

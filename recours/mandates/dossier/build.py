@@ -1,0 +1,360 @@
+"""The offline half of filing: open the sealed records with the organisers' shares and
+write the dossier the authority receives. Needs no database and no network.
+
+Everything is written into a temporary directory beside the target and renamed at the
+end: a failure at any point leaves no partial dossier.
+"""
+
+import base64
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
+
+from recours.core.crypto import SealingError, sha256_hex, unseal
+from recours.core.merkle import leaf_hash, root_from_leaf_hashes
+from recours.core.pdf import markdown_blocks, render_pdf
+from recours.mandates.domain import evidence_digest_of
+from recours.mandates.dossier.export import EXPORT_FORMAT
+from recours.mandates.dossier.keyshares import KeyShare, combine_shares
+from recours.mandates.transparency import commitment_for
+
+TYPST = Path(__file__).resolve().parent / "typst"
+ANNEX_CHUNK = 4000  # rows per Typst run: layout cost grows faster than linearly with rows
+LETTER_CHUNK = 500
+MANIFEST = "manifest.json"
+
+
+class DossierError(Exception):
+    """Something a person must fix; the message says what, in plain words."""
+
+
+@dataclass
+class Signer:
+    number: int
+    given_names: str
+    surname: str
+    email: str
+    postal_address: str
+    record: dict
+
+    @property
+    def name(self) -> str:
+        return f"{self.surname.upper()} {self.given_names}"
+
+
+def load_export(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            data = json.load(handle)
+    except FileNotFoundError as exc:
+        raise DossierError(f"{path}: no such file") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DossierError(
+            f"{path} is not a complete export: it is truncated or damaged ({exc.__class__.__name__})"
+        ) from exc
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise DossierError(f"{path} is not a Recours sealed export ({EXPORT_FORMAT})")
+    return data
+
+
+def _utc(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def open_records(export: dict, shares: list[KeyShare]) -> list[Signer]:
+    """Checks each record's evidence and commitment, then opens it. Any mismatch stops
+    everything: a dossier is built from an intact export or not at all."""
+    campaign = export["campaign"]
+    private = combine_shares(shares, public_key=campaign["public_key"])
+    signers = []
+    for number, record in enumerate(export["mandates"], start=1):
+        sealed = base64.b64decode(record["sealed"])
+        evidence = evidence_digest_of(
+            campaign=campaign["slug"],
+            complaint_sha256=record["complaint_sha256"],
+            mandate_sha256=record["mandate_sha256"],
+            sealed_sha256=sha256_hex(sealed),
+            signed_at=record["signed_at"],
+            confirmed_at=record["confirmed_at"],
+            method=record["method"],
+        )
+        commitment = commitment_for(
+            salt=record["commitment_salt"], evidence_sha256=evidence, sealed_identity=sealed
+        )
+        if evidence != record["evidence_sha256"] or commitment != record["commitment"]:
+            raise DossierError(f"mandate {number} (ref {record['ref']}) was altered in the export")
+        try:
+            identity = unseal(private, sealed)
+        except SealingError as exc:
+            raise DossierError(f"mandate {number} (ref {record['ref']}) cannot be opened") from exc
+        if identity.get("complaint_sha256") != record["complaint_sha256"]:
+            raise DossierError(f"mandate {number} (ref {record['ref']}) names another text")
+        signers.append(
+            Signer(
+                number=number,
+                given_names=identity["given_names"],
+                surname=identity["surname"],
+                email=identity["email"],
+                postal_address=identity.get("postal_address", ""),
+                record=record,
+            )
+        )
+    return signers
+
+
+def build_dossier(
+    *, export_path: Path, shares: list[KeyShare], out_dir: Path, per_signer: bool
+) -> dict:
+    """Writes the dossier into `out_dir` (which must not exist). Returns the manifest."""
+    out_dir = Path(out_dir)
+    if out_dir.exists():
+        raise DossierError(f"{out_dir} already exists; choose a new directory")
+    export = load_export(export_path)
+    try:
+        signers = open_records(export, shares)
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, DossierError):
+            raise
+        raise DossierError(f"{export_path}: a record is incomplete ({exc})") from exc
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
+    try:
+        with translation.override(export["campaign"].get("language", "fr")):
+            _write_all(work, export, signers, per_signer)
+            manifest = _write_manifest(work, export, signers)
+        os.rename(work, out_dir)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _latest(export: dict, kind: str) -> dict:
+    versions = [v for v in export["versions"] if v["kind"] == kind]
+    if not versions:
+        raise DossierError(f"the export has no published {kind} text")
+    return max(versions, key=lambda version: version["number"])
+
+
+def _write_all(work: Path, export: dict, signers: list[Signer], per_signer: bool) -> None:
+    campaign = export["campaign"]
+    complaint = _latest(export, "complaint")
+    mandate = _latest(export, "mandate")
+    organisation = campaign["organisation"]
+    lang = campaign.get("language", "fr")
+    mandate_blocks = markdown_blocks(mandate["content"]["text"])
+
+    (work / "plainte.pdf").write_bytes(
+        render_pdf(
+            TYPST / "plainte.typ",
+            {
+                "title": complaint["content"]["title"],
+                "lang": lang,
+                "place_date": _("Fait le %(date)s") % {"date": timezone.now().strftime("%d/%m/%Y")},
+                "organisation": organisation,
+                "authority": campaign["authority"],
+                "authority_address": campaign["authority_address"],
+                "respondent": campaign["respondent"],
+                "legal_basis": campaign["legal_basis"],
+                "count": str(len(signers)),
+                "body": markdown_blocks(complaint["content"]["body"]),
+                "grounds": [
+                    {
+                        "title": ground["title"],
+                        "body": markdown_blocks(ground["text"]),
+                        "sources": ground["sources"],
+                    }
+                    for ground in complaint["content"]["grounds"]
+                ],
+                "mandate": mandate_blocks,
+                "complaint_sha256": complaint["sha256"],
+                "mandate_sha256": mandate["sha256"],
+                "labels": {
+                    "respondent": _("Responsable de traitement visé :"),
+                    "legal_basis": _("Fondement :"),
+                    "signers": _("Nombre de personnes représentées :"),
+                    "grounds": _("Griefs"),
+                    "sources": _("Sources :"),
+                    "representative": _("L'organisation mandataire"),
+                    "statutory_object": _("Objet statutaire :"),
+                    "powers": _("Pouvoirs confiés par les mandats"),
+                    "version": _("Empreinte SHA-256 du texte de la plainte :"),
+                    "mandate_version": _("Empreinte SHA-256 du texte du mandat :"),
+                },
+            },
+        )
+    )
+
+    rows = [
+        {
+            "numero": signer.number,
+            "nom": signer.surname,
+            "prenoms": signer.given_names,
+            "adresse": signer.postal_address,
+            "email": signer.email,
+            "signe_le": _utc(signer.record["signed_at"]),
+            "confirme_le": _utc(signer.record["confirmed_at"]),
+            "methode": signer.record["method"],
+            "empreinte_plainte": signer.record["complaint_sha256"],
+            "empreinte_mandat": signer.record["mandate_sha256"],
+            "empreinte_preuve": signer.record["evidence_sha256"],
+            "engagement": signer.record["commitment"],
+        }
+        for signer in signers
+    ]
+    with (work / "mandataires.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["numero"])
+        writer.writeheader()
+        writer.writerows(rows)
+    (work / "mandataires.json").write_text(
+        json.dumps(
+            {"campaign": campaign["slug"], "mandataires": rows}, ensure_ascii=False, indent=1
+        )
+    )
+    _write_annex(work / "mandataires.pdf", campaign, complaint, rows, lang)
+    if per_signer:
+        _write_letters(work / "mandats", campaign, complaint, mandate_blocks, rows, lang)
+
+
+def _write_annex(path: Path, campaign: dict, complaint: dict, rows: list[dict], lang: str) -> None:
+    columns = [
+        _("N°"),
+        _("Nom et prénoms"),
+        _("Adresse"),
+        _("Signé le"),
+        _("Confirmé le"),
+        _("Texte signé"),
+    ]
+    writer = PdfWriter()
+    next_page = 1
+    for start in range(0, max(len(rows), 1), ANNEX_CHUNK):
+        chunk = rows[start : start + ANNEX_CHUNK]
+        pdf = render_pdf(
+            TYPST / "mandataires.typ",
+            {
+                "title": _("Annexe : liste des mandataires"),
+                "subtitle": complaint["content"]["title"],
+                "lang": lang,
+                "first_page": next_page,
+                "columns": columns,
+                "rows": [
+                    [
+                        str(row["numero"]),
+                        f"{row['nom'].upper()} {row['prenoms']}",
+                        row["adresse"].replace("\n", ", "),
+                        row["signe_le"],
+                        row["confirme_le"],
+                        row["empreinte_plainte"][:16],
+                    ]
+                    for row in chunk
+                ],
+            },
+            tagged=False,
+        )
+        reader = PdfReader(io.BytesIO(pdf))
+        next_page += len(reader.pages)
+        writer.append(reader)
+    writer.add_metadata({"/Title": _("Annexe : liste des mandataires"), "/Author": "Recours"})
+    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
+    with path.open("wb") as handle:
+        writer.write(handle)
+
+
+def _write_letters(folder: Path, campaign, complaint, mandate_blocks, rows, lang) -> None:
+    folder.mkdir()
+    labels = {
+        "mandator": _("Mandant :"),
+        "address": _("Adresse :"),
+        "representative": _("Mandataire :"),
+        "complaint": _("Plainte :"),
+        "evidence": _("Preuve de signature électronique simple (eIDAS art. 25, C. civ. 1366-1367)"),
+        "signed_at": _("signé le"),
+        "confirmed_at": _("e-mail confirmé le"),
+        "method": _("méthode :"),
+        "text_hash": _("Empreinte du texte de la plainte :"),
+        "mandate_hash": _("Empreinte du texte du mandat :"),
+        "evidence_hash": _("Empreinte de la preuve :"),
+        "number": _("Mandat n°"),
+    }
+    for start in range(0, len(rows), LETTER_CHUNK):
+        chunk = rows[start : start + LETTER_CHUNK]
+        pdf = render_pdf(
+            TYPST / "mandat.typ",
+            {
+                "title": complaint["content"]["title"],
+                "heading": _("Mandat de représentation"),
+                "lang": lang,
+                "organisation": campaign["organisation"],
+                "mandate": mandate_blocks,
+                "labels": labels,
+                "mandates": [
+                    {
+                        "number": str(row["numero"]),
+                        "name": f"{row['nom'].upper()} {row['prenoms']}",
+                        "address": row["adresse"].replace("\n", ", "),
+                        "signed_at": row["signe_le"],
+                        "confirmed_at": row["confirme_le"],
+                        "method": row["methode"],
+                        "complaint_sha256": row["empreinte_plainte"],
+                        "mandate_sha256": row["empreinte_mandat"],
+                        "evidence_sha256": row["empreinte_preuve"],
+                    }
+                    for row in chunk
+                ],
+            },
+            tagged=False,
+        )
+        reader = PdfReader(io.BytesIO(pdf))
+        for row, page in zip(chunk, reader.pages, strict=True):
+            writer = PdfWriter()
+            writer.add_page(page)
+            writer.add_metadata(
+                {"/Title": f"{labels['number']} {row['numero']}", "/Author": "Recours"}
+            )
+            with (folder / f"mandat-{row['numero']:06d}.pdf").open("wb") as handle:
+                writer.write(handle)
+
+
+def commitments_root(commitments: list[str]) -> str:
+    return root_from_leaf_hashes([leaf_hash(bytes.fromhex(c)) for c in commitments]).hex()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_manifest(work: Path, export: dict, signers: list[Signer]) -> dict:
+    files = {
+        str(path.relative_to(work)): file_sha256(path)
+        for path in sorted(work.rglob("*"))
+        if path.is_file()
+    }
+    manifest = {
+        "format": "recours-dossier/1",
+        "created_at": timezone.now().isoformat(),
+        "campaign": export["campaign"]["slug"],
+        "title": _latest(export, "complaint")["content"]["title"],
+        "mandates": len(signers),
+        "versions": {f"{v['kind']}-{v['number']}": v["sha256"] for v in export["versions"]},
+        "merkle_root": commitments_root([s.record["commitment"] for s in signers]),
+        "merkle_tree": "RFC 9162 over the commitments of mandataires.json, in order",
+        "files": files,
+    }
+    (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+    return manifest
