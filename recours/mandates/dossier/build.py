@@ -73,11 +73,10 @@ def _utc(iso: str) -> str:
     return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def open_records(export: dict, shares: list[KeyShare]) -> list[Signer]:
+def open_records(export: dict, private: str) -> list[Signer]:
     """Checks each record's evidence and commitment, then opens it. Any mismatch stops
     everything: a dossier is built from an intact export or not at all."""
     campaign = export["campaign"]
-    private = combine_shares(shares, public_key=campaign["public_key"])
     signers = []
     for number, record in enumerate(export["mandates"], start=1):
         sealed = base64.b64decode(record["sealed"])
@@ -122,8 +121,9 @@ def build_dossier(
     if out_dir.exists():
         raise DossierError(f"{out_dir} already exists; choose a new directory")
     export = load_export(export_path)
+    private = combine_shares(shares, public_key=export.get("campaign", {}).get("public_key"))
     try:
-        signers = open_records(export, shares)
+        signers = open_records(export, private)
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, DossierError):
             raise

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from recours.campaigns.models import Campaign
 from recours.core.crypto import generate_keypair
+from recours.mandates.dossier.keyshares import ShareError, split_private_key
 
 
 class Command(BaseCommand):
@@ -38,13 +39,29 @@ class Command(BaseCommand):
                 "old key then need the old private key)"
             )
         public, private = generate_keypair()
-        write_private_key(private_key_out, private)
+        if private_key_out:
+            write_private_key(private_key_out, private)
+            written = f"private key written to {private_key_out}"
+        else:
+            written = self.write_shares(campaign, public, private, shares_dir, shares, threshold)
         target.public_key = public
         target.save(update_fields=["public_key"])
-        self.stdout.write(
-            f"public key stored for {campaign}; private key written to "
-            f"{private_key_out} (mode 0600)"
-        )
+        self.stdout.write(f"public key stored for {campaign}; {written} (mode 0600)")
+
+    def write_shares(self, campaign, public, private, shares_dir, count, threshold) -> str:
+        try:
+            parts = split_private_key(
+                private, campaign=campaign, public_key=public, threshold=threshold, count=count
+            )
+        except ShareError as exc:
+            raise CommandError(str(exc)) from exc
+        paths = [shares_dir / f"{campaign}-share-{part.index}-of-{count}.json" for part in parts]
+        existing = [path for path in paths if path.exists()]
+        if existing:
+            raise CommandError(f"{existing[0]} exists; choose another folder, nothing was changed")
+        for part, path in zip(parts, paths, strict=True):
+            write_private_key(path, part.to_json())
+        return f"{count} shares written to {shares_dir}, any {threshold} rebuild the key"
 
 
 def write_private_key(path: Path, private_b64: str) -> None:

@@ -1,0 +1,323 @@
+"""The filing path: key shares, sealed export, offline dossier, verification."""
+
+import csv
+import json
+import stat
+
+import pytest
+from django.core.management import CommandError, call_command
+from pypdf import PdfReader
+
+from recours.campaigns.domain import published_texts
+from recours.campaigns.models import Campaign
+from recours.core.testing import link_from, queued_mails
+from recours.mandates import domain
+from recours.mandates.dossier.build import DossierError, build_dossier
+from recours.mandates.dossier.keyshares import (
+    ShareError,
+    combine_shares,
+    read_share,
+    split_private_key,
+)
+from recours.mandates.dossier.verify import verify_dossier
+from recours.mandates.identity import SignerIdentity
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+SIGNERS = [
+    ("Élodie", "Müller", "elodie@example.org", "3 place du Marché\n67000 Strasbourg"),
+    ("Kofi", "N'Guessan", "kofi@example.org", "8 allée des Tilleuls\n31000 Toulouse"),
+    ("Zoé", "Lefèvre", "zoe@example.org", "1 rue Haute\n29200 Brest"),
+]
+
+
+@pytest.fixture
+def filed_campaign(campaign):
+    """Three confirmed mandates, then the middle one withdrawn."""
+    manage = []
+    for given, surname, email, address in SIGNERS:
+        domain.sign_mandate(
+            campaign=campaign,
+            identity=SignerIdentity(given, surname, email, address),
+            texts=published_texts(campaign),
+            language="fr",
+        )
+        body = queued_mails()[-1].body_text
+        domain.confirm_mandate(token=link_from(body, "/confirmer/").split("/")[-2])
+        manage.append(link_from(body, "/mandat/").split("/")[-2])
+    domain.withdraw_mandate(token=manage[1])
+    return campaign
+
+
+@pytest.fixture
+def shares(filed_campaign, private_key):
+    return split_private_key(
+        private_key,
+        campaign=filed_campaign.slug,
+        public_key=filed_campaign.public_key,
+        threshold=2,
+        count=3,
+    )
+
+
+@pytest.fixture
+def export_file(filed_campaign, tmp_path):
+    path = tmp_path / "export.json"
+    call_command("export_sealed", filed_campaign.slug, "--out", str(path))
+    return path
+
+
+@pytest.fixture
+def dossier(export_file, shares, tmp_path):
+    out = tmp_path / "dossier"
+    build_dossier(export_path=export_file, shares=shares[1:], out_dir=out, per_signer=True)
+    return out
+
+
+def pdf_text(path):
+    return " ".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+@pytest.mark.unit
+def test_any_two_of_three_shares_rebuild_the_key(keypair):
+    public, private = keypair
+    parts = split_private_key(private, campaign="c", public_key=public, threshold=2, count=3)
+
+    for pair in ([0, 1], [0, 2], [1, 2], [2, 0]):
+        assert combine_shares([parts[i] for i in pair]) == private
+    with pytest.raises(ShareError, match="1 distinct share"):
+        combine_shares([parts[0], parts[0]])
+
+
+@pytest.mark.unit
+def test_one_share_of_two_reveals_nothing_of_the_key(keypair):
+    public, private = keypair
+    # The same key split twice: a single share differs each time, as random as the key.
+    first = split_private_key(private, campaign="c", public_key=public, threshold=2, count=2)
+    second = split_private_key(private, campaign="c", public_key=public, threshold=2, count=2)
+
+    assert first[0].parts != second[0].parts
+    assert all(private.encode() not in share.to_json().encode() for share in first)
+
+
+@pytest.mark.unit
+def test_one_of_one_is_allowed(keypair):
+    public, private = keypair
+
+    [only] = split_private_key(private, campaign="c", public_key=public, threshold=1, count=1)
+
+    assert combine_shares([only]) == private
+
+
+@pytest.mark.unit
+def test_a_forged_share_is_caught(keypair):
+    public, private = keypair
+    parts = split_private_key(private, campaign="c", public_key=public, threshold=2, count=3)
+    forged = parts[1].__class__(**{**parts[1].__dict__, "parts": (b"\x00" * 16, b"\x00" * 16)})
+
+    with pytest.raises(ShareError, match="damaged or forged"):
+        combine_shares([parts[0], forged])
+
+
+def test_create_campaign_keys_writes_shares_0600(campaign, tmp_path):
+    call_command("create_campaign_keys", campaign.slug, "--replace", "--shares-dir", str(tmp_path))
+
+    files = sorted(tmp_path.glob("*.json"))
+    campaign.refresh_from_db()
+    assert [f.name for f in files] == [f"plainte-test-share-{i}-of-3.json" for i in (1, 2, 3)]
+    assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}
+    key = combine_shares([read_share(files[0]), read_share(files[2])])
+    assert split_private_key(
+        key, campaign="x", public_key=campaign.public_key, threshold=1, count=1
+    )
+
+
+def test_export_holds_sealed_records_and_no_secret(export_file, filed_campaign, private_key):
+    text = export_file.read_text()
+    data = json.loads(text)
+
+    assert len(data["mandates"]) == 2
+    assert {version["kind"] for version in data["versions"]} == {"complaint", "mandate"}
+    for needle in ("Müller", "elodie@example.org", private_key):
+        assert needle not in text
+
+
+def test_dossier_holds_the_confirmed_mandates_and_not_the_withdrawn(dossier):
+    rows = list(csv.DictReader((dossier / "mandataires.csv").open()))
+    data = json.loads((dossier / "mandataires.json").read_text())
+
+    assert [(row["numero"], row["nom"], row["prenoms"]) for row in rows] == [
+        ("1", "Müller", "Élodie"),
+        ("2", "Lefèvre", "Zoé"),
+    ]
+    assert [row["email"] for row in data["mandataires"]] == [
+        "elodie@example.org",
+        "zoe@example.org",
+    ]
+    assert sorted(p.name for p in (dossier / "mandats").iterdir()) == [
+        "mandat-000001.pdf",
+        "mandat-000002.pdf",
+    ]
+    assert "N'Guessan" not in (dossier / "mandataires.csv").read_text()
+
+
+def test_dossier_pdfs_read_back_with_metadata_and_embedded_fonts(dossier, filed_campaign):
+    complaint = PdfReader(dossier / "plainte.pdf")
+    annex_text = pdf_text(dossier / "mandataires.pdf")
+    letter_text = pdf_text(dossier / "mandats" / "mandat-000002.pdf")
+
+    assert complaint.metadata.title == "Plainte contre la surveillance"
+    assert complaint.trailer["/Root"]["/Lang"] == "fr"
+    assert "Ministère de l'Intérieur" in pdf_text(dossier / "plainte.pdf")
+    assert "Association Vigie" in pdf_text(dossier / "plainte.pdf")
+    assert "MÜLLER Élodie" in annex_text
+    assert "3 place du Marché, 67000 Strasbourg" in annex_text
+    assert "LEFÈVRE Zoé" in letter_text
+    assert filed_campaign.versions.get(kind="complaint").sha256 in letter_text
+    fonts = [
+        font.get_object()
+        for page in complaint.pages
+        for font in page["/Resources"]["/Font"].values()
+    ]
+    descriptors = [f["/DescendantFonts"][0].get_object()["/FontDescriptor"] for f in fonts]
+    assert all({"/FontFile2", "/FontFile3"} & set(d.keys()) for d in descriptors)
+
+
+def test_manifest_and_verify_dossier_agree(dossier):
+    manifest = json.loads((dossier / "manifest.json").read_text())
+
+    assert manifest["mandates"] == 2
+    assert sorted(manifest["files"]) == [
+        "mandataires.csv",
+        "mandataires.json",
+        "mandataires.pdf",
+        "mandats/mandat-000001.pdf",
+        "mandats/mandat-000002.pdf",
+        "plainte.pdf",
+    ]
+    assert verify_dossier(dossier) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "plainte.pdf",
+        "mandataires.pdf",
+        "mandataires.csv",
+        "mandataires.json",
+        "mandats/mandat-000001.pdf",
+    ],
+)
+def test_verify_dossier_catches_one_changed_byte_in_each_file(dossier, name):
+    path = dossier / name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+    problems = verify_dossier(dossier)
+
+    assert f"{name}: content differs from the manifest (SHA-256)" in problems
+
+
+def test_verify_dossier_catches_an_edited_csv_row(dossier):
+    path = dossier / "mandataires.csv"
+    path.write_text(path.read_text().replace("Müller", "Muller"))
+
+    assert verify_dossier(dossier) == [
+        "mandataires.csv: content differs from the manifest (SHA-256)"
+    ]
+
+
+def test_verify_dossier_catches_missing_and_added_files(dossier):
+    (dossier / "plainte.pdf").unlink()
+    (dossier / "extra.txt").write_text("x")
+
+    assert verify_dossier(dossier) == [
+        "plainte.pdf: missing",
+        "extra.txt: not listed in the manifest",
+    ]
+
+
+def test_verify_dossier_command_exit_codes(dossier):
+    call_command("verify_dossier", str(dossier))
+    (dossier / "mandataires.json").write_text("{}")
+
+    with pytest.raises(CommandError, match="mandataires.json: content differs"):
+        call_command("verify_dossier", str(dossier))
+
+
+def test_too_few_shares_is_one_clear_error_and_no_dossier(export_file, shares, tmp_path):
+    out = tmp_path / "dossier"
+
+    with pytest.raises(ShareError, match="1 distinct share"):
+        build_dossier(export_path=export_file, shares=shares[:1], out_dir=out, per_signer=False)
+
+    assert list(tmp_path.iterdir()) == [export_file]
+
+
+def test_shares_of_another_key_are_refused(export_file, tmp_path, organisation):
+    from recours.core.crypto import generate_keypair
+
+    public, private = generate_keypair()
+    foreign = split_private_key(
+        private, campaign="plainte-test", public_key=public, threshold=2, count=2
+    )
+
+    with pytest.raises(ShareError, match="another key"):
+        build_dossier(
+            export_path=export_file, shares=foreign, out_dir=tmp_path / "d", per_signer=False
+        )
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda text: text[: len(text) // 2], "truncated or damaged"),
+        (lambda text: '{"format": "other"}', "is not a Recours sealed export"),
+        (lambda text: "\x00\xff garbage", "truncated or damaged"),
+        (
+            lambda text: text.replace('"method": "email"', '"method": "sms"', 1),
+            "was altered in the export",
+        ),
+    ],
+)
+def test_damaged_export_is_one_clear_error_and_no_dossier(
+    export_file, shares, tmp_path, damage, message
+):
+    export_file.write_text(damage(export_file.read_text()))
+
+    with pytest.raises(DossierError, match=message):
+        build_dossier(
+            export_path=export_file, shares=shares, out_dir=tmp_path / "d", per_signer=False
+        )
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.json"]
+
+
+def test_build_dossier_command_says_what_is_wrong(export_file, tmp_path):
+    with pytest.raises(CommandError, match="cannot read the share"):
+        call_command(
+            "build_dossier",
+            str(export_file),
+            "--share",
+            str(tmp_path / "nope"),
+            "--out",
+            str(tmp_path / "d"),
+        )
+
+
+def test_existing_output_directory_is_never_overwritten(export_file, shares, tmp_path):
+    (tmp_path / "d").mkdir()
+
+    with pytest.raises(DossierError, match="already exists"):
+        build_dossier(
+            export_path=export_file, shares=shares, out_dir=tmp_path / "d", per_signer=False
+        )
+
+
+def test_campaign_closed_then_filed_still_exports(filed_campaign, tmp_path):
+    Campaign.objects.filter(pk=filed_campaign.pk).update(status="filed")
+
+    call_command("export_sealed", filed_campaign.slug, "--out", str(tmp_path / "e.json"))
+
+    assert len(json.loads((tmp_path / "e.json").read_text())["mandates"]) == 2
