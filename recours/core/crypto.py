@@ -41,6 +41,11 @@ def canonical_json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+def key_id(public_b64: str) -> str:
+    """A short, stable name for a public key, stored beside what it sealed."""
+    return hashlib.sha256(base64.b64decode(public_b64)).hexdigest()[:16]
+
+
 def seal(public_b64: str, payload: dict) -> bytes:
     public = PublicKey(base64.b64decode(public_b64))
     return SealedBox(public).encrypt(canonical_json(payload))

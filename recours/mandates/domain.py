@@ -16,7 +16,15 @@ from django.utils import timezone
 
 from recours.campaigns.domain import PublishedTexts, forget_count
 from recours.campaigns.models import Campaign
-from recours.core.crypto import canonical_json, hash_token, keyed_hash, new_token, seal, sha256_hex
+from recours.core.crypto import (
+    canonical_json,
+    hash_token,
+    key_id,
+    keyed_hash,
+    new_token,
+    seal,
+    sha256_hex,
+)
 from recours.core.mail import queue_email
 from recours.mandates import transparency
 from recours.mandates.identity import SignerIdentity, canonical_email
@@ -86,6 +94,7 @@ def sign_mandate(
     )
     fields = {
         "sealed_identity": sealed,
+        "sealed_key_id": key_id(campaign.public_key),
         "complaint_version": texts.complaint,
         "mandate_version": texts.mandate,
         "language": language,
@@ -196,7 +205,7 @@ def evidence_digest(mandate: Mandate) -> str:
         campaign=mandate.campaign.slug,
         complaint_sha256=mandate.complaint_version.sha256,
         mandate_sha256=mandate.mandate_version.sha256,
-        sealed_sha256=sha256_hex(bytes(mandate.sealed_identity)),
+        sealed_sha256=mandate.confirmed_sealed_sha256,
         signed_at=mandate.signed_at.isoformat(),
         confirmed_at=mandate.confirmed_at.isoformat(),
         method=mandate.confirmation_method,
@@ -235,6 +244,10 @@ def confirm_mandate(*, token: str) -> Mandate:
         changed = Mandate.objects.filter(pk=mandate.pk, status=Status.PENDING).update(
             status=Status.CONFIRMED, confirmed_at=now, confirmation_method="email"
         )
+        if changed:
+            Mandate.objects.filter(pk=mandate.pk).update(
+                confirmed_sealed_sha256=sha256_hex(bytes(mandate.sealed_identity))
+            )
         if not (spent and changed):
             raise TokenError(TokenProblem.USED)
         mandate.refresh_from_db()

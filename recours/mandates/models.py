@@ -19,6 +19,10 @@ class Mandate(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     email_hash = models.CharField(max_length=64)
     sealed_identity = models.BinaryField(null=True, editable=False)
+    # Which campaign key sealed the record (a key rotation re-seals old records), and the
+    # SHA-256 of the record as it was confirmed, which the evidence and commitment cover.
+    sealed_key_id = models.CharField(max_length=16, blank=True)
+    confirmed_sealed_sha256 = models.CharField(max_length=64, blank=True)
     complaint_version = models.ForeignKey(TextVersion, related_name="+", on_delete=models.PROTECT)
     mandate_version = models.ForeignKey(TextVersion, related_name="+", on_delete=models.PROTECT)
     language = models.CharField(max_length=8)

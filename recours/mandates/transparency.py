@@ -29,11 +29,9 @@ def new_salt() -> str:
     return secrets.token_hex(16)
 
 
-def commitment_for(*, salt: str, evidence_sha256: str, sealed_identity: bytes) -> str:
+def commitment_for(*, salt: str, evidence_sha256: str, sealed_sha256: str) -> str:
     return sha256_hex(
-        bytes.fromhex(salt)
-        + bytes.fromhex(evidence_sha256)
-        + bytes.fromhex(sha256_hex(sealed_identity))
+        bytes.fromhex(salt) + bytes.fromhex(evidence_sha256) + bytes.fromhex(sealed_sha256)
     )
 
 
@@ -90,7 +88,7 @@ def record_confirmation(mandate: Mandate) -> None:
     commitment = commitment_for(
         salt=salt,
         evidence_sha256=mandate.evidence_sha256,
-        sealed_identity=bytes(mandate.sealed_identity),
+        sealed_sha256=mandate.confirmed_sealed_sha256,
     )
     entry = append_entry(
         campaign_id=mandate.campaign_id, kind=LogEntry.Kind.ADD, commitment=commitment

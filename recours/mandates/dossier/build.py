@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from recours.core.crypto import SealingError, sha256_hex, unseal
+from recours.core.crypto import SealingError, key_id, sha256_hex, unseal
 from recours.core.merkle import leaf_hash, root_from_leaf_hashes
 from recours.core.pdf import markdown_blocks, render_pdf
 from recours.mandates.domain import evidence_digest_of
@@ -77,6 +77,13 @@ def open_records(export: dict, private: str) -> list[Signer]:
     """Checks each record's evidence and commitment, then opens it. Any mismatch stops
     everything: a dossier is built from an intact export or not at all."""
     campaign = export["campaign"]
+    current_key = key_id(campaign["public_key"])
+    stale = sum(1 for record in export["mandates"] if record["sealed_key_id"] != current_key)
+    if stale:
+        raise DossierError(
+            f"{stale} mandate(s) are sealed to an older campaign key: finish the key rotation "
+            "(reseal_export, then import_resealed on the server) and export again"
+        )
     signers = []
     for number, record in enumerate(export["mandates"], start=1):
         sealed = base64.b64decode(record["sealed"])
@@ -84,13 +91,15 @@ def open_records(export: dict, private: str) -> list[Signer]:
             campaign=campaign["slug"],
             complaint_sha256=record["complaint_sha256"],
             mandate_sha256=record["mandate_sha256"],
-            sealed_sha256=sha256_hex(sealed),
+            sealed_sha256=record["confirmed_sealed_sha256"],
             signed_at=record["signed_at"],
             confirmed_at=record["confirmed_at"],
             method=record["method"],
         )
         commitment = commitment_for(
-            salt=record["commitment_salt"], evidence_sha256=evidence, sealed_identity=sealed
+            salt=record["commitment_salt"],
+            evidence_sha256=evidence,
+            sealed_sha256=record["confirmed_sealed_sha256"],
         )
         if evidence != record["evidence_sha256"] or commitment != record["commitment"]:
             raise DossierError(f"mandate {number} (ref {record['ref']}) was altered in the export")
@@ -98,8 +107,13 @@ def open_records(export: dict, private: str) -> list[Signer]:
             identity = unseal(private, sealed)
         except SealingError as exc:
             raise DossierError(f"mandate {number} (ref {record['ref']}) cannot be opened") from exc
-        if identity.get("complaint_sha256") != record["complaint_sha256"]:
-            raise DossierError(f"mandate {number} (ref {record['ref']}) names another text")
+        # The record is the one confirmed, or a re-sealing of it made at a key rotation.
+        original = identity.get("resealed_from", sha256_hex(sealed))
+        if (
+            original != record["confirmed_sealed_sha256"]
+            or identity.get("complaint_sha256") != record["complaint_sha256"]
+        ):
+            raise DossierError(f"mandate {number} (ref {record['ref']}) was altered in the export")
         signers.append(
             Signer(
                 number=number,

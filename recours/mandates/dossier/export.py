@@ -37,6 +37,8 @@ def mandate_record(mandate: Mandate, versions: dict[int, str]) -> dict:
     return {
         "ref": mandate.pk,
         "sealed": base64.b64encode(bytes(mandate.sealed_identity)).decode(),
+        "sealed_key_id": mandate.sealed_key_id,
+        "confirmed_sealed_sha256": mandate.confirmed_sealed_sha256,
         "complaint_sha256": versions[mandate.complaint_version_id],
         "mandate_sha256": versions[mandate.mandate_version_id],
         "signed_at": mandate.signed_at.isoformat(),

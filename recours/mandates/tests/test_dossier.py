@@ -321,3 +321,53 @@ def test_campaign_closed_then_filed_still_exports(filed_campaign, tmp_path):
     call_command("export_sealed", filed_campaign.slug, "--out", str(tmp_path / "e.json"))
 
     assert len(json.loads((tmp_path / "e.json").read_text())["mandates"]) == 2
+
+
+def test_key_rotation_reseals_from_an_export_and_the_dossier_still_builds(
+    filed_campaign, shares, tmp_path
+):
+    old_export = tmp_path / "old.json"
+    call_command("export_sealed", filed_campaign.slug, "--out", str(old_export))
+    new_dir = tmp_path / "new-shares"
+    call_command(
+        "create_campaign_keys", filed_campaign.slug, "--replace", "--shares-dir", str(new_dir)
+    )
+    filed_campaign.refresh_from_db()
+    new_shares = [read_share(path) for path in sorted(new_dir.iterdir())]
+    export_before = tmp_path / "before.json"
+    call_command("export_sealed", filed_campaign.slug, "--out", str(export_before))
+
+    with pytest.raises(DossierError, match="2 mandate\\(s\\) are sealed to an older campaign key"):
+        build_dossier(
+            export_path=export_before, shares=new_shares, out_dir=tmp_path / "x", per_signer=False
+        )
+
+    resealed = tmp_path / "resealed.json"
+    call_command(
+        "reseal_export",
+        str(old_export),
+        "--old-share",
+        _share_file(tmp_path, shares[0]),
+        "--old-share",
+        _share_file(tmp_path, shares[2]),
+        "--new-public-key",
+        filed_campaign.public_key,
+        "--out",
+        str(resealed),
+    )
+    call_command("import_resealed", str(resealed))
+    export_after = tmp_path / "after.json"
+    call_command("export_sealed", filed_campaign.slug, "--out", str(export_after))
+    build_dossier(
+        export_path=export_after, shares=new_shares[:2], out_dir=tmp_path / "d", per_signer=False
+    )
+
+    rows = list(csv.DictReader((tmp_path / "d" / "mandataires.csv").open()))
+    assert [row["nom"] for row in rows] == ["Müller", "Lefèvre"]
+    assert verify_dossier(tmp_path / "d") == []
+
+
+def _share_file(folder, share):
+    path = folder / f"old-share-{share.index}.json"
+    path.write_text(share.to_json())
+    return str(path)

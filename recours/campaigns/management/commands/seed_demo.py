@@ -10,7 +10,7 @@ from recours.campaigns import domain as campaign_domain
 from recours.campaigns.demo import technopolice as demo
 from recours.campaigns.management.commands.create_campaign_keys import write_private_key
 from recours.campaigns.models import Campaign, Ground, Organisation, Source
-from recours.core.crypto import generate_keypair, seal
+from recours.core.crypto import generate_keypair, key_id, seal, sha256_hex
 from recours.mandates.domain import email_hash_for, evidence_digest, recount_confirmed
 from recours.mandates.models import Mandate
 from recours.mandates.transparency import record_confirmation
@@ -75,6 +75,7 @@ def add_demo_mandates(campaign: Campaign) -> None:
             campaign=campaign,
             status=Mandate.Status.CONFIRMED,
             email_hash=email_hash_for(campaign, email),
+            sealed_key_id=key_id(campaign.public_key),
             sealed_identity=seal(
                 campaign.public_key,
                 {
@@ -96,8 +97,9 @@ def add_demo_mandates(campaign: Campaign) -> None:
             confirmed_at=signed_at + timedelta(minutes=7),
             confirmation_method="email",
         )
+        mandate.confirmed_sealed_sha256 = sha256_hex(bytes(mandate.sealed_identity))
         mandate.evidence_sha256 = evidence_digest(mandate)
-        mandate.save(update_fields=["evidence_sha256"])
+        mandate.save(update_fields=["confirmed_sealed_sha256", "evidence_sha256"])
         record_confirmation(mandate)
     campaign.confirmed_count = recount_confirmed(campaign)
     campaign.save(update_fields=["confirmed_count"])
