@@ -158,6 +158,9 @@ EMAIL_URL = env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}")
 globals().update(parse_email_url(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Recours <noreply@localhost>")
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+# Days sealed identities are kept once the case is closed (no appeal left), for the
+# organisers to answer late questions; then `purge` deletes them (R2.5).
+RETENTION_AFTER_CASE_DAYS = env_int("RETENTION_AFTER_CASE_DAYS", 30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,8 +2,20 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from recours.campaigns.domain import publish_text_versions
-from recours.campaigns.models import Campaign, Ground, Organisation, Source, TextVersion
+from recours.campaigns.domain import (
+    NEXT_STATUS,
+    StatusError,
+    change_campaign_status,
+    publish_text_versions,
+)
+from recours.campaigns.models import (
+    Campaign,
+    Ground,
+    Organisation,
+    Source,
+    StatusChange,
+    TextVersion,
+)
 
 
 @admin.register(Organisation)
@@ -45,13 +57,40 @@ def publish_texts(modeladmin, request, queryset):
         )
 
 
+@admin.action(description=_("Passer au statut suivant (ouvrir, clore, déposer, clore l'affaire)"))
+def advance_status(modeladmin, request, queryset):
+    for campaign in queryset:
+        target = NEXT_STATUS.get(campaign.status)
+        try:
+            if target is None:
+                raise StatusError(_("statut final"))
+            change_campaign_status(campaign=campaign, to=target, by=request.user.get_username())
+        except StatusError as exc:
+            modeladmin.message_user(request, f"{campaign}: {exc}", messages.ERROR)
+        else:
+            modeladmin.message_user(
+                request, f"{campaign}: {campaign.get_status_display()}", messages.SUCCESS
+            )
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "changed_at", "changed_by"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "status", "confirmed_count", "goal", "closes_at"]
     list_filter = ["status"]
-    readonly_fields = ["confirmed_count", "public_key"]
-    inlines = [GroundInline]
-    actions = [publish_texts]
+    # Status moves only through the action, so that every change is recorded.
+    readonly_fields = ["status", "confirmed_count", "public_key", "filed_at", "case_closed_at"]
+    inlines = [GroundInline, StatusChangeInline]
+    actions = [publish_texts, advance_status]
 
 
 @admin.register(TextVersion)

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
-from recours.campaigns.models import Campaign, TextVersion
+from recours.campaigns.models import Campaign, StatusChange, TextVersion
 from recours.core.crypto import canonical_json, sha256_hex
 
 COUNT_CACHE_SECONDS = 30
@@ -112,3 +113,48 @@ def forget_count(campaign_id: int) -> None:
     cached from the old row in between."""
     cache.delete(_count_key(campaign_id))
     transaction.on_commit(lambda: cache.delete(_count_key(campaign_id)))
+
+
+NEXT_STATUS = {
+    Campaign.Status.DRAFT: Campaign.Status.OPEN,
+    Campaign.Status.OPEN: Campaign.Status.CLOSED,
+    Campaign.Status.CLOSED: Campaign.Status.FILED,
+    Campaign.Status.FILED: Campaign.Status.CASE_CLOSED,
+}
+
+
+class StatusError(ValueError):
+    pass
+
+
+def change_campaign_status(*, campaign: Campaign, to: str, by: str) -> Campaign:
+    """Moves a campaign one step along draft → open → closed → filed → case closed and
+    records who did it and when. Opening needs a sealing key and published texts; filing
+    and closing the case date the retention periods (R2.5)."""
+    with transaction.atomic():
+        current = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if NEXT_STATUS.get(current.status) != to:
+            raise StatusError(
+                f"{current.get_status_display()} → {Campaign.Status(to).label}: "
+                "a campaign moves one step at a time, forward only"
+            )
+        if to == Campaign.Status.OPEN and (
+            not current.public_key or published_texts(current) is None
+        ):
+            raise StatusError("create the campaign key and publish its texts before opening it")
+        now = timezone.now()
+        fields = {"status": to}
+        if to == Campaign.Status.FILED:
+            fields["filed_at"] = now
+        if to == Campaign.Status.CASE_CLOSED:
+            fields["case_closed_at"] = now
+        Campaign.objects.filter(pk=current.pk).update(**fields)
+        StatusChange.objects.create(
+            campaign=current,
+            from_status=current.status,
+            to_status=to,
+            changed_at=now,
+            changed_by=by,
+        )
+    campaign.refresh_from_db()
+    return campaign

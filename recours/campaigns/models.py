@@ -52,9 +52,10 @@ class Campaign(models.Model):
         OPEN = "open", pgettext_lazy("campaign status", "ouverte")
         CLOSED = "closed", pgettext_lazy("campaign status", "close")
         FILED = "filed", pgettext_lazy("campaign status", "déposée")
+        CASE_CLOSED = "case_closed", pgettext_lazy("campaign status", "affaire close")
 
     slug = models.SlugField(_("adresse"), max_length=60, unique=True)
-    status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.DRAFT)
+    status = models.CharField(_("statut"), max_length=12, choices=Status, default=Status.DRAFT)
     title = models.CharField(_("titre"), max_length=200)
     summary = models.TextField(_("résumé"), max_length=600)
     body = models.TextField(_("texte de la plainte (Markdown)"))
@@ -85,6 +86,10 @@ class Campaign(models.Model):
     # Confirmed and not withdrawn mandates, kept up to date in the transaction that changes
     # a mandate, so that reading it never counts rows.
     confirmed_count = models.PositiveIntegerField(default=0, editable=False)
+    filed_at = models.DateTimeField(_("déposée le"), null=True, blank=True, editable=False)
+    case_closed_at = models.DateTimeField(
+        _("affaire close le"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -184,3 +189,21 @@ class TextVersion(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} v{self.number} ({self.sha256[:12]})"
+
+
+class StatusChange(models.Model):
+    """Who moved a campaign from one status to the next, and when."""
+
+    campaign = models.ForeignKey(Campaign, related_name="status_changes", on_delete=models.CASCADE)
+    from_status = models.CharField(max_length=12, choices=Campaign.Status)
+    to_status = models.CharField(max_length=12, choices=Campaign.Status)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.CharField(_("par"), max_length=150)
+
+    class Meta:
+        verbose_name = _("changement de statut")
+        verbose_name_plural = _("changements de statut")
+        ordering = ["campaign", "changed_at"]
+
+    def __str__(self):
+        return f"{self.campaign}: {self.from_status} → {self.to_status}"

@@ -15,7 +15,12 @@ from recours.core.middleware import content_security_policy
 from recours.core.text import render_markdown
 from recours.mandates.forms import SignForm, form_clock
 
-PUBLIC_STATUSES = [Campaign.Status.OPEN, Campaign.Status.CLOSED, Campaign.Status.FILED]
+PUBLIC_STATUSES = [
+    Campaign.Status.OPEN,
+    Campaign.Status.CLOSED,
+    Campaign.Status.FILED,
+    Campaign.Status.CASE_CLOSED,
+]
 # A host name as people type it for their Mastodon instance: "mastodon.social".
 INSTANCE_PATTERN = re.compile(
     r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"

@@ -29,6 +29,8 @@ class Mandate(models.Model):
     signed_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # When retention ended: the sealed identity is gone, the mandate still counts as given.
+    purged_at = models.DateTimeField(null=True, blank=True)
     # Evidence (R1.6): how the signer was verified, and a SHA-256 over the texts' hashes,
     # the sealed record and the UTC times, fixed at confirmation.
     confirmation_method = models.CharField(max_length=20, blank=True)
@@ -51,7 +53,9 @@ class Mandate(models.Model):
                 name="one_active_mandate_per_person",
             ),
             models.CheckConstraint(
-                condition=Q(status="withdrawn") | Q(sealed_identity__isnull=False),
+                condition=Q(status="withdrawn")
+                | Q(purged_at__isnull=False)
+                | Q(sealed_identity__isnull=False),
                 name="active_mandate_has_identity",
             ),
         ]

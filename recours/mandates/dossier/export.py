@@ -73,7 +73,9 @@ def write_sealed_export(*, campaign: Campaign, path: Path) -> int:
         ],
     }
     mandates = (
-        Mandate.objects.filter(campaign=campaign, status=Mandate.Status.CONFIRMED)
+        Mandate.objects.filter(
+            campaign=campaign, status=Mandate.Status.CONFIRMED, sealed_identity__isnull=False
+        )
         .order_by("log_position", "pk")
         .iterator(chunk_size=2000)
     )
