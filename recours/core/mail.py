@@ -25,10 +25,12 @@ log = logging.getLogger(__name__)
 Status = OutboxEmail.Status
 BACKOFF_BASE = timedelta(seconds=30)
 STALE_CLAIM = timedelta(minutes=10)
-WIPED = {"to": "", "body_text": "", "body_html": ""}
+WIPED = {"to": "", "reply_to": "", "body_text": "", "body_html": ""}
 
 
-def queue_email(*, to: str, template: str, context: dict, language: str) -> OutboxEmail:
+def queue_email(
+    *, to: str, template: str, context: dict, language: str, reply_to: str = ""
+) -> OutboxEmail:
     """Renders a mail and writes it to the outbox. Call it inside the transaction that
     makes the mail true, so that both are saved or neither is."""
     with translation.override(language):
@@ -38,6 +40,7 @@ def queue_email(*, to: str, template: str, context: dict, language: str) -> Outb
     return OutboxEmail.objects.create(
         template=template,
         to=to,
+        reply_to=reply_to,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
@@ -103,6 +106,7 @@ def _send_one(smtp, row: OutboxEmail) -> str:
         body=row.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.to],
+        reply_to=[row.reply_to] if row.reply_to else None,
         connection=smtp,
     )
     message.attach_alternative(row.body_html, "text/html")

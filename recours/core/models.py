@@ -18,6 +18,7 @@ class OutboxEmail(models.Model):
 
     template = models.CharField(max_length=60)
     to = models.TextField(blank=True)
+    reply_to = models.TextField(blank=True)
     subject = models.CharField(max_length=300)
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
@@ -37,4 +38,4 @@ class OutboxEmail(models.Model):
 
     @property
     def is_wiped(self) -> bool:
-        return not (self.to or self.body_text or self.body_html)
+        return not (self.to or self.reply_to or self.body_text or self.body_html)

@@ -5,6 +5,7 @@ here, in the same transaction as the mandate it counts, so it always equals the 
 confirmed mandates.
 """
 
+import base64
 import enum
 from datetime import timedelta
 
@@ -296,3 +297,50 @@ def withdraw_mandate(*, token: str) -> Mandate:
 def recount_confirmed(campaign: Campaign) -> int:
     """Counts the rows; for audits and tests, never for page views."""
     return Mandate.objects.filter(campaign=campaign, status=Status.CONFIRMED).count()
+
+
+def held_data(mandate: Mandate) -> dict:
+    """Everything the server holds about one mandate, for its signer (R2.7)."""
+    sealed = bytes(mandate.sealed_identity) if mandate.sealed_identity is not None else None
+    return {
+        "campaign": mandate.campaign.slug,
+        "status": mandate.status,
+        "language": mandate.language,
+        "signed_at": mandate.signed_at.isoformat(),
+        "confirmed_at": mandate.confirmed_at.isoformat() if mandate.confirmed_at else None,
+        "withdrawn_at": mandate.withdrawn_at.isoformat() if mandate.withdrawn_at else None,
+        "complaint_sha256": mandate.complaint_version.sha256,
+        "mandate_sha256": mandate.mandate_version.sha256,
+        "confirmation_method": mandate.confirmation_method,
+        "evidence_sha256": mandate.evidence_sha256,
+        "email_keyed_hash": mandate.email_hash,
+        "transparency_log": {"position": mandate.log_position, "commitment": mandate.commitment},
+        "sealed_identity_base64": base64.b64encode(sealed).decode() if sealed else None,
+        "sealed_identity_note": (
+            "Your name, e-mail and address, encrypted with the campaign's public key. "
+            "Only the organisers' offline key opens it; ask them for a readable copy."
+        ),
+    }
+
+
+def request_rights(*, token: str, kind: str, reply_to: str, message: str) -> Mandate:
+    """Sends the organisers a signer's rights request (GDPR Arts. 15-17, R2.7) through the
+    outbox. It names the mandate by its public commitment, which the organisers find in
+    their dossier; the signer's address travels only as the reply address, wiped once sent."""
+    with transaction.atomic():
+        mandate = _token_row(token, Purpose.MANAGE).mandate
+        campaign = mandate.campaign
+        queue_email(
+            to=campaign.organisation.contact_email,
+            reply_to=reply_to,
+            template="rights-request",
+            context={
+                "campaign": campaign,
+                "mandate": mandate,
+                "kind": kind,
+                "reply_to": reply_to,
+                "message": message,
+            },
+            language=campaign.language,
+        )
+    return mandate

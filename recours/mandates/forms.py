@@ -154,3 +154,32 @@ class ReceiptForm(AccessibleErrorsMixin, forms.Form):
 
     def clean_commitment(self):
         return self.cleaned_data["commitment"].lower()
+
+
+class RightsRequestForm(AccessibleErrorsMixin, forms.Form):
+    """A signer's request to the organisers, who alone can open their sealed record."""
+
+    KINDS = [
+        ("access", _("Recevoir une copie de mes données")),
+        ("rectification", _("Corriger mes données")),
+        ("erasure", _("Effacer mes données")),
+        ("other", _("Autre question")),
+    ]
+    kind = forms.ChoiceField(label=_("Ma demande"), choices=KINDS, widget=forms.RadioSelect)
+    email = forms.EmailField(
+        label=_("Adresse où recevoir la réponse"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    message = forms.CharField(
+        label=_("Précisions (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_email(self):
+        return _clean_text(self.cleaned_data["email"])
+
+    def clean_message(self):
+        return _clean_text(self.cleaned_data["message"], multiline=True)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from recours.campaigns.domain import confirmed_count, published_texts
 from recours.campaigns.views import public_campaign, render_campaign_page
 from recours.mandates import domain, transparency
-from recours.mandates.forms import ReceiptForm, SignForm, form_clock
+from recours.mandates.forms import ReceiptForm, RightsRequestForm, SignForm, form_clock
 
 TOKEN_PAGE_STATUS = {
     domain.TokenProblem.UNKNOWN: 404,
@@ -149,3 +149,37 @@ def transparency_verify(request, slug):
     status = 400 if form.is_bound and not form.is_valid() else 200
     context = {"campaign": campaign, "form": form, "result": result}
     return render(request, "mandates/transparency_verify.html", context, status=status)
+
+
+@never_cache
+@require_safe
+def held_data(request, slug, token):
+    try:
+        mandate = domain.mandate_for_manage_token(token=token)
+    except domain.TokenError as error:
+        return token_problem_page(request, slug, error.problem)
+    response = JsonResponse(domain.held_data(mandate), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="mandat-{slug}.json"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def rights_request(request, slug, token):
+    try:
+        mandate = domain.mandate_for_manage_token(token=token)
+    except domain.TokenError as error:
+        return token_problem_page(request, slug, error.problem)
+    form = RightsRequestForm(request.POST or None)
+    context = {"campaign": mandate.campaign, "mandate": mandate, "form": form}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "mandates/rights_request.html", context, status=400)
+        domain.request_rights(
+            token=token,
+            kind=dict(RightsRequestForm.KINDS)[form.cleaned_data["kind"]],
+            reply_to=form.cleaned_data["email"],
+            message=form.cleaned_data["message"],
+        )
+        return render(request, "mandates/rights_request_sent.html", context)
+    return render(request, "mandates/rights_request.html", context)
