@@ -6,6 +6,7 @@ under the development server. In production (DEBUG off) the process refuses to s
 without SECRET_KEY and PEPPER.
 """
 
+import base64
 import json
 import secrets
 import sys
@@ -60,6 +61,29 @@ SECRET_KEY = _required_secret("SECRET_KEY")
 # Keys the HMAC of signers' canonical e-mail addresses (deduplication). Never in the
 # database, so a stolen database cannot be matched against a list of addresses.
 PEPPER = _required_secret("PEPPER")
+
+
+def _contact_key() -> str:
+    """The server-held key that opens the addresses of signers who asked for news of the
+    complaint (and only theirs). Optional in production: without it, nobody is offered
+    news by e-mail. Generated for the demo and tests."""
+    value = env_secret("CONTACT_KEY")
+    if value or not (DEBUG or TESTING):
+        return value
+    if TESTING:
+        return "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
+    from nacl.public import PrivateKey
+
+    generated = base64.b64encode(bytes(PrivateKey.generate())).decode()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / "dev-secrets.json"
+    known = json.loads(path.read_text()) if path.exists() else {}
+    known.setdefault("CONTACT_KEY", generated)
+    path.write_text(json.dumps(known))
+    return known["CONTACT_KEY"]
+
+
+CONTACT_KEY = _contact_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -78,3 +78,7 @@ def new_token() -> tuple[str, str]:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def public_of(private_b64: str) -> str:
+    return base64.b64encode(bytes(PrivateKey(base64.b64decode(private_b64)).public_key)).decode()

@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from recours.mandates.models import Mandate
+from recours.mandates.models import Mandate, SignerUpdate
+from recours.mandates.updates import UpdateAlreadySent, send_signer_update
 
 
 @admin.register(Mandate)
@@ -30,3 +32,26 @@ class MandateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.action(description=_("Envoyer aux signataires qui l'ont demandé"))
+def send_updates(modeladmin, request, queryset):
+    for update in queryset:
+        try:
+            count = send_signer_update(update=update)
+        except UpdateAlreadySent:
+            modeladmin.message_user(request, _("%s : déjà envoyée.") % update, messages.WARNING)
+        else:
+            modeladmin.message_user(
+                request,
+                _("%(update)s : %(count)d e-mails en file.") % {"update": update, "count": count},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(SignerUpdate)
+class SignerUpdateAdmin(admin.ModelAdmin):
+    list_display = ["subject", "campaign", "created_at", "queued_at", "recipients"]
+    list_filter = ["campaign"]
+    readonly_fields = ["queued_at", "recipients"]
+    actions = [send_updates]

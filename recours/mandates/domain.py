@@ -23,6 +23,7 @@ from recours.core.crypto import (
     key_id,
     keyed_hash,
     new_token,
+    public_of,
     seal,
     sha256_hex,
 )
@@ -86,14 +87,20 @@ def sign_mandate(
     sealed = seal(
         campaign.public_key,
         {
-            **identity.as_dict(),
+            **identity.sealed_payload(),
             "campaign": campaign.slug,
             "complaint_sha256": texts.complaint.sha256,
             "mandate_sha256": texts.mandate.sha256,
             "signed_at": now.isoformat(),
         },
     )
+    contact = (
+        seal(public_of(settings.CONTACT_KEY), {"email": identity.email})
+        if identity.contact_updates and settings.CONTACT_KEY
+        else None
+    )
     fields = {
+        "contact_sealed": contact,
         "sealed_identity": sealed,
         "sealed_key_id": key_id(campaign.public_key),
         "complaint_version": texts.complaint,
@@ -141,7 +148,7 @@ def _repeat_outcome(mandate: Mandate) -> SignOutcome:
     return SignOutcome.PENDING_AGAIN
 
 
-def _issue_token(mandate: Mandate, purpose: str, expires_at=None) -> str:
+def issue_token(mandate: Mandate, purpose: str, expires_at=None) -> str:
     token, token_hash = new_token()
     MandateToken.objects.create(
         mandate=mandate, purpose=purpose, token_hash=token_hash, expires_at=expires_at
@@ -157,11 +164,11 @@ def _queue_mail(mandate: Mandate, identity: SignerIdentity, template: str, *, co
         "given_names": identity.given_names,
         "surname": identity.surname,
         "manage_url": settings.SITE_URL
-        + reverse("mandates:manage", args=[slug, _issue_token(mandate, Purpose.MANAGE)]),
+        + reverse("mandates:manage", args=[slug, issue_token(mandate, Purpose.MANAGE)]),
     }
     if confirm:
         expires_at = min(timezone.now() + CONFIRM_TOKEN_LIFETIME, campaign.closes_at)
-        token = _issue_token(mandate, Purpose.CONFIRM, expires_at)
+        token = issue_token(mandate, Purpose.CONFIRM, expires_at)
         context["confirm_url"] = settings.SITE_URL + reverse("mandates:confirm", args=[slug, token])
         context["expires_at"] = expires_at
     queue_email(to=identity.email, template=template, context=context, language=mandate.language)
@@ -265,8 +272,12 @@ def confirm_mandate(*, token: str) -> Mandate:
 
 
 def mandate_for_manage_token(*, token: str) -> Mandate:
+    return mandate_for_token(token=token, purpose=Purpose.MANAGE)
+
+
+def mandate_for_token(*, token: str, purpose: str) -> Mandate:
     with transaction.atomic():
-        return _token_row(token, Purpose.MANAGE).mandate
+        return _token_row(token, purpose).mandate
 
 
 def withdraw_mandate(*, token: str) -> Mandate:
@@ -281,7 +292,10 @@ def withdraw_mandate(*, token: str) -> Mandate:
             return mandate
         was_confirmed = mandate.status == Status.CONFIRMED
         Mandate.objects.filter(pk=mandate.pk).update(
-            status=Status.WITHDRAWN, withdrawn_at=timezone.now(), sealed_identity=None
+            status=Status.WITHDRAWN,
+            withdrawn_at=timezone.now(),
+            sealed_identity=None,
+            contact_sealed=None,
         )
         mandate.tokens.filter(purpose=Purpose.CONFIRM).delete()
         if was_confirmed:
@@ -344,3 +358,15 @@ def request_rights(*, token: str, kind: str, reply_to: str, message: str) -> Man
             language=campaign.language,
         )
     return mandate
+
+
+def unsubscribe_from_updates(*, token: str) -> Mandate:
+    """Stops news of the complaint for this signer by deleting the only copy of their
+    address the server could read. Their mandate is unchanged."""
+    with transaction.atomic():
+        row = _token_row(token, Purpose.UNSUBSCRIBE)
+        Mandate.objects.filter(pk=row.mandate_id).update(contact_sealed=None)
+        MandateToken.objects.filter(mandate_id=row.mandate_id, purpose=Purpose.UNSUBSCRIBE).exclude(
+            pk=row.pk
+        ).delete()
+    return row.mandate

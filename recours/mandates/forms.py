@@ -2,6 +2,7 @@ import re
 import time
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,14 @@ class SignForm(AccessibleErrorsMixin, forms.Form):
         label=_("Je souhaite recevoir les nouvelles de l'organisation (facultatif)."),
         required=False,
     )
+    contact_updates = forms.BooleanField(
+        label=_(
+            "Je souhaite être informé·e par e-mail des suites de la plainte (dépôt, réponse, "
+            "décision). Pour cela, mon adresse est aussi chiffrée avec une clé que le serveur "
+            "détient (facultatif)."
+        ),
+        required=False,
+    )
     # Left empty by people (it is hidden from them); bots fill it in.
     website = forms.CharField(label=_("Laissez ce champ vide"), required=False, max_length=200)
     clock = forms.CharField(widget=forms.HiddenInput)
@@ -74,6 +83,8 @@ class SignForm(AccessibleErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not asks_postal_address:
             del self.fields["postal_address"]
+        if not settings.CONTACT_KEY:
+            del self.fields["contact_updates"]
 
     @property
     def is_bot(self) -> bool:
@@ -137,6 +148,7 @@ class SignForm(AccessibleErrorsMixin, forms.Form):
             email=data["email"],
             postal_address=data.get("postal_address", ""),
             newsletter=data["newsletter"],
+            contact_updates=data.get("contact_updates", False),
         )
 
 

@@ -13,9 +13,14 @@ class SignerIdentity:
     email: str
     postal_address: str = ""
     newsletter: bool = False
+    contact_updates: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def sealed_payload(self) -> dict:
+        """What goes into the sealed record: the identity and the signer's choices."""
+        return self.as_dict()
 
 
 def canonical_email(email: str) -> str:

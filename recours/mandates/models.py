@@ -22,6 +22,9 @@ class Mandate(models.Model):
     # Which campaign key sealed the record (a key rotation re-seals old records), and the
     # SHA-256 of the record as it was confirmed, which the evidence and commitment cover.
     sealed_key_id = models.CharField(max_length=16, blank=True)
+    # Only for signers who asked for news of the complaint: their e-mail address sealed to
+    # the server's contact key (settings.CONTACT_KEY), which the server can open to write.
+    contact_sealed = models.BinaryField(null=True, editable=False)
     confirmed_sealed_sha256 = models.CharField(max_length=64, blank=True)
     complaint_version = models.ForeignKey(TextVersion, related_name="+", on_delete=models.PROTECT)
     mandate_version = models.ForeignKey(TextVersion, related_name="+", on_delete=models.PROTECT)
@@ -72,9 +75,10 @@ class MandateToken(models.Model):
     class Purpose(models.TextChoices):
         CONFIRM = "confirm", _("confirmer")
         MANAGE = "manage", _("gérer")
+        UNSUBSCRIBE = "unsubscribe", _("se désabonner")
 
     mandate = models.ForeignKey(Mandate, related_name="tokens", on_delete=models.CASCADE)
-    purpose = models.CharField(max_length=10, choices=Purpose)
+    purpose = models.CharField(max_length=12, choices=Purpose)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -111,3 +115,22 @@ class LogEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.position}"
+
+
+class SignerUpdate(models.Model):
+    """News of the complaint (filed, answered, decided) for the signers who asked for it."""
+
+    campaign = models.ForeignKey(Campaign, related_name="updates", on_delete=models.CASCADE)
+    subject = models.CharField(_("objet"), max_length=200)
+    body = models.TextField(_("texte (Markdown)"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(_("envoyée le"), null=True, blank=True, editable=False)
+    recipients = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("nouvelle aux signataires")
+        verbose_name_plural = _("nouvelles aux signataires")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject

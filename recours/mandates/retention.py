@@ -113,6 +113,6 @@ def _delete(queryset) -> int:
 
 def _erase_identity(now):
     def erase(queryset) -> int:
-        return queryset.update(sealed_identity=None, purged_at=now)
+        return queryset.update(sealed_identity=None, contact_sealed=None, purged_at=now)
 
     return erase

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/mandat/<str:token>/retirer/", views.withdraw, name="withdraw"),
     path("<slug:slug>/mandat/<str:token>/donnees.json", views.held_data, name="held_data"),
     path("<slug:slug>/mandat/<str:token>/demande/", views.rights_request, name="rights_request"),
+    path("<slug:slug>/nouvelles/stop/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("<slug:slug>/transparency/", views.transparency_page, name="transparency"),
     path("<slug:slug>/transparency.json", views.transparency_json, name="transparency_json"),
     path("<slug:slug>/transparency/verify/", views.transparency_verify, name="verify_receipt"),

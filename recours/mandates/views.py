@@ -8,6 +8,7 @@ from recours.campaigns.domain import confirmed_count, published_texts
 from recours.campaigns.views import public_campaign, render_campaign_page
 from recours.mandates import domain, transparency
 from recours.mandates.forms import ReceiptForm, RightsRequestForm, SignForm, form_clock
+from recours.mandates.models import MandateToken
 
 TOKEN_PAGE_STATUS = {
     domain.TokenProblem.UNKNOWN: 404,
@@ -183,3 +184,16 @@ def rights_request(request, slug, token):
         )
         return render(request, "mandates/rights_request_sent.html", context)
     return render(request, "mandates/rights_request.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, slug, token):
+    try:
+        if request.method == "POST":
+            mandate = domain.unsubscribe_from_updates(token=token)
+            return render(request, "mandates/unsubscribed.html", {"campaign": mandate.campaign})
+        mandate = domain.mandate_for_token(token=token, purpose=MandateToken.Purpose.UNSUBSCRIBE)
+    except domain.TokenError as error:
+        return token_problem_page(request, slug, error.problem)
+    return render(request, "mandates/unsubscribe.html", {"campaign": mandate.campaign})
