@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo test install check lint format messages clean
+.PHONY: demo test bench install check lint format messages clean
 
 $(STAMP): requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Benchmarks print their tables and keep JSON under var/bench/ (never part of `make test`).
+bench: $(STAMP)
+	$(PY) bench/dossier.py
 
 # What CI checks besides the tests.
 check: $(STAMP)

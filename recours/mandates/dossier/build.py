@@ -28,11 +28,12 @@ from recours.core.pdf import markdown_blocks, render_pdf
 from recours.mandates.domain import evidence_digest_of
 from recours.mandates.dossier.export import EXPORT_FORMAT
 from recours.mandates.dossier.keyshares import KeyShare, combine_shares
+from recours.mandates.dossier.workers import in_workers, render_annex_piece, write_letter_piece
 from recours.mandates.transparency import commitment_for
 
 TYPST = Path(__file__).resolve().parent / "typst"
-ANNEX_CHUNK = 4000  # rows per Typst run: layout cost grows faster than linearly with rows
-LETTER_CHUNK = 500
+ANNEX_CHUNK = 5000  # rows per Typst run: about 4 s and 500 MB each
+LETTER_CHUNK = 200  # ~250 MB per worker
 MANIFEST = "manifest.json"
 
 
@@ -243,50 +244,47 @@ def _write_all(work: Path, export: dict, signers: list[Signer], per_signer: bool
 
 
 def _write_annex(path: Path, campaign: dict, complaint: dict, rows: list[dict], lang: str) -> None:
-    columns = [
-        _("N°"),
-        _("Nom et prénoms"),
-        _("Adresse"),
-        _("Signé le"),
-        _("Confirmé le"),
-        _("Texte signé"),
+    """The list of mandators, laid out in pieces on every core and joined. Its rows are
+    numbered; its pages are not, since pieces are laid out side by side."""
+    common = {
+        "title": _("Annexe : liste des mandataires"),
+        "subtitle": complaint["content"]["title"],
+        "lang": lang,
+        "columns": [
+            _("N°"),
+            _("Nom et prénoms"),
+            _("Adresse"),
+            _("Signé le"),
+            _("Confirmé le"),
+            _("Texte signé"),
+        ],
+    }
+    pieces = [
+        [
+            [
+                str(row["numero"]),
+                f"{row['nom'].upper()} {row['prenoms']}",
+                row["adresse"].replace("\n", ", "),
+                row["signe_le"],
+                row["confirme_le"],
+                row["empreinte_plainte"][:16],
+            ]
+            for row in rows[start : start + ANNEX_CHUNK]
+        ]
+        for start in range(0, max(len(rows), 1), ANNEX_CHUNK)
     ]
     writer = PdfWriter()
-    next_page = 1
-    for start in range(0, max(len(rows), 1), ANNEX_CHUNK):
-        chunk = rows[start : start + ANNEX_CHUNK]
-        pdf = render_pdf(
-            TYPST / "mandataires.typ",
-            {
-                "title": _("Annexe : liste des mandataires"),
-                "subtitle": complaint["content"]["title"],
-                "lang": lang,
-                "first_page": next_page,
-                "columns": columns,
-                "rows": [
-                    [
-                        str(row["numero"]),
-                        f"{row['nom'].upper()} {row['prenoms']}",
-                        row["adresse"].replace("\n", ", "),
-                        row["signe_le"],
-                        row["confirme_le"],
-                        row["empreinte_plainte"][:16],
-                    ]
-                    for row in chunk
-                ],
-            },
-            tagged=False,
-        )
-        reader = PdfReader(io.BytesIO(pdf))
-        next_page += len(reader.pages)
-        writer.append(reader)
-    writer.add_metadata({"/Title": _("Annexe : liste des mandataires"), "/Author": "Recours"})
+    for pdf in in_workers(render_annex_piece, common, pieces):
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    writer.add_metadata({"/Title": common["title"], "/Author": "Recours"})
     writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
     with path.open("wb") as handle:
         writer.write(handle)
 
 
 def _write_letters(folder: Path, campaign, complaint, mandate_blocks, rows, lang) -> None:
+    """One PDF per signer: chunks of signers are laid out as one document each, on every
+    core, and each page is saved as its own file."""
     folder.mkdir()
     labels = {
         "mandator": _("Mandant :"),
@@ -302,43 +300,32 @@ def _write_letters(folder: Path, campaign, complaint, mandate_blocks, rows, lang
         "evidence_hash": _("Empreinte de la preuve :"),
         "number": _("Mandat n°"),
     }
-    for start in range(0, len(rows), LETTER_CHUNK):
-        chunk = rows[start : start + LETTER_CHUNK]
-        pdf = render_pdf(
-            TYPST / "mandat.typ",
+    common = {
+        "title": complaint["content"]["title"],
+        "heading": _("Mandat de représentation"),
+        "lang": lang,
+        "organisation": campaign["organisation"],
+        "mandate": mandate_blocks,
+        "labels": labels,
+    }
+    chunks = [
+        [
             {
-                "title": complaint["content"]["title"],
-                "heading": _("Mandat de représentation"),
-                "lang": lang,
-                "organisation": campaign["organisation"],
-                "mandate": mandate_blocks,
-                "labels": labels,
-                "mandates": [
-                    {
-                        "number": str(row["numero"]),
-                        "name": f"{row['nom'].upper()} {row['prenoms']}",
-                        "address": row["adresse"].replace("\n", ", "),
-                        "signed_at": row["signe_le"],
-                        "confirmed_at": row["confirme_le"],
-                        "method": row["methode"],
-                        "complaint_sha256": row["empreinte_plainte"],
-                        "mandate_sha256": row["empreinte_mandat"],
-                        "evidence_sha256": row["empreinte_preuve"],
-                    }
-                    for row in chunk
-                ],
-            },
-            tagged=False,
-        )
-        reader = PdfReader(io.BytesIO(pdf))
-        for row, page in zip(chunk, reader.pages, strict=True):
-            writer = PdfWriter()
-            writer.add_page(page)
-            writer.add_metadata(
-                {"/Title": f"{labels['number']} {row['numero']}", "/Author": "Recours"}
-            )
-            with (folder / f"mandat-{row['numero']:06d}.pdf").open("wb") as handle:
-                writer.write(handle)
+                "number": str(row["numero"]),
+                "name": f"{row['nom'].upper()} {row['prenoms']}",
+                "address": row["adresse"].replace("\n", ", "),
+                "signed_at": row["signe_le"],
+                "confirmed_at": row["confirme_le"],
+                "method": row["methode"],
+                "complaint_sha256": row["empreinte_plainte"],
+                "mandate_sha256": row["empreinte_mandat"],
+                "evidence_sha256": row["empreinte_preuve"],
+            }
+            for row in rows[start : start + LETTER_CHUNK]
+        ]
+        for start in range(0, len(rows), LETTER_CHUNK)
+    ]
+    in_workers(write_letter_piece, {**common, "folder": str(folder)}, chunks)
 
 
 def commitments_root(commitments: list[str]) -> str:

@@ -371,3 +371,17 @@ def _share_file(folder, share):
     path = folder / f"old-share-{share.index}.json"
     path.write_text(share.to_json())
     return str(path)
+
+
+def test_per_signer_letters_rendered_on_several_cores_are_all_there(
+    export_file, shares, tmp_path, monkeypatch
+):
+    from recours.mandates.dossier import build
+
+    monkeypatch.setattr(build, "LETTER_CHUNK", 1)  # two chunks: the pool path
+    build_dossier(export_path=export_file, shares=shares, out_dir=tmp_path / "d", per_signer=True)
+
+    letters = sorted((tmp_path / "d" / "mandats").iterdir())
+    assert [p.name for p in letters] == ["mandat-000001.pdf", "mandat-000002.pdf"]
+    assert "MÜLLER Élodie" in pdf_text(letters[0])
+    assert PdfReader(letters[1]).metadata.title == "Mandat n° 2"
