@@ -385,3 +385,74 @@ def test_per_signer_letters_rendered_on_several_cores_are_all_there(
     assert [p.name for p in letters] == ["mandat-000001.pdf", "mandat-000002.pdf"]
     assert "MÜLLER Élodie" in pdf_text(letters[0])
     assert PdfReader(letters[1]).metadata.title == "Mandat n° 2"
+
+
+def test_build_dossier_runs_offline_without_database_or_server_secrets(
+    export_file, shares, tmp_path
+):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    share_args = []
+    for share in shares[:2]:
+        share_args += ["--share", _share_file(tmp_path, share)]
+    env = {
+        "PATH": os.environ["PATH"],
+        # Unreachable on purpose: the command must never open a connection.
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+    }
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "build_dossier",
+            str(export_file),
+            *share_args,
+            "--out",
+            str(tmp_path / "offline"),
+        ],
+        cwd=Path(__file__).resolve().parents[3],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert verify_dossier(tmp_path / "offline") == []
+
+
+def test_build_dossier_command_error_is_one_line_and_exit_code_1(export_file, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    export_file.write_text("{ truncated")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "build_dossier",
+            str(export_file),
+            "--share",
+            str(tmp_path / "missing.json"),
+            "--out",
+            str(tmp_path / "x"),
+        ],
+        cwd=Path(__file__).resolve().parents[3],
+        env={"PATH": os.environ["PATH"]},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        result.stderr.strip()
+        == f"CommandError: cannot read the share {tmp_path / 'missing.json'}: No such file or directory"
+    )
