@@ -16,6 +16,7 @@ from recours.campaigns.models import (
     StatusChange,
     TextVersion,
 )
+from recours.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Organisation)
@@ -94,17 +95,8 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(TextVersion)
-class TextVersionAdmin(admin.ModelAdmin):
+class TextVersionAdmin(ReadOnlyAdmin):
     """Published versions are evidence: they can be read, never changed or deleted."""
 
     list_display = ["campaign", "kind", "number", "sha256", "published_at"]
     list_filter = ["campaign", "kind"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

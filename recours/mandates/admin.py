@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from recours.core.admin import ReadOnlyAdmin
 from recours.mandates.models import Mandate, SignerUpdate
 from recours.mandates.updates import UpdateAlreadySent, send_signer_update
 
 
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):
+class MandateAdmin(ReadOnlyAdmin):
     """Statuses and dates only: the identity is sealed and the admin cannot open it."""
 
     list_display = ["pk", "campaign", "status", "signed_at", "confirmed_at", "withdrawn_at"]
@@ -23,15 +24,6 @@ class MandateAdmin(admin.ModelAdmin):
         "confirmation_method",
         "evidence_sha256",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.action(description=_("Envoyer aux signataires qui l'ont demandé"))

@@ -1,0 +1,41 @@
+import pytest
+from django.urls import reverse
+
+from recours.core.testing import queued_mails
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "campaigns_campaign",
+        "campaigns_textversion",
+        "campaigns_organisation",
+        "mandates_mandate",
+        "mandates_signerupdate",
+        "core_outboxemail",
+    ],
+)
+def test_admin_lists_load_and_never_show_a_signer(admin_client, campaign, sign_data, model):
+    admin_client.post(reverse("mandates:sign", args=[campaign.slug]), sign_data())
+    assert len(queued_mails()) == 1  # the outbox row still holds the address
+
+    response = admin_client.get(reverse(f"admin:{model}_changelist"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "marianne.dupontel" not in page
+    assert "Dupontel" not in page
+
+
+def test_published_versions_cannot_be_edited_in_the_admin(admin_client, campaign):
+    version = campaign.versions.first()
+
+    response = admin_client.post(
+        reverse("admin:campaigns_textversion_change", args=[version.pk]), {"sha256": "0" * 64}
+    )
+
+    version.refresh_from_db()
+    assert response.status_code == 403
+    assert version.sha256 != "0" * 64
