@@ -1,8 +1,11 @@
 """Fixtures shared by every part's tests: an open campaign with its key pair, a signer's
 form data, and helpers to read the outbox."""
 
+import os
+import shutil
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -107,3 +110,32 @@ def sign_data(campaign):
         return {key: value for key, value in data.items() if value is not None}
 
     return build
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("RECOURS_REQUIRE_BROWSER"):
+            pytest.fail("chromium is required here: run scripts/install-system-packages")
+        pytest.skip("chromium is not installed (scripts/install-system-packages)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made here
+    # by the test itself are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "recours.core",
     "recours.campaigns",
     "recours.mandates",
+    "recours.rights",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("langue/", set_language, name="set_language"),
     path("mentions-legales/", core_views.legal_notice, name="legal_notice"),
     path("accessibilite/", core_views.accessibility, name="accessibility"),
+    path("droits/", include("recours.rights.urls")),
     path("", include("recours.mandates.urls")),
     path("", include("recours.campaigns.urls")),
 ]

@@ -43,6 +43,10 @@ class Organisation(models.Model):
         }
 
 
+# First path segments the site itself uses; a campaign cannot take them.
+RESERVED_SLUGS = {"admin", "droits", "langue", "mentions-legales", "accessibilite", "static"}
+
+
 class Campaign(models.Model):
     """One collective complaint. Its editable texts are a draft; what the public reads and
     signs is the latest published `TextVersion`, immutable and hashed."""
@@ -118,6 +122,8 @@ class Campaign(models.Model):
         )
 
     def clean(self):
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("Cette adresse est réservée par le site.")})
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("La clôture doit suivre l'ouverture.")})
         if self.status == self.Status.OPEN and not public_key_is_valid(self.public_key):

@@ -1,8 +1,6 @@
 """The signing flow in headless Chromium (Debian's package, driven by Playwright), with
 and without JavaScript. Screenshots of the campaign page land in test-artifacts/."""
 
-import os
-import shutil
 import time
 from pathlib import Path
 
@@ -11,35 +9,7 @@ import pytest
 from recours.core.testing import link_from, queued_mails
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("RECOURS_REQUIRE_BROWSER"):
-            pytest.fail("chromium is required here: run scripts/install-system-packages")
-        pytest.skip("chromium is not installed (scripts/install-system-packages)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made here
-    # by the test itself are still plain synchronous calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def confirmed_count_shown(page) -> str:

@@ -1,0 +1,253 @@
+"""The procedures, as REQUIREMENTS.md §4 records them with their sources.
+
+Each fact says where it comes from; `to_check` marks what the research could not confirm
+against the official text, and the pages show it as such. Keep this file the one place
+where the law is written down: letters and pages read it, nothing else restates it.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+MINISTRY = (
+    "Ministère de l'Intérieur\nDélégué à la protection des données\nPlace Beauvau\n75008 Paris"
+)
+MINISTRY_EMAIL = "delegue-protection-donnees@interieur.gouv.fr"
+CNIL = "Commission nationale de l'informatique et des libertés (CNIL)\n3 place de Fontenoy\nTSA 80715\n75334 Paris Cedex 07"
+REFERENT = (
+    "Monsieur ou Madame le magistrat référent\nchargé du contrôle des fichiers d'antécédents\n"
+    "Tribunal judiciaire de Paris\nParvis du Tribunal de Paris\n75017 Paris"
+)
+
+
+@dataclass(frozen=True)
+class Article:
+    reference: str
+    summary: str
+    source: str
+    to_check: str = ""
+
+
+ARTICLES = {
+    "R40-33": Article(
+        "Code de procédure pénale, art. R40-33 II",
+        "Le droit d'accès aux données du TAJ s'exerce directement auprès du ministère de "
+        "l'Intérieur depuis le 4 août 2018.",
+        "doctrine.fr, R40-33 (2018) ; CNIL, « TAJ : comment exercer vos droits ? » (6 octobre 2025)",
+        "Les articles de la loi Informatique et Libertés cités par R40-33 ont été renumérotés en 2018-2019.",
+    ),
+    "230-8": Article(
+        "Code de procédure pénale, art. 230-8",
+        "En cas de relaxe ou d'acquittement définitif, les données sont effacées, sauf si le "
+        "procureur en prescrit le maintien ; une mention est alors portée et la personne en est "
+        "informée. En cas de non-lieu ou de classement sans suite, les données font l'objet "
+        "d'une mention, sauf si le procureur ordonne l'effacement. Le procureur se prononce "
+        "dans un délai de deux mois.",
+        "koubi.fr (230-8, version 2018) ; service-public.fr F32727",
+        "Le texte cité est celui de juin 2018, conforme au résumé actuel de service-public ; "
+        "la rédaction en vigueur depuis le 1er juin 2019 n'a pas été relue.",
+    ),
+    "230-9": Article(
+        "Code de procédure pénale, art. 230-9",
+        "Un magistrat référent, désigné pour trois ans, contrôle les fichiers d'antécédents et "
+        "peut être saisi directement, notamment quand plusieurs ressorts sont concernés.",
+        "mdmh-avocats.fr",
+    ),
+    "R40-31": Article(
+        "Code de procédure pénale, art. R40-31",
+        "La demande d'effacement, de rectification ou de mention est adressée par lettre "
+        "recommandée avec demande d'avis de réception, ou déposée contre récépissé, à peine "
+        "d'irrecevabilité.",
+        "archeo-lex.fr, CPP au 4 août 2018",
+    ),
+    "R40-31-1": Article(
+        "Code de procédure pénale, art. R40-31-1",
+        "La décision du procureur ou du magistrat référent peut être contestée, dans le délai "
+        "d'un mois, devant le président de la chambre de l'instruction, par une requête motivée "
+        "envoyée en recommandé avec avis de réception ou déposée au greffe.",
+        "app.livv.eu, R40-31-1",
+    ),
+    "R40-27": Article(
+        "Code de procédure pénale, art. R40-27",
+        "Durée de conservation pour une personne majeure mise en cause : 20 ans en principe, "
+        "5 ans pour certaines infractions, 40 ans pour les plus graves ; victimes : 15 ans au plus.",
+        "lexbase.fr L7617L4U (version du 30 septembre 2021)",
+    ),
+    "RGPD-15-16": Article(
+        "Règlement (UE) 2016/679 (RGPD), art. 12(3), 15 et 16",
+        "Droit d'accès et de rectification ; réponse dans un délai d'un mois.",
+        "RGPD",
+        "Pour le TES, l'article du décret qui désigne où s'exercent les droits n'a pas été "
+        "trouvé : cette voie (le délégué du ministère) est provisoire.",
+    ),
+    "TES": Article(
+        "Décret n° 2005-1726, étendu aux cartes d'identité par le décret n° 2016-1460",
+        "Le TES contient l'image du visage et les empreintes digitales, conservées 15 ans (10 ans "
+        "pour les passeports des mineurs). Depuis le décret n° 2021-279, les demandeurs d'une "
+        "carte d'identité peuvent faire effacer leurs empreintes au-delà de 90 jours.",
+        "koubi.fr ; affaires-publiques.org ; fr.wikipedia.org, Fichier TES",
+        "Les conditions de l'effacement des empreintes (décret 2021-279) sont à relire.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Procedure:
+    kind: str
+    title: str
+    summary: str
+    articles: tuple[str, ...]
+    postage: str
+    registered_required: bool
+    answer_months: int
+    next_step: str
+    attachments: tuple[str, ...]
+    fields: tuple[str, ...]
+    interim: bool = False
+    tips: tuple[str, ...] = field(default=())
+
+
+SENDER = (
+    "surname",
+    "given_names",
+    "birth_name",
+    "birth_date",
+    "birth_place",
+    "address",
+    "email",
+    "phone",
+)
+CASE = ("capacity", "case_date", "case_place", "case_unit", "case_reference", "offence")
+LETTER = ("letter_date", "letter_place")
+
+PROCEDURES = {
+    "taj-acces": Procedure(
+        kind="taj-acces",
+        title=_("TAJ : demander l'accès à mes données"),
+        summary=_(
+            "Pour savoir si vous êtes inscrit·e au fichier de traitement des antécédents "
+            "judiciaires (TAJ), et ce qu'il contient. À envoyer au ministère de l'Intérieur."
+        ),
+        articles=("R40-33", "R40-27"),
+        postage=_(
+            "Lettre recommandée avec avis de réception conseillée (non obligatoire), ou courriel au délégué."
+        ),
+        registered_required=False,
+        answer_months=2,
+        next_step=_(
+            "Sans réponse dans les deux mois, ou si l'accès est restreint, saisissez la CNIL "
+            "(lettre « TAJ : accès par l'intermédiaire de la CNIL »)."
+        ),
+        attachments=(
+            _("Copie recto verso d'une pièce d'identité (ou extrait d'acte de naissance)"),
+        ),
+        fields=SENDER + ("capacity",) + LETTER,
+    ),
+    "taj-cnil": Procedure(
+        kind="taj-cnil",
+        title=_("TAJ : accès par l'intermédiaire de la CNIL"),
+        summary=_(
+            "Après un refus, une restriction ou deux mois de silence du ministère. La CNIL "
+            "vérifie le fichier pour vous. Une personne et un fichier par demande."
+        ),
+        articles=("R40-33",),
+        postage=_("Lettre simple ou recommandée ; la CNIL propose aussi un formulaire en ligne."),
+        registered_required=False,
+        answer_months=6,
+        next_step=_("La CNIL indique qu'elle traite ces demandes en six mois environ."),
+        attachments=(
+            _("Copie recto verso d'une pièce d'identité"),
+            _("Copie de votre demande au ministère"),
+            _("Copie de la réponse ou du refus, s'il y en a eu un"),
+        ),
+        fields=SENDER + ("capacity", "first_request_date", "refusal") + LETTER,
+    ),
+    "taj-effacement": Procedure(
+        kind="taj-effacement",
+        title=_("TAJ : demander l'effacement, la rectification ou une mention"),
+        summary=_(
+            "Après une relaxe, un acquittement, un non-lieu, un classement sans suite, une "
+            "dispense de peine ou de mention au casier ; sinon une fois le bulletin n° 2 de "
+            "votre casier judiciaire vierge. À envoyer au procureur du tribunal qui a traité "
+            "l'affaire, ou au magistrat référent."
+        ),
+        articles=("230-8", "230-9", "R40-31", "R40-27"),
+        postage=_(
+            "Lettre recommandée avec avis de réception OBLIGATOIRE : sinon la demande est irrecevable. Gardez l'avis de réception."
+        ),
+        registered_required=True,
+        answer_months=2,
+        next_step=_(
+            "Le procureur décide dans les deux mois. Contre sa décision, vous avez un mois pour "
+            "saisir le président de la chambre de l'instruction (lettre « TAJ : recours »)."
+        ),
+        attachments=(
+            _("Copie recto verso d'une pièce d'identité"),
+            _("Copie de la décision (jugement, arrêt, ordonnance de non-lieu, avis de classement)"),
+            _("Ou un extrait du bulletin n° 2 de votre casier judiciaire"),
+        ),
+        fields=SENDER
+        + CASE
+        + (
+            "outcome",
+            "decision_date",
+            "decision_court",
+            "court_city",
+            "use_referent",
+            "request",
+            "grounds",
+        )
+        + LETTER,
+    ),
+    "taj-recours": Procedure(
+        kind="taj-recours",
+        title=_("TAJ : recours contre la décision du procureur"),
+        summary=_(
+            "Dans le mois qui suit la décision du procureur ou du magistrat référent, devant "
+            "le président de la chambre de l'instruction de la cour d'appel (Paris pour le "
+            "magistrat référent). La requête doit être motivée."
+        ),
+        articles=("R40-31-1", "230-8"),
+        postage=_(
+            "Lettre recommandée avec avis de réception, ou dépôt au greffe de la cour d'appel."
+        ),
+        registered_required=True,
+        answer_months=0,
+        next_step=_("Délai : un mois à compter de la notification de la décision contestée."),
+        attachments=(
+            _("Copie de la décision contestée"),
+            _("Copie de votre demande d'effacement et de son avis de réception"),
+            _("Copie de la décision judiciaire qui vous concerne (relaxe, non-lieu…)"),
+            _("Copie recto verso d'une pièce d'identité"),
+        ),
+        fields=SENDER
+        + CASE
+        + (
+            "outcome",
+            "decision_date",
+            "decision_court",
+            "contested_date",
+            "appeal_city",
+            "request",
+            "grounds",
+        )
+        + LETTER,
+    ),
+    "tes": Procedure(
+        kind="tes",
+        title=_("TES : accès et rectification (photo et empreintes)"),
+        summary=_(
+            "Le fichier des titres électroniques sécurisés contient la photo et les empreintes "
+            "de tout titulaire d'un passeport ou d'une carte d'identité. Voie provisoire : le "
+            "délégué à la protection des données du ministère, au titre du RGPD."
+        ),
+        articles=("TES", "RGPD-15-16"),
+        postage=_("Lettre simple ou recommandée, ou courriel au délégué."),
+        registered_required=False,
+        answer_months=1,
+        next_step=_("Sans réponse dans le mois, vous pouvez saisir la CNIL d'une plainte."),
+        attachments=(_("Copie recto verso d'une pièce d'identité"),),
+        fields=SENDER + ("tes_request",) + LETTER,
+        interim=True,
+    ),
+}

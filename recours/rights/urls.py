@@ -1,0 +1,10 @@
+from django.urls import path
+
+from recours.rights import views
+
+app_name = "rights"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("reprendre/", views.load, name="load"),
+    path("<slug:kind>/", views.letter, name="letter"),
+]

@@ -1,0 +1,148 @@
+"""Guided letters. Everything happens within the request: nothing a person types is
+saved on the server or written to a log, and every answer is marked `no-store`."""
+
+from datetime import date
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from recours.rights import documents
+from recours.rights.deadlines import calendar_file
+from recours.rights.forms import LetterForm
+from recours.rights.letters import build_letter
+from recours.rights.procedures import ARTICLES, PROCEDURES
+from recours.rights.savefile import MAX_SIZE, SaveFileError, open_answers, seal_answers
+
+DOWNLOADS = {
+    "pdf": ("application/pdf", "pdf"),
+    "odt": ("application/vnd.oasis.opendocument.text", "odt"),
+    "txt": ("text/plain; charset=utf-8", "txt"),
+    "ics": ("text/calendar; charset=utf-8", "ics"),
+}
+SAVE_ERRORS = {
+    "too_large": _("Ce fichier est trop gros pour être un fichier de sauvegarde."),
+    "not_a_save_file": _("Ce fichier n'est pas une sauvegarde de ce site."),
+    "damaged": _("Ce fichier de sauvegarde est abîmé ou incomplet."),
+    "wrong_passphrase": _("La phrase de passe ne correspond pas, ou le fichier a été modifié."),
+}
+
+
+class PassphraseForm(forms.Form):
+    passphrase = forms.CharField(
+        label=_("Phrase de passe"),
+        min_length=10,
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "Dix caractères au moins. Sans elle, personne (nous non plus) ne peut rouvrir le fichier."
+        ),
+    )
+
+
+class LoadForm(forms.Form):
+    file = forms.FileField(label=_("Fichier de sauvegarde (.recours)"))
+    passphrase = forms.CharField(
+        label=_("Phrase de passe"), max_length=200, strip=False, widget=forms.PasswordInput
+    )
+
+
+def _procedure(kind):
+    if kind not in PROCEDURES:
+        raise Http404
+    return PROCEDURES[kind]
+
+
+def _answers(form: LetterForm) -> dict:
+    return {
+        name: value.isoformat() if isinstance(value, date) else value
+        for name, value in form.cleaned_data.items()
+    }
+
+
+@never_cache
+@require_safe
+def index(request):
+    return render(
+        request,
+        "rights/index.html",
+        {"procedures": PROCEDURES.values(), "load_form": LoadForm()},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def letter(request, kind):
+    procedure = _procedure(kind)
+    if request.method == "GET":
+        form = LetterForm(kind=kind)
+        return _page(request, procedure, form, PassphraseForm())
+    form = LetterForm(request.POST, kind=kind)
+    action = request.POST.get("action", "preview")
+    passphrase_form = PassphraseForm(request.POST if action == "save" else None)
+    if not form.is_valid():
+        return _page(request, procedure, form, passphrase_form, status=400)
+    built = build_letter(kind, form.cleaned_data)
+    if action == "save":
+        if not passphrase_form.is_valid():
+            return _page(request, procedure, form, passphrase_form, built, status=400)
+        content = seal_answers(
+            {"kind": kind, "answers": _answers(form)}, passphrase_form.cleaned_data["passphrase"]
+        )
+        return _download(content, "application/octet-stream", f"lettre-{kind}.recours")
+    if action in DOWNLOADS:
+        content_type, extension = DOWNLOADS[action]
+        content = {
+            "pdf": documents.letter_pdf,
+            "odt": documents.letter_odt,
+            "txt": lambda letter: documents.letter_text(letter).encode(),
+            "ics": lambda letter: calendar_file(letter.deadlines).encode(),
+        }[action](built)
+        return _download(content, content_type, f"lettre-{kind}.{extension}")
+    return _page(request, procedure, form, PassphraseForm(), built)
+
+
+@never_cache
+@require_POST
+def load(request):
+    form = LoadForm(request.POST, request.FILES)
+    error = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > MAX_SIZE:
+                raise SaveFileError("too_large")
+            saved = open_answers(upload.read(), form.cleaned_data["passphrase"])
+            kind = saved.get("kind")
+            if kind not in PROCEDURES or not isinstance(saved.get("answers"), dict):
+                raise SaveFileError("damaged")
+        except SaveFileError as exc:
+            error = SAVE_ERRORS[str(exc)]
+        else:
+            letter_form = LetterForm(initial=saved["answers"], kind=kind)
+            return _page(request, PROCEDURES[kind], letter_form, PassphraseForm(), loaded=True)
+    context = {"procedures": PROCEDURES.values(), "load_form": form, "load_error": error}
+    return render(request, "rights/index.html", context, status=400)
+
+
+def _page(request, procedure, form, passphrase_form, built=None, status=200, loaded=False):
+    context = {
+        "procedure": procedure,
+        "form": form,
+        "passphrase_form": passphrase_form,
+        "letter": built,
+        "articles": [ARTICLES[key] for key in procedure.articles],
+        "loaded": loaded,
+    }
+    return render(request, "rights/letter.html", context, status=status)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
