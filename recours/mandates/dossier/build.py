@@ -28,11 +28,15 @@ from recours.core.pdf import markdown_blocks, render_pdf
 from recours.mandates.domain import evidence_digest_of
 from recours.mandates.dossier.export import EXPORT_FORMAT
 from recours.mandates.dossier.keyshares import KeyShare, combine_shares
-from recours.mandates.dossier.workers import in_workers, render_annex_piece, write_letter_piece
+from recours.mandates.dossier.workers import (
+    ANNEX_CHUNK,
+    in_workers,
+    render_annex_piece,
+    write_letter_piece,
+)
 from recours.mandates.transparency import commitment_for
 
 TYPST = Path(__file__).resolve().parent / "typst"
-ANNEX_CHUNK = 5000  # rows per Typst run: about 4 s and 500 MB each
 LETTER_CHUNK = 200  # ~250 MB per worker
 MANIFEST = "manifest.json"
 
