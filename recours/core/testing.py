@@ -1,5 +1,6 @@
 """Helpers for the test suites of every part (not used by the product)."""
 
+import secrets
 import time
 
 from django.core import signing
@@ -8,8 +9,9 @@ from recours.core.models import OutboxEmail
 from recours.mandates.forms import FORM_CLOCK_SALT
 
 
-def old_clock(seconds_ago: float = 30) -> str:
-    return signing.dumps(time.time() - seconds_ago, salt=FORM_CLOCK_SALT)
+def old_clock(seconds_ago: float = 30, key: str | None = None) -> str:
+    stamp = {"t": time.time() - seconds_ago, "k": key or secrets.token_urlsafe(16)}
+    return signing.dumps(stamp, salt=FORM_CLOCK_SALT)
 
 
 def queued_mails(template=None):

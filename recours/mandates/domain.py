@@ -30,7 +30,7 @@ from recours.core.crypto import (
 from recours.core.mail import queue_email
 from recours.mandates import transparency
 from recours.mandates.identity import SignerIdentity, canonical_email
-from recours.mandates.models import Mandate, MandateToken
+from recours.mandates.models import Mandate, MandateToken, SubmissionKey
 
 Status = Mandate.Status
 Purpose = MandateToken.Purpose
@@ -39,6 +39,7 @@ CONFIRM_TOKEN_LIFETIME = timedelta(days=7)
 
 
 class SignOutcome(enum.Enum):
+    DUPLICATE_SUBMISSION = "duplicate_submission"
     CREATED = "created"
     PENDING_AGAIN = "pending_again"
     ALREADY_CONFIRMED = "already_confirmed"
@@ -68,7 +69,12 @@ def email_hash_for(campaign: Campaign, email: str) -> str:
 
 
 def sign_mandate(
-    *, campaign: Campaign, identity: SignerIdentity, texts: PublishedTexts, language: str
+    *,
+    campaign: Campaign,
+    identity: SignerIdentity,
+    texts: PublishedTexts,
+    language: str,
+    submission_key: str | None = None,
 ) -> SignOutcome:
     """Records a pending mandate and queues its confirmation mail, in one transaction.
 
@@ -77,8 +83,9 @@ def sign_mandate(
     worker wipes once sent. A second signature with the same e-mail creates nothing new:
     a pending mandate takes the newly typed identity and gets a fresh confirmation link
     (older links stop working, so the mail last received is the one confirmed); a
-    confirmed signer receives a mail with their manage link. The caller must answer the
-    same in every case, so that the form tells no one who has signed (R1.6, R1.9, R2.2).
+    confirmed signer receives a mail with their manage link. A form submitted again with
+    the same one-time key (a client retrying after a time-out) changes nothing. The caller
+    must answer the same in every case, so that the form tells no one who has signed (R1.6, R1.9, R2.2).
     """
     now = timezone.now()
     if not campaign.is_accepting_signatures(now):
@@ -109,6 +116,8 @@ def sign_mandate(
         "signed_at": now,
     }
     with transaction.atomic():
+        if submission_key is not None and not _first_submission(submission_key):
+            return SignOutcome.DUPLICATE_SUBMISSION
         mandate = _active_mandate(campaign, email_hash)
         if mandate is None:
             try:
@@ -132,6 +141,15 @@ def sign_mandate(
                 mandate.tokens.filter(purpose=Purpose.CONFIRM, used_at__isnull=True).delete()
             _queue_mail(mandate, identity, "confirm", confirm=True)
     return outcome
+
+
+def _first_submission(key: str) -> bool:
+    try:
+        with transaction.atomic():
+            SubmissionKey.objects.create(key_hash=sha256_hex(key.encode()))
+    except IntegrityError:
+        return False
+    return True
 
 
 def _active_mandate(campaign: Campaign, email_hash: str) -> Mandate | None:

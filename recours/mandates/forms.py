@@ -1,4 +1,5 @@
 import re
+import secrets
 import time
 
 from django import forms
@@ -18,8 +19,10 @@ FORM_CLOCK_SALT = "recours.mandates.sign-form-clock"
 
 
 def form_clock() -> str:
-    """A signed time stamp put in the form when it is shown, to tell human speed."""
-    return signing.dumps(time.time(), salt=FORM_CLOCK_SALT)
+    """A signed stamp put in the form when it is shown: its time tells human speed, its
+    random key makes the submission idempotent (a client retrying after a time-out
+    submits the same key, and the second submission changes nothing)."""
+    return signing.dumps({"t": time.time(), "k": secrets.token_urlsafe(16)}, salt=FORM_CLOCK_SALT)
 
 
 def _clean_text(value: str, *, multiline: bool = False) -> str:
@@ -131,7 +134,12 @@ class SignForm(AccessibleErrorsMixin, forms.Form):
                 _("Ce formulaire a expiré. Vérifiez vos informations et envoyez-le à nouveau."),
                 code="stale_form",
             ) from exc
-        if time.time() - float(started) < MIN_FILL_SECONDS:
+        if not isinstance(started, dict) or not {"t", "k"} <= started.keys():
+            raise forms.ValidationError(
+                _("Ce formulaire a expiré. Vérifiez vos informations et envoyez-le à nouveau."),
+                code="stale_form",
+            )
+        if time.time() - float(started["t"]) < MIN_FILL_SECONDS:
             raise forms.ValidationError(
                 _(
                     "Formulaire envoyé trop vite. Vérifiez vos informations et envoyez-le à nouveau."
@@ -139,6 +147,10 @@ class SignForm(AccessibleErrorsMixin, forms.Form):
                 code="too_fast",
             )
         return started
+
+    @property
+    def submission_key(self) -> str:
+        return self.cleaned_data["clock"]["k"]
 
     def identity(self) -> SignerIdentity:
         data = self.cleaned_data

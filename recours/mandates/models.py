@@ -134,3 +134,14 @@ class SignerUpdate(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class SubmissionKey(models.Model):
+    """The one-time key of a submitted sign form, kept two days: a client that times out
+    and sends the same form again is answered without a second signature or mail."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return self.key_hash[:12]

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from recours.campaigns.models import Campaign
 from recours.core.models import OutboxEmail
-from recours.mandates.models import Mandate, MandateToken
+from recours.mandates.models import Mandate, MandateToken, SubmissionKey
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,10 @@ def _old_outbox(now):
     )
 
 
+def _old_submission_keys(now):
+    return SubmissionKey.objects.filter(created_at__lt=now - timedelta(days=2))
+
+
 def purge(*, dry_run: bool = False, batch: int = BATCH, pause: float = 0, now=None) -> PurgeReport:
     """Applies the retention policy; idempotent. With dry_run, only counts."""
     now = now or timezone.now()
@@ -85,6 +89,7 @@ def purge(*, dry_run: bool = False, batch: int = BATCH, pause: float = 0, now=No
         ("confirmation tokens deleted", _confirm_tokens_after_filing(), _delete),
         ("sealed identities deleted", _identities_past_retention(now), _erase_identity(now)),
         ("sent mails deleted", _old_outbox(now), _delete),
+        ("submission keys deleted", _old_submission_keys(now), _delete),
     ]
     for name, queryset, action in steps:
         if dry_run:

@@ -51,7 +51,11 @@ def sign(request, slug):
         return render(request, "mandates/text_changed.html", {"campaign": campaign}, status=409)
     try:
         domain.sign_mandate(
-            campaign=campaign, identity=form.identity(), texts=texts, language=get_language()
+            campaign=campaign,
+            identity=form.identity(),
+            texts=texts,
+            language=get_language(),
+            submission_key=form.submission_key,
         )
     except domain.CampaignNotOpen:
         return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)

@@ -230,3 +230,16 @@ def test_campaign_texts_keep_their_own_language_in_an_english_page(client, campa
 
     assert '<html lang="en">' in page
     assert '<h1 lang="fr">Plainte contre la surveillance</h1>' in page
+
+
+def test_a_retried_submission_changes_nothing(client, campaign, sign_data):
+    data = sign_data(clock=old_clock(key="same-form-key-0123456789"))
+
+    first = client.post(sign_url(campaign), data)
+    confirm_link = link_from(queued_mails()[0].body_text, "/confirmer/")
+    retry = client.post(sign_url(campaign), data)
+
+    assert (first.status_code, first["Location"]) == (retry.status_code, retry["Location"])
+    assert Mandate.objects.count() == 1
+    assert len(queued_mails()) == 1
+    assert client.get(confirm_link).status_code == 200  # the first link still works
