@@ -7,6 +7,7 @@ without SECRET_KEY and PEPPER.
 """
 
 import base64
+import ipaddress
 import json
 import secrets
 import sys
@@ -264,6 +265,19 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "recours.core.views.csrf_failure"
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(item, strict=False) for item in TRUSTED_PROXIES]
+# Signature attempts allowed (limit, window in seconds): per address, in bursts and over
+# an hour; distinct addresses per network (/24, /48), against bots rotating addresses;
+# per e-mail domain, against floods of invented addresses at one domain.
+SIGN_RATE_LIMITS = {
+    "ip-burst": (env_int("SIGN_LIMIT_IP_BURST", 5), 60),
+    "ip-hour": (env_int("SIGN_LIMIT_IP_HOUR", 30), 3600),
+    "network": (env_int("SIGN_LIMIT_NETWORK_ADDRESSES", 64), 600),
+    "domain": (env_int("SIGN_LIMIT_DOMAIN", 600), 600),
+}
 
 # The legal notice (LCEN art. 6) names who publishes the site and who hosts it.
 LEGAL_NOTICE = {

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from recours.campaigns.domain import confirmed_count, published_texts
 from recours.campaigns.views import public_campaign, render_campaign_page
-from recours.mandates import domain, transparency
+from recours.mandates import abuse, domain, transparency
 from recours.mandates.forms import ReceiptForm, RightsRequestForm, SignForm, form_clock
 from recours.mandates.models import MandateToken
 
@@ -33,6 +33,9 @@ def sign(request, slug):
     campaign = public_campaign(slug)
     if request.method == "GET":  # e.g. a reload after an error: back to the form
         return redirect(campaign.get_absolute_url() + "#signer")
+    refusal = abuse.check_sender(request)
+    if refusal:
+        return too_many(request, campaign, refusal)
     texts = published_texts(campaign)
     if not campaign.is_accepting_signatures() or texts is None:
         return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)
@@ -44,6 +47,9 @@ def sign(request, slug):
         form.data = form.data.copy()
         form.data["clock"] = form_clock()
         return render_campaign_page(request, campaign, form, status=400)
+    refusal = abuse.check_domain(form.cleaned_data["email"])
+    if refusal:
+        return too_many(request, campaign, refusal)
     if (form.cleaned_data["complaint_version"], form.cleaned_data["mandate_version"]) != (
         texts.complaint.pk,
         texts.mandate.pk,
@@ -60,6 +66,15 @@ def sign(request, slug):
     except domain.CampaignNotOpen:
         return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)
     return redirect("mandates:check_mail", slug)
+
+
+def too_many(request, campaign, refusal):
+    minutes = max(1, -(-refusal.retry_after // 60))
+    response = render(
+        request, "mandates/too_many.html", {"campaign": campaign, "minutes": minutes}, status=429
+    )
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def check_mail(request, slug):

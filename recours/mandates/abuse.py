@@ -1,0 +1,25 @@
+"""The rate limits of the sign form (R3.1): cheap checks before and after parsing."""
+
+from django.conf import settings
+
+from recours.core.ratelimit import Refusal, Rule, check, client_ip, hit_distinct, network_of
+
+
+def _rule(name: str) -> Rule:
+    limit, window = settings.SIGN_RATE_LIMITS[name]
+    return Rule(f"sign-{name}", limit, window)
+
+
+def check_sender(request) -> Refusal | None:
+    """Before the body is parsed: attempts per address, and new addresses per network
+    (a bot rotating through a /24 is stopped; a person next to a few bots is not)."""
+    address = client_ip(request)
+    refusals = [
+        check([(_rule("ip-burst"), address), (_rule("ip-hour"), address)]),
+        hit_distinct(_rule("network"), network_of(address), address),
+    ]
+    return max(filter(None, refusals), key=lambda refusal: refusal.retry_after, default=None)
+
+
+def check_domain(email: str) -> Refusal | None:
+    return check([(_rule("domain"), email.rpartition("@")[2].lower())])
