@@ -30,7 +30,7 @@ from recours.core.crypto import (
 from recours.core.mail import queue_email
 from recours.mandates import transparency
 from recours.mandates.identity import SignerIdentity, canonical_email
-from recours.mandates.models import Mandate, MandateToken, SubmissionKey
+from recours.mandates.models import Invalidation, Mandate, MandateToken, SubmissionKey
 
 Status = Mandate.Status
 Purpose = MandateToken.Purpose
@@ -63,6 +63,14 @@ class CampaignNotOpen(Exception):
     pass
 
 
+def email_domain_hash_for(campaign: Campaign, domain: str) -> str:
+    return keyed_hash("mandate-domain", str(campaign.pk), domain.lower().strip().rstrip("."))
+
+
+def network_hash_for(campaign: Campaign, network: str) -> str:
+    return keyed_hash("mandate-network", str(campaign.pk), network)
+
+
 def email_hash_for(campaign: Campaign, email: str) -> str:
     # Scoped to the campaign, so that hashes cannot link one person across campaigns.
     return keyed_hash("mandate-email", str(campaign.pk), canonical_email(email))
@@ -75,6 +83,7 @@ def sign_mandate(
     texts: PublishedTexts,
     language: str,
     submission_key: str | None = None,
+    network: str = "",
 ) -> SignOutcome:
     """Records a pending mandate and queues its confirmation mail, in one transaction.
 
@@ -107,6 +116,8 @@ def sign_mandate(
         else None
     )
     fields = {
+        "email_domain_hash": email_domain_hash_for(campaign, identity.email.rpartition("@")[2]),
+        "network_hash": network_hash_for(campaign, network) if network else "",
         "contact_sealed": contact,
         "sealed_identity": sealed,
         "sealed_key_id": key_id(campaign.public_key),
@@ -306,7 +317,7 @@ def withdraw_mandate(*, token: str) -> Mandate:
     changes nothing."""
     with transaction.atomic():
         mandate = _token_row(token, Purpose.MANAGE).mandate
-        if mandate.status == Status.WITHDRAWN:
+        if mandate.status in (Status.WITHDRAWN, Status.INVALIDATED):
             return mandate
         was_confirmed = mandate.status == Status.CONFIRMED
         Mandate.objects.filter(pk=mandate.pk).update(
@@ -388,3 +399,34 @@ def unsubscribe_from_updates(*, token: str) -> Mandate:
             pk=row.pk
         ).delete()
     return row.mandate
+
+
+def invalidate_mandates(*, campaign: Campaign, mandates, decided_by: str, criteria: dict) -> int:
+    """Strikes out mandates found to be abuse: they leave the counter and any future
+    dossier, the public log records each removal, their sealed identities are deleted,
+    and the decision is recorded with its author and criteria. Returns how many."""
+    with transaction.atomic():
+        targets = list(
+            mandates.select_for_update().filter(
+                campaign=campaign, status__in=[Status.PENDING, Status.CONFIRMED]
+            )
+        )
+        decision = Invalidation.objects.create(
+            campaign=campaign, decided_by=decided_by, criteria=criteria, count=len(targets)
+        )
+        confirmed = [m for m in targets if m.status == Status.CONFIRMED]
+        Mandate.objects.filter(pk__in=[m.pk for m in targets]).update(
+            status=Status.INVALIDATED,
+            invalidation=decision,
+            sealed_identity=None,
+            contact_sealed=None,
+        )
+        MandateToken.objects.filter(mandate__in=targets, purpose=Purpose.CONFIRM).delete()
+        if confirmed:
+            Campaign.objects.filter(pk=campaign.pk).update(
+                confirmed_count=F("confirmed_count") - len(confirmed)
+            )
+            for mandate in confirmed:
+                transparency.record_removal(mandate)
+            forget_count(campaign.pk)
+    return len(targets)

@@ -14,10 +14,16 @@ class Mandate(models.Model):
         PENDING = "pending", pgettext_lazy("mandate status", "en attente de confirmation")
         CONFIRMED = "confirmed", pgettext_lazy("mandate status", "confirmé")
         WITHDRAWN = "withdrawn", pgettext_lazy("mandate status", "retiré")
+        INVALIDATED = "invalidated", pgettext_lazy("mandate status", "invalidé")
 
     campaign = models.ForeignKey(Campaign, related_name="mandates", on_delete=models.PROTECT)
-    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
     email_hash = models.CharField(max_length=64)
+    # Keyed hashes (campaign-scoped, pepper from settings) that let organisers select a
+    # flood by e-mail domain or network without the database naming either. The network
+    # hash goes at filing with the other technical traces (R2.5).
+    email_domain_hash = models.CharField(max_length=64, blank=True)
+    network_hash = models.CharField(max_length=64, blank=True)
     sealed_identity = models.BinaryField(null=True, editable=False)
     # Which campaign key sealed the record (a key rotation re-seals old records), and the
     # SHA-256 of the record as it was confirmed, which the evidence and commitment cover.
@@ -32,6 +38,9 @@ class Mandate(models.Model):
     signed_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    invalidation = models.ForeignKey(
+        "Invalidation", null=True, blank=True, related_name="mandates", on_delete=models.PROTECT
+    )
     # When retention ended: the sealed identity is gone, the mandate still counts as given.
     purged_at = models.DateTimeField(null=True, blank=True)
     # Evidence (R1.6): how the signer was verified, and a SHA-256 over the texts' hashes,
@@ -56,7 +65,7 @@ class Mandate(models.Model):
                 name="one_active_mandate_per_person",
             ),
             models.CheckConstraint(
-                condition=Q(status="withdrawn")
+                condition=Q(status__in=["withdrawn", "invalidated"])
                 | Q(purged_at__isnull=False)
                 | Q(sealed_identity__isnull=False),
                 name="active_mandate_has_identity",
@@ -145,3 +154,17 @@ class SubmissionKey(models.Model):
 
     def __str__(self):
         return self.key_hash[:12]
+
+
+class Invalidation(models.Model):
+    """An organiser's decision to strike out mandates as abuse: who, when, on which
+    criteria, how many. The mandates' own rows say which."""
+
+    campaign = models.ForeignKey(Campaign, related_name="invalidations", on_delete=models.PROTECT)
+    decided_by = models.CharField(max_length=150)
+    criteria = models.JSONField()
+    count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.count} invalidated by {self.decided_by}"

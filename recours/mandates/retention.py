@@ -1,7 +1,8 @@
 """Retention (R2.5, ASVS 8.3.8): what is deleted, when, automatically.
 
 - Unconfirmed sign-ups: 30 days after signing, or as soon as signing has closed.
-- Confirmation tokens: once the complaint is filed (they can no longer serve).
+- Confirmation tokens and the keyed hash of the signer's network: once the complaint is
+  filed (they can no longer serve).
 - Sealed identities: when the case is closed, plus RETENTION_AFTER_CASE_DAYS. The mandates
   keep their status, dates and hashes, so the counter and the public log stay as they
   were: what they count (mandates given) has not changed, only who gave them is gone.
@@ -56,6 +57,12 @@ def _confirm_tokens_after_filing():
     )
 
 
+def _network_traces_after_filing():
+    return Mandate.objects.filter(
+        campaign__status__in=[Campaign.Status.FILED, Campaign.Status.CASE_CLOSED]
+    ).exclude(network_hash="")
+
+
 def _identities_past_retention(now):
     cutoff = now - timedelta(days=settings.RETENTION_AFTER_CASE_DAYS)
     return Mandate.objects.filter(
@@ -87,6 +94,7 @@ def purge(*, dry_run: bool = False, batch: int = BATCH, pause: float = 0, now=No
     steps = [
         ("unconfirmed sign-ups deleted", _unconfirmed(now), _delete),
         ("confirmation tokens deleted", _confirm_tokens_after_filing(), _delete),
+        ("network traces deleted", _network_traces_after_filing(), _erase_network),
         ("sealed identities deleted", _identities_past_retention(now), _erase_identity(now)),
         ("sent mails deleted", _old_outbox(now), _delete),
         ("submission keys deleted", _old_submission_keys(now), _delete),
@@ -114,6 +122,10 @@ def _delete(queryset) -> int:
     count = queryset.count()
     queryset.delete()
     return count
+
+
+def _erase_network(queryset) -> int:
+    return queryset.update(network_hash="")
 
 
 def _erase_identity(now):

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from recours.campaigns.domain import confirmed_count, published_texts
 from recours.campaigns.views import public_campaign, render_campaign_page
+from recours.core.ratelimit import client_ip, network_of
 from recours.mandates import abuse, domain, transparency
 from recours.mandates.forms import ReceiptForm, RightsRequestForm, SignForm, form_clock
 from recours.mandates.models import MandateToken
@@ -62,6 +63,7 @@ def sign(request, slug):
             texts=texts,
             language=get_language(),
             submission_key=form.submission_key,
+            network=network_of(client_ip(request)),
         )
     except domain.CampaignNotOpen:
         return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)
