@@ -1,0 +1,172 @@
+"""Races and crashes against the production stack (gunicorn, production settings) on
+loopback, on SQLite and on PostgreSQL. Bounded in count and time."""
+
+import os
+import subprocess
+import threading
+import time
+import uuid
+
+import pytest
+from django.test import override_settings
+
+from recours.core.crypto import keyed_hash
+from recours.core.tests.appserver import PEPPER, AppServer, Client, sign_fields
+from recours.mandates.identity import canonical_email
+
+pytestmark = [pytest.mark.integration]
+SIGN = "/technopolice/signer/"
+PAGE = "/technopolice/"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def server(request, tmp_path):
+    database_url = ""
+    name = None
+    if request.param == "postgres":
+        admin = os.environ.get("DATABASE_URL")
+        if not admin:
+            pytest.skip("needs DATABASE_URL (PostgreSQL)")
+        name = f"recours_surge_{uuid.uuid4().hex[:8]}"
+        subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+        database_url = admin.rsplit("/", 1)[0] + "/" + name
+    app = AppServer(tmp_path, database_url=database_url).prepare().start()
+    yield app
+    app.stop()
+    if name:
+        subprocess.run(
+            ["psql", os.environ["DATABASE_URL"], "-qc", f"DROP DATABASE {name}"], check=True
+        )
+
+
+def stored(app: AppServer, query: str) -> list[str]:
+    script = (
+        f"from recours.mandates.models import *; from recours.campaigns.models import *; {query}"
+    )
+    return app.manage("shell", "-c", script).strip().splitlines()[-1].split(",")
+
+
+def email_hash(campaign_id: str, email: str) -> str:
+    with override_settings(PEPPER=PEPPER):
+        return keyed_hash("mandate-email", campaign_id, canonical_email(email))
+
+
+def together(functions):
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+
+    def run(index, function):
+        barrier.wait()
+        try:
+            results[index] = function()
+        except OSError as exc:
+            results[index] = exc
+
+    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_200_concurrent_signatures_with_one_email_make_one_pending(server):
+    clients = [Client(server.port) for _ in range(200)]
+    forms = [client.form(PAGE) for client in clients]
+    time.sleep(2.1)
+
+    results = together(
+        [
+            lambda c=c, f=f: c.post(SIGN, sign_fields(f, "same@example.org"))
+            for c, f in zip(clients, forms)
+        ]
+    )
+
+    assert [r[:2] for r in results] == [(302, "/technopolice/signer/verifiez-vos-mails/")] * 200
+    pending = stored(server, "print(Mandate.objects.filter(status='pending').count())")
+    assert pending == ["1"]
+
+
+def test_200_concurrent_confirmations_count_once(server, tmp_path):
+    signer = Client(server.port)
+    hidden = signer.form(PAGE)
+    time.sleep(2.1)
+    signer.post(SIGN, sign_fields(hidden, "once@example.org"))
+    confirm = _confirm_path(server)  # from the queued mail, before any worker wipes it
+    clients = [Client(server.port) for _ in range(200)]
+    forms = [client.form(confirm) for client in clients]  # the page with the button
+
+    results = together([lambda c=c, f=f: c.post(confirm, f) for c, f in zip(clients, forms)])
+
+    statuses = sorted(r[0] for r in results)
+    assert statuses == [200] + [410] * 199
+    counts = stored(
+        server,
+        "c = Campaign.objects.get(); print(c.confirmed_count, "
+        "Mandate.objects.filter(status='confirmed').count(), sep=',')",
+    )
+    assert counts == ["33", "33"]
+
+
+def _confirm_path(server) -> str:
+    token = server.manage(
+        "shell",
+        "-c",
+        "from recours.core.models import OutboxEmail;"
+        "import re; print(re.search(r'/technopolice/confirmer/[^/]+/', "
+        "OutboxEmail.objects.order_by('-pk').values_list('body_text', flat=True).first()).group(0))",
+    )
+    return token.strip().splitlines()[-1]
+
+
+def test_killing_the_app_server_mid_surge_loses_no_acknowledged_signature(server):
+    acknowledged, lock, stop = [], threading.Lock(), threading.Event()
+
+    def visitor(number):
+        client = Client(server.port, timeout=5)
+        sent = 0
+        while not stop.is_set() and sent < 60:
+            try:
+                batch = [client.form(PAGE) for _ in range(10)]
+            except OSError:
+                time.sleep(0.2)
+                continue
+            time.sleep(2.1)
+            for hidden in batch:
+                email = f"v{number}-{sent}@example.org"
+                sent += 1
+                try:
+                    status, location, _ = client.post(SIGN, sign_fields(hidden, email))
+                except OSError:
+                    continue  # no answer: not acknowledged, may or may not be stored
+                if status == 302 and location.endswith("verifiez-vos-mails/"):
+                    with lock:
+                        acknowledged.append(email)
+
+    threads = [threading.Thread(target=visitor, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    time.sleep(3.5)
+    server.kill()
+    time.sleep(0.5)
+    server.start()
+    time.sleep(3)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    campaign_id, *hashes = stored(
+        server,
+        "print(','.join([str(Campaign.objects.get().pk)] + "
+        "list(Mandate.objects.values_list('email_hash', flat=True))))",
+    )
+    missing = [e for e in acknowledged if email_hash(campaign_id, e) not in set(hashes)]
+    counts = stored(
+        server,
+        "c = Campaign.objects.get(); print(c.confirmed_count, "
+        "Mandate.objects.filter(status='confirmed').count(), sep=',')",
+    )
+    print(f"surge with a crash: {len(acknowledged)} acknowledged, {len(hashes)} stored")
+    assert len(acknowledged) > 20
+    assert missing == []
+    assert counts == ["32", "32"]
