@@ -78,7 +78,7 @@ def test_200_concurrent_signatures_with_one_email_make_one_pending(server):
     results = together(
         [
             lambda c=c, f=f: c.post(SIGN, sign_fields(f, "same@example.org"))
-            for c, f in zip(clients, forms)
+            for c, f in zip(clients, forms, strict=True)
         ]
     )
 
@@ -96,7 +96,9 @@ def test_200_concurrent_confirmations_count_once(server, tmp_path):
     clients = [Client(server.port) for _ in range(200)]
     forms = [client.form(confirm) for client in clients]  # the page with the button
 
-    results = together([lambda c=c, f=f: c.post(confirm, f) for c, f in zip(clients, forms)])
+    results = together(
+        [lambda c=c, f=f: c.post(confirm, f) for c, f in zip(clients, forms, strict=True)]
+    )
 
     statuses = sorted(r[0] for r in results)
     assert statuses == [200] + [410] * 199
