@@ -1,9 +1,12 @@
 import re
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -11,6 +14,7 @@ from django.views.decorators.http import require_safe
 from recours.campaigns.domain import confirmed_count, published_texts
 from recours.campaigns.models import Campaign
 from recours.campaigns.presentation import time_left_message
+from recours.core.crypto import sha256_hex
 from recours.core.middleware import content_security_policy
 from recours.core.text import render_markdown
 from recours.mandates.forms import SignForm, form_clock
@@ -81,9 +85,52 @@ def render_campaign_page(request, campaign: Campaign, form: SignForm | None = No
     return response
 
 
+PAGE_CACHE_SECONDS = 60
+CSRF_SLOT, CLOCK_SLOT = "@@csrf-token@@", "@@form-clock@@"
+
+
 @require_safe
 def detail(request, slug):
-    return render_campaign_page(request, public_campaign(slug))
+    """The campaign page, the most viewed page of a surge. Its HTML is the same for every
+    visitor but for the CSRF token and the form's one-time clock, so it is cached with
+    those two left as slots and filled in for each request (a string replace, no template
+    rendering). The key holds everything else that changes it: texts, count, time left,
+    language, host."""
+    campaign = public_campaign(slug)
+    texts = published_texts(campaign)
+    if texts is None:
+        raise Http404
+    now = timezone.now()
+    parts = (
+        campaign.pk,
+        texts.complaint.sha256,
+        texts.mandate.sha256,
+        get_language(),
+        confirmed_count(campaign),
+        campaign.is_accepting_signatures(now),
+        time_left_message(campaign.closes_at, now),
+        request.get_host(),
+    )
+    key = "campaign-page:" + sha256_hex("\x1f".join(map(str, parts)).encode())
+    cached = cache.get(key)
+    if cached is None:
+        response = render_campaign_page(request, campaign)
+        html = response.content.decode()
+        # Every form of the page carries the same token (the template computes it once).
+        for pattern, slot in (
+            (r'name="csrfmiddlewaretoken" value="([^"]+)"', CSRF_SLOT),
+            (r'name="clock" value="([^"]+)"', CLOCK_SLOT),
+        ):
+            found = re.search(pattern, html)
+            if found:
+                html = html.replace(found.group(1), slot)
+        cache.set(key, (html, response["Content-Security-Policy"]), PAGE_CACHE_SECONDS)
+        return response
+    html, csp = cached
+    html = html.replace(CSRF_SLOT, get_token(request)).replace(CLOCK_SLOT, form_clock())
+    response = HttpResponse(html)
+    response["Content-Security-Policy"] = csp
+    return response
 
 
 @require_safe

@@ -1,5 +1,6 @@
 """Text helpers shared by the parts: sanitised Markdown and input normalisation."""
 
+import functools
 import unicodedata
 
 import markdown
@@ -35,8 +36,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 
 
+@functools.lru_cache(maxsize=512)
 def render_markdown(source: str) -> SafeString:
-    """Markdown to HTML with everything but plain document structure removed."""
+    """Markdown to HTML with everything but plain document structure removed. Published
+    texts never change, so each is rendered once per process."""
     html = markdown.markdown(source, extensions=["tables", "sane_lists"])
     clean = nh3.clean(
         html,

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -144,3 +146,30 @@ def test_legal_and_accessibility_pages(client):
     assert (legal.status_code, accessibility.status_code) == (200, 200)
     assert "Hébergement" in legal.content.decode()
     assert "WCAG 2.1" in accessibility.content.decode()
+
+
+def test_cached_campaign_page_gives_every_visitor_a_working_form(campaign, sign_data):
+    from django.test import Client
+
+    from recours.mandates.models import Mandate
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [client.get(campaign.get_absolute_url()).content.decode() for client in (first, second)]
+    tokens = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1) for page in pages
+    ]
+    clocks = [re.search(r'name="clock" value="([^"]+)"', page).group(1) for page in pages]
+
+    assert pages[0].replace(tokens[0], "").replace(clocks[0], "") == pages[1].replace(
+        tokens[1], ""
+    ).replace(clocks[1], "")
+    assert clocks[0] != clocks[1]
+    for client, token, email in zip(
+        (first, second), tokens, ("a@example.org", "b@example.org"), strict=True
+    ):
+        response = client.post(
+            reverse("mandates:sign", args=[campaign.slug]),
+            sign_data(email=email, csrfmiddlewaretoken=token),
+        )
+        assert response.status_code == 302
+    assert Mandate.objects.count() == 2

@@ -12,7 +12,7 @@ from django.urls import reverse
 from recours.core.testing import link_from
 from recours.core.tests.live import LiveSite
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("processes")]
 
 SIGNER = {
     "given_names": "Ysolde",

@@ -14,7 +14,8 @@ from recours.core.crypto import keyed_hash
 from recours.core.tests.appserver import PEPPER, AppServer, Client, sign_fields
 from recours.mandates.identity import canonical_email
 
-pytestmark = [pytest.mark.integration]
+# Each test starts gunicorn with 4 workers: run them one after another on one xdist worker.
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("processes")]
 SIGN = "/technopolice/signer/"
 PAGE = "/technopolice/"
 
