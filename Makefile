@@ -26,6 +26,8 @@ test: $(STAMP)
 
 # Benchmarks print their tables and keep JSON under var/bench/ (never part of `make test`).
 bench: $(STAMP)
+	bash scripts/install-system-packages
+	$(PY) bench/load.py
 	$(PY) bench/dossier.py
 
 # What CI checks besides the tests.
