@@ -144,6 +144,9 @@ if DATABASE_URL:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     SQLITE_PATH = Path(env_str("SQLITE_PATH", str(VAR_DIR / "recours.sqlite3")))
+    SQLITE_SYNCHRONOUS = env_str("SQLITE_SYNCHRONOUS", "FULL").upper()
+    if SQLITE_SYNCHRONOUS not in {"FULL", "NORMAL"}:
+        raise ImproperlyConfigured("SQLITE_SYNCHRONOUS is FULL (the default) or NORMAL")
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its folder
     DATABASES = {
         "default": {
@@ -156,11 +159,12 @@ else:
                 "timeout": 20,
                 # WAL lets readers go on while one writer commits. synchronous=FULL fsyncs
                 # the WAL at each commit: an acknowledged signature survives a power cut,
-                # not only a crash of the process. secure_delete overwrites freed content,
-                # so a wiped outbox address does not linger in free pages of the file.
+                # not only a crash of the process (NORMAL survives the latter only, and
+                # writes faster). secure_delete overwrites freed content, so a wiped
+                # outbox address does not linger in free pages of the file.
                 "init_command": (
                     "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=FULL;"
+                    f"PRAGMA synchronous={SQLITE_SYNCHRONOUS};"
                     "PRAGMA secure_delete=ON;"
                     "PRAGMA foreign_keys=ON;"
                 ),

@@ -72,6 +72,9 @@ def publish_text_versions(*, campaign: Campaign) -> list[TextVersion]:
                     sha256=digest,
                 )
             )
+        if created:
+            cache.delete(_texts_key(campaign.pk))
+            transaction.on_commit(lambda: cache.delete(_texts_key(campaign.pk)))
     return created
 
 
@@ -85,12 +88,22 @@ class PublishedTexts:
     mandate: TextVersion
 
 
+def _texts_key(campaign_id: int) -> str:
+    return f"campaign-texts:{campaign_id}"
+
+
 def published_texts(campaign: Campaign) -> PublishedTexts | None:
-    complaint = latest_version(campaign, TextVersion.Kind.COMPLAINT)
-    mandate = latest_version(campaign, TextVersion.Kind.MANDATE)
-    if complaint is None or mandate is None:
-        return None
-    return PublishedTexts(complaint=complaint, mandate=mandate)
+    """The versions in force, read on every page view and signature: cached, and dropped
+    by `publish_text_versions` when a new version is published."""
+    texts = cache.get(_texts_key(campaign.pk))
+    if texts is None:
+        complaint = latest_version(campaign, TextVersion.Kind.COMPLAINT)
+        mandate = latest_version(campaign, TextVersion.Kind.MANDATE)
+        if complaint is None or mandate is None:
+            return None
+        texts = PublishedTexts(complaint=complaint, mandate=mandate)
+        cache.set(_texts_key(campaign.pk), texts, 300)
+    return texts
 
 
 def _count_key(campaign_id: int) -> str:

@@ -72,7 +72,7 @@ def together(functions):
 
 
 def test_200_concurrent_signatures_with_one_email_make_one_pending(server):
-    clients = [Client(server.port) for _ in range(200)]
+    clients = [Client(server.port, timeout=60) for _ in range(200)]  # slow when the machine is busy
     forms = [client.form(PAGE) for client in clients]
     time.sleep(2.1)
 
@@ -94,7 +94,7 @@ def test_200_concurrent_confirmations_count_once(server, tmp_path):
     time.sleep(2.1)
     signer.post(SIGN, sign_fields(hidden, "once@example.org"))
     confirm = _confirm_path(server)  # from the queued mail, before any worker wipes it
-    clients = [Client(server.port) for _ in range(200)]
+    clients = [Client(server.port, timeout=60) for _ in range(200)]  # slow when the machine is busy
     forms = [client.form(confirm) for client in clients]  # the page with the button
 
     results = together(
