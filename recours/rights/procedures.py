@@ -118,6 +118,8 @@ SENDER = (
     "phone",
 )
 CASE = ("capacity", "case_date", "case_place", "case_unit", "case_reference", "offence")
+DECISION = ("outcome", "decision_date", "decision_court")
+REQUEST = ("request", "grounds")
 LETTER = ("letter_date", "letter_place")
 
 PROCEDURES = {
@@ -186,18 +188,7 @@ PROCEDURES = {
             _("Copie de la décision (jugement, arrêt, ordonnance de non-lieu, avis de classement)"),
             _("Ou un extrait du bulletin n° 2 de votre casier judiciaire"),
         ),
-        fields=SENDER
-        + CASE
-        + (
-            "outcome",
-            "decision_date",
-            "decision_court",
-            "court_city",
-            "use_referent",
-            "request",
-            "grounds",
-        )
-        + LETTER,
+        fields=SENDER + CASE + DECISION + ("court_city", "use_referent") + REQUEST + LETTER,
     ),
     "taj-recours": Procedure(
         kind="taj-recours",
@@ -220,18 +211,7 @@ PROCEDURES = {
             _("Copie de la décision judiciaire qui vous concerne (relaxe, non-lieu…)"),
             _("Copie recto verso d'une pièce d'identité"),
         ),
-        fields=SENDER
-        + CASE
-        + (
-            "outcome",
-            "decision_date",
-            "decision_court",
-            "contested_date",
-            "appeal_city",
-            "request",
-            "grounds",
-        )
-        + LETTER,
+        fields=SENDER + CASE + DECISION + ("contested_date", "appeal_city") + REQUEST + LETTER,
     ),
     "tes": Procedure(
         kind="tes",
