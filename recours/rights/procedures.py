@@ -31,62 +31,86 @@ class Article:
 ARTICLES = {
     "R40-33": Article(
         "Code de procédure pénale, art. R40-33 II",
-        "Le droit d'accès aux données du TAJ s'exerce directement auprès du ministère de "
-        "l'Intérieur depuis le 4 août 2018.",
+        _(
+            "Le droit d'accès aux données du TAJ s'exerce directement auprès du ministère de "
+            "l'Intérieur depuis le 4 août 2018."
+        ),
         "doctrine.fr, R40-33 (2018) ; CNIL, « TAJ : comment exercer vos droits ? » (6 octobre 2025)",
-        "Les articles de la loi Informatique et Libertés cités par R40-33 ont été renumérotés en 2018-2019.",
+        _(
+            "Les articles de la loi Informatique et Libertés cités par R40-33 ont été renumérotés en 2018-2019."
+        ),
     ),
     "230-8": Article(
         "Code de procédure pénale, art. 230-8",
-        "En cas de relaxe ou d'acquittement définitif, les données sont effacées, sauf si le "
-        "procureur en prescrit le maintien ; une mention est alors portée et la personne en est "
-        "informée. En cas de non-lieu ou de classement sans suite, les données font l'objet "
-        "d'une mention, sauf si le procureur ordonne l'effacement. Le procureur se prononce "
-        "dans un délai de deux mois.",
+        _(
+            "En cas de relaxe ou d'acquittement définitif, les données sont effacées, sauf si le "
+            "procureur en prescrit le maintien ; une mention est alors portée et la personne en est "
+            "informée. En cas de non-lieu ou de classement sans suite, les données font l'objet "
+            "d'une mention, sauf si le procureur ordonne l'effacement. Le procureur se prononce "
+            "dans un délai de deux mois."
+        ),
         "koubi.fr (230-8, version 2018) ; service-public.fr F32727",
-        "Le texte cité est celui de juin 2018, conforme au résumé actuel de service-public ; "
-        "la rédaction en vigueur depuis le 1er juin 2019 n'a pas été relue.",
+        _(
+            "Le texte cité est celui de juin 2018, conforme au résumé actuel de service-public ; "
+            "la rédaction en vigueur depuis le 1er juin 2019 n'a pas été relue."
+        ),
     ),
     "230-9": Article(
         "Code de procédure pénale, art. 230-9",
-        "Un magistrat référent, désigné pour trois ans, contrôle les fichiers d'antécédents et "
-        "peut être saisi directement, notamment quand plusieurs ressorts sont concernés.",
+        _(
+            "Un magistrat référent, désigné pour trois ans, contrôle les fichiers d'antécédents et "
+            "peut être saisi directement, notamment quand plusieurs ressorts sont concernés."
+        ),
         "mdmh-avocats.fr",
+        _(
+            "L'adresse postale du magistrat référent (tribunal judiciaire de Paris) est à confirmer "
+            "auprès du tribunal avant l'envoi."
+        ),
     ),
     "R40-31": Article(
         "Code de procédure pénale, art. R40-31",
-        "La demande d'effacement, de rectification ou de mention est adressée par lettre "
-        "recommandée avec demande d'avis de réception, ou déposée contre récépissé, à peine "
-        "d'irrecevabilité.",
+        _(
+            "La demande d'effacement, de rectification ou de mention est adressée par lettre "
+            "recommandée avec demande d'avis de réception, ou déposée contre récépissé, à peine "
+            "d'irrecevabilité."
+        ),
         "archeo-lex.fr, CPP au 4 août 2018",
     ),
     "R40-31-1": Article(
         "Code de procédure pénale, art. R40-31-1",
-        "La décision du procureur ou du magistrat référent peut être contestée, dans le délai "
-        "d'un mois, devant le président de la chambre de l'instruction, par une requête motivée "
-        "envoyée en recommandé avec avis de réception ou déposée au greffe.",
+        _(
+            "La décision du procureur ou du magistrat référent peut être contestée, dans le délai "
+            "d'un mois, devant le président de la chambre de l'instruction, par une requête motivée "
+            "envoyée en recommandé avec avis de réception ou déposée au greffe."
+        ),
         "app.livv.eu, R40-31-1",
     ),
     "R40-27": Article(
         "Code de procédure pénale, art. R40-27",
-        "Durée de conservation pour une personne majeure mise en cause : 20 ans en principe, "
-        "5 ans pour certaines infractions, 40 ans pour les plus graves ; victimes : 15 ans au plus.",
+        _(
+            "Durée de conservation pour une personne majeure mise en cause : 20 ans en principe, "
+            "5 ans pour certaines infractions, 40 ans pour les plus graves ; victimes : 15 ans au plus."
+        ),
         "lexbase.fr L7617L4U (version du 30 septembre 2021)",
     ),
     "RGPD-15-16": Article(
         "Règlement (UE) 2016/679 (RGPD), art. 12(3), 15 et 16",
-        "Droit d'accès et de rectification ; réponse dans un délai d'un mois.",
+        _("Droit d'accès et de rectification ; réponse dans un délai d'un mois."),
         "RGPD",
-        "Pour le TES, l'article du décret qui désigne où s'exercent les droits n'a pas été "
-        "trouvé : cette voie (le délégué du ministère) est provisoire.",
+        _(
+            "Pour le TES, l'article du décret qui désigne où s'exercent les droits n'a pas été "
+            "trouvé : cette voie (le délégué du ministère) est provisoire."
+        ),
     ),
     "TES": Article(
         "Décret n° 2005-1726, étendu aux cartes d'identité par le décret n° 2016-1460",
-        "Le TES contient l'image du visage et les empreintes digitales, conservées 15 ans (10 ans "
-        "pour les passeports des mineurs). Depuis le décret n° 2021-279, les demandeurs d'une "
-        "carte d'identité peuvent faire effacer leurs empreintes au-delà de 90 jours.",
+        _(
+            "Le TES contient l'image du visage et les empreintes digitales, conservées 15 ans (10 ans "
+            "pour les passeports des mineurs). Depuis le décret n° 2021-279, les demandeurs d'une "
+            "carte d'identité peuvent faire effacer leurs empreintes au-delà de 90 jours."
+        ),
         "koubi.fr ; affaires-publiques.org ; fr.wikipedia.org, Fichier TES",
-        "Les conditions de l'effacement des empreintes (décret 2021-279) sont à relire.",
+        _("Les conditions de l'effacement des empreintes (décret 2021-279) sont à relire."),
     ),
 }
 
