@@ -77,7 +77,12 @@ class SignForm(AccessibleErrorsMixin, forms.Form):
         required=False,
     )
     # Left empty by people (it is hidden from them); bots fill it in.
-    website = forms.CharField(label=_("Laissez ce champ vide"), required=False, max_length=200)
+    website = forms.CharField(
+        label=_("Laissez ce champ vide"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     clock = forms.CharField(widget=forms.HiddenInput)
     complaint_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     mandate_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1,0 +1,64 @@
+"""axe-core's automated WCAG 2.1 A and AA checks on the main pages, in Chromium.
+
+axe catches perhaps a third of WCAG failures; the rest is checked by hand (keyboard,
+screen reader, zoom): see the accessibility statement."""
+
+import pytest
+
+from recours.core.testing import link_from, queued_mails
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def violations(browser, url, *, before=None):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.goto(url)
+    if before:
+        before(page)
+    found = Axe().run(page, options=WCAG_AA).response["violations"]
+    context.close()
+    return [(v["id"], [node["target"] for node in v["nodes"]]) for v in found]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/technopolice/",
+        "/technopolice/confidentialite/",
+        "/technopolice/transparency/",
+        "/droits/",
+        "/droits/taj-effacement/",
+        "/mentions-legales/",
+        "/accessibilite/",
+    ],
+)
+def test_pages_pass_axe_wcag_aa(browser, live_server, campaign, path):
+    path = path.replace("technopolice", campaign.slug)
+
+    assert violations(browser, live_server.url + path) == []
+
+
+def test_sign_form_with_errors_passes_axe(browser, live_server, campaign):
+    def submit_empty(page):
+        page.wait_for_timeout(2100)
+        page.get_by_role("button", name="Je signe le mandat").click()
+
+    assert (
+        violations(browser, live_server.url + campaign.get_absolute_url(), before=submit_empty)
+        == []
+    )
+
+
+def test_manage_page_passes_axe(browser, live_server, campaign, sign_data, client):
+    from django.urls import reverse
+
+    client.post(reverse("mandates:sign", args=[campaign.slug]), sign_data())
+    client.post(link_from(queued_mails()[0].body_text, "/confirmer/"))
+    manage = link_from(queued_mails()[0].body_text, "/mandat/")
+
+    assert violations(browser, live_server.url + manage) == []
