@@ -4,16 +4,13 @@ form data, and helpers to read the outbox."""
 import os
 import shutil
 import uuid
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
-from recours.campaigns.domain import publish_text_versions
-from recours.campaigns.models import Campaign, Ground, Organisation, Source
+from recours.campaigns.models import Organisation
 from recours.core.crypto import generate_keypair
-from recours.core.testing import old_clock
+from recours.core.testing import make_campaign, old_clock
 
 
 @pytest.fixture(autouse=True)
@@ -45,37 +42,6 @@ def organisation(db):
         statutory_object="Défense des libertés numériques.",
         contact_email="contact@vigie.example",
     )
-
-
-def make_campaign(organisation, public_key, **overrides):
-    now = timezone.now()
-    fields = {
-        "slug": "plainte-test",
-        "status": Campaign.Status.OPEN,
-        "title": "Plainte contre la surveillance",
-        "summary": "Un résumé.",
-        "body": "Le texte de la **plainte**.",
-        "mandate_text": "Je donne mandat.",
-        "organisation": organisation,
-        "authority": "CNIL",
-        "respondent": "Ministère de l'Intérieur",
-        "legal_basis": "RGPD art. 80",
-        "goal": 100,
-        "opens_at": now - timedelta(days=1),
-        "closes_at": now + timedelta(days=4, hours=2),
-        "asks_postal_address": True,
-        "public_key": public_key,
-    } | overrides
-    campaign = Campaign.objects.create(**fields)
-    ground = Ground.objects.create(campaign=campaign, title="Les caméras", text="Un million.")
-    Source.objects.create(
-        ground=ground,
-        title="Rapport",
-        publisher="Cour des comptes",
-        url="https://www.ccomptes.fr/fr/publications/les-polices-municipales",
-    )
-    publish_text_versions(campaign=campaign)
-    return campaign
 
 
 @pytest.fixture

@@ -84,9 +84,9 @@ def fill_database() -> tuple[str, list[Path]]:
     from django.utils import timezone
 
     call_command("migrate", verbosity=0)
-    from conftest import make_campaign
     from recours.campaigns.models import Organisation
     from recours.core.crypto import generate_keypair, key_id, seal, sha256_hex
+    from recours.core.testing import make_campaign
     from recours.mandates.domain import email_hash_for, evidence_digest_of
     from recours.mandates.dossier.keyshares import split_private_key
     from recours.mandates.models import LogEntry, Mandate

@@ -1,10 +1,14 @@
-"""Helpers for the test suites of every part (not used by the product)."""
+"""Helpers for the test suites and benchmarks of every part (not used by the product)."""
 
 import secrets
 import time
+from datetime import timedelta
 
 from django.core import signing
+from django.utils import timezone
 
+from recours.campaigns.domain import publish_text_versions
+from recours.campaigns.models import Campaign, Ground, Source
 from recours.core.models import OutboxEmail
 from recours.mandates.forms import FORM_CLOCK_SALT
 
@@ -25,3 +29,34 @@ def link_from(body: str, marker: str) -> str:
         if marker in word:
             return word[word.index("/", len("http://")) :]
     raise AssertionError(f"no link with {marker!r} in the mail")
+
+
+def make_campaign(organisation, public_key, **overrides):
+    now = timezone.now()
+    fields = {
+        "slug": "plainte-test",
+        "status": Campaign.Status.OPEN,
+        "title": "Plainte contre la surveillance",
+        "summary": "Un résumé.",
+        "body": "Le texte de la **plainte**.",
+        "mandate_text": "Je donne mandat.",
+        "organisation": organisation,
+        "authority": "CNIL",
+        "respondent": "Ministère de l'Intérieur",
+        "legal_basis": "RGPD art. 80",
+        "goal": 100,
+        "opens_at": now - timedelta(days=1),
+        "closes_at": now + timedelta(days=4, hours=2),
+        "asks_postal_address": True,
+        "public_key": public_key,
+    } | overrides
+    campaign = Campaign.objects.create(**fields)
+    ground = Ground.objects.create(campaign=campaign, title="Les caméras", text="Un million.")
+    Source.objects.create(
+        ground=ground,
+        title="Rapport",
+        publisher="Cour des comptes",
+        url="https://www.ccomptes.fr/fr/publications/les-polices-municipales",
+    )
+    publish_text_versions(campaign=campaign)
+    return campaign

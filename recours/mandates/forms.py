@@ -7,8 +7,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from recours.core.forms import AccessibleErrorsMixin
-from recours.core.text import has_control_characters, normalise_line
+from recours.core.forms import AccessibleErrorsMixin, clean_text_input
 from recours.mandates.identity import SignerIdentity
 
 # Letters and combining marks of any script, spaces, apostrophes, hyphens and dots.
@@ -23,17 +22,6 @@ def form_clock() -> str:
     random key makes the submission idempotent (a client retrying after a time-out
     submits the same key, and the second submission changes nothing)."""
     return signing.dumps({"t": time.time(), "k": secrets.token_urlsafe(16)}, salt=FORM_CLOCK_SALT)
-
-
-def _clean_text(value: str, *, multiline: bool = False) -> str:
-    if "\ufffd" in value or has_control_characters(value.replace("\r\n", "\n")):
-        raise forms.ValidationError(
-            _("Ce champ contient des caractères invalides."), code="invalid_characters"
-        )
-    if multiline:
-        lines = [normalise_line(line) for line in value.splitlines()]
-        return "\n".join(line for line in lines if line)
-    return normalise_line(value)
 
 
 class SignForm(AccessibleErrorsMixin, forms.Form):
@@ -105,7 +93,7 @@ class SignForm(AccessibleErrorsMixin, forms.Form):
         return self._clean_name("surname")
 
     def _clean_name(self, field: str) -> str:
-        value = _clean_text(self.cleaned_data[field])
+        value = clean_text_input(self.cleaned_data[field])
         if not NAME_PATTERN.match(value):
             raise forms.ValidationError(
                 _(
@@ -117,10 +105,10 @@ class SignForm(AccessibleErrorsMixin, forms.Form):
         return value
 
     def clean_email(self):
-        return _clean_text(self.cleaned_data["email"])
+        return clean_text_input(self.cleaned_data["email"])
 
     def clean_postal_address(self):
-        value = _clean_text(self.cleaned_data["postal_address"], multiline=True)
+        value = clean_text_input(self.cleaned_data["postal_address"], multiline=True)
         if "<" in value or ">" in value:
             raise forms.ValidationError(
                 _("Ce champ contient des caractères invalides."), code="invalid_characters"
@@ -208,7 +196,7 @@ class RightsRequestForm(AccessibleErrorsMixin, forms.Form):
     )
 
     def clean_email(self):
-        return _clean_text(self.cleaned_data["email"])
+        return clean_text_input(self.cleaned_data["email"])
 
     def clean_message(self):
-        return _clean_text(self.cleaned_data["message"], multiline=True)
+        return clean_text_input(self.cleaned_data["message"], multiline=True)

@@ -4,8 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from recours.core.forms import AccessibleErrorsMixin
-from recours.mandates.forms import _clean_text
+from recours.core.forms import AccessibleErrorsMixin, clean_text_input
 from recours.rights.procedures import PROCEDURES
 
 CAPACITY = [("mis_en_cause", _("Mis·e en cause (suspecté·e)")), ("victime", _("Victime"))]
@@ -161,7 +160,7 @@ class LetterForm(AccessibleErrorsMixin, forms.Form):
         for name, value in list(data.items()):
             if isinstance(value, str):
                 try:
-                    data[name] = _clean_text(value, multiline=name in {"address", "grounds"})
+                    data[name] = clean_text_input(value, multiline=name in {"address", "grounds"})
                 except forms.ValidationError as error:
                     self.add_error(name, error)
         today = timezone.localdate()

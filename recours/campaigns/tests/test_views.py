@@ -3,8 +3,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from conftest import make_campaign
 from recours.campaigns.models import Campaign
+from recours.core.testing import make_campaign
 from recours.mandates.models import Mandate
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]

@@ -186,7 +186,7 @@ def test_counter_equals_recount_after_mixed_activity(campaign):
 
 
 def test_email_hash_is_scoped_to_the_campaign(campaign, organisation, keypair):
-    from conftest import make_campaign
+    from recours.core.testing import make_campaign
 
     other = make_campaign(organisation, keypair[0], slug="autre")
 
