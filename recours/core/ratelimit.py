@@ -57,20 +57,26 @@ def network_of(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
-def hit(rule: Rule, value: str, *, now: float | None = None) -> Refusal | None:
-    """Counts one attempt for `value` under `rule`; a Refusal once over the limit."""
-    now = time.time() if now is None else now
+def _count(rule: Rule, key: str, now: float) -> tuple[int, int]:
+    """Adds one to the counter of `key` in the current window of `rule`; returns the new
+    count and the seconds until the window turns over."""
     window = int(now // rule.window)
-    key = f"rl:{rule.name}:{value}:{window}"
+    key = f"{key}:{window}"
     cache.add(key, 0, rule.window + 5)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr: start the window again
         cache.set(key, 1, rule.window + 5)
         count = 1
-    if count > rule.limit:
-        return Refusal(rule.name, int((window + 1) * rule.window - now) + 1)
-    return None
+    return count, int((window + 1) * rule.window - now) + 1
+
+
+def hit(rule: Rule, value: str, *, now: float | None = None) -> Refusal | None:
+    """Counts one attempt for `value` under `rule`; a Refusal once over the limit."""
+    count, retry_after = _count(
+        rule, f"rl:{rule.name}:{value}", time.time() if now is None else now
+    )
+    return Refusal(rule.name, retry_after) if count > rule.limit else None
 
 
 def hit_distinct(
@@ -80,19 +86,11 @@ def hit_distinct(
     refuses a new member once `rule.limit` members were seen. Members already seen are
     not refused here: their own per-member rules apply."""
     now = time.time() if now is None else now
-    window = int(now // rule.window)
-    group_key = f"rl:{rule.name}:{group}:{window}"
-    if not cache.add(f"{group_key}:{member}", 1, rule.window + 5):
+    seen = f"rl:{rule.name}:{group}:{int(now // rule.window)}:{member}"
+    if not cache.add(seen, 1, rule.window + 5):
         return None
-    cache.add(group_key, 0, rule.window + 5)
-    try:
-        count = cache.incr(group_key)
-    except ValueError:
-        cache.set(group_key, 1, rule.window + 5)
-        count = 1
-    if count > rule.limit:
-        return Refusal(rule.name, int((window + 1) * rule.window - now) + 1)
-    return None
+    count, retry_after = _count(rule, f"rl:{rule.name}:{group}", now)
+    return Refusal(rule.name, retry_after) if count > rule.limit else None
 
 
 def check(rules_and_values: list[tuple[Rule, str]]) -> Refusal | None:

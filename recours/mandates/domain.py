@@ -279,12 +279,11 @@ def confirm_mandate(*, token: str) -> Mandate:
         spent = MandateToken.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now)
         mandate = row.mandate
         changed = Mandate.objects.filter(pk=mandate.pk, status=Status.PENDING).update(
-            status=Status.CONFIRMED, confirmed_at=now, confirmation_method="email"
+            status=Status.CONFIRMED,
+            confirmed_at=now,
+            confirmation_method="email",
+            confirmed_sealed_sha256=sha256_hex(bytes(mandate.sealed_identity)),
         )
-        if changed:
-            Mandate.objects.filter(pk=mandate.pk).update(
-                confirmed_sealed_sha256=sha256_hex(bytes(mandate.sealed_identity))
-            )
         if not (spent and changed):
             raise TokenError(TokenProblem.USED)
         mandate.refresh_from_db()
