@@ -29,6 +29,7 @@ from recours.core.tests.appserver import AppServer, Client  # noqa: E402
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "8,64,256").split(",")]
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+ONLY = os.environ.get("BENCH_ONLY", "")  # run only the scenarios whose name contains it
 SLICE = 6_000  # distinct sign bodies per wrk thread and scenario (more than it can send)
 BODIES = SLICE * 2 * 4  # 2 wrk threads, 4 scenarios that sign
 
@@ -198,14 +199,18 @@ def run(label: str, database_url: str, redis_url: str) -> dict:
             "BENCH_ORIGIN": f"http://127.0.0.1:{app.port}",
         }
         for connections in CONNECTIONS:
-            results[f"page GET, {connections} conn"] = wrk(app.port, "/technopolice/", connections)
-            results[f"count.json GET, {connections} conn"] = wrk(
-                app.port, "/technopolice/count.json", connections
-            )
+            for name, path in [
+                ("page GET", "/technopolice/"),
+                ("count.json GET", "/technopolice/count.json"),
+            ]:
+                if ONLY in name:
+                    results[f"{name}, {connections} conn"] = wrk(app.port, path, connections)
         scenarios = [("sign POST, 64 conn", "/technopolice/signer/", 64, "100")] + [
             (f"mixed 90/10, {c} conn", "/technopolice/", c, "10") for c in CONNECTIONS
         ]
         for index, (name, path, connections, mix) in enumerate(scenarios):
+            if ONLY not in name:
+                continue
             before = stored_mandates(app)
             slices = {"BENCH_BASE": str(index * 2 * SLICE), "BENCH_SLICE": str(SLICE)}
             results[name] = wrk(app.port, path, connections, {**env, **slices, "BENCH_MIX": mix})

@@ -150,8 +150,9 @@ else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its folder
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "recours.core.sqlite",
             "NAME": str(SQLITE_PATH),
+            "TEST": {"NAME": ":memory:"},  # what Django's own backend does by default
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on
                 # busy_timeout instead of failing when a read lock cannot be upgraded.

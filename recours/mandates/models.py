@@ -71,7 +71,14 @@ class Mandate(models.Model):
                 name="active_mandate_has_identity",
             ),
         ]
-        indexes = [models.Index(fields=["campaign", "status"])]
+        indexes = [
+            models.Index(fields=["campaign", "status"]),
+            # The lookup of a signer by e-mail on every signature. The partial unique
+            # index above cannot serve it on SQLite: the planner uses a partial index only
+            # when the query repeats its condition with literal values, not parameters,
+            # and without this index the lookup scanned every confirmed mandate.
+            models.Index(fields=["campaign", "email_hash"], name="mandate_by_email"),
+        ]
 
     def __str__(self):
         return f"#{self.pk} ({self.status})"
