@@ -7,7 +7,9 @@ gunicorn (production settings) on SQLite, and on PostgreSQL with Redis when DATA
 the campaign page, count.json, sign POSTs with distinct identities (real form, CSRF and
 a fresh one-time form key each), and a mix of 90 % page views and 10 % signatures.
 Prints one table per database; writes JSON under var/bench/. Acknowledged signatures
-(303/302 answers) are compared with the rows stored.
+(302 answers) and confirmations (200) are compared with the rows stored, and 5xx answers
+are counted apart from other non-2xx/3xx ones. Every scenario runs again with 0, 100,000
+and 1,000,000 mandates already stored (BENCH_PRESTORED), put in by bench/preload.py.
 """
 
 import json
@@ -26,101 +28,104 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recours.settings")
 
 from recours.core.tests.appserver import AppServer, Client  # noqa: E402
 
-SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "8,64,256").split(",")]
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 ONLY = os.environ.get("BENCH_ONLY", "")  # run only the scenarios whose name contains it
-SLICE = 6_000  # distinct sign bodies per wrk thread and scenario (more than it can send)
-BODIES = SLICE * 2 * 4  # 2 wrk threads, 4 scenarios that sign
+# Mandates already stored when the scenarios run: the cost of a request must not grow.
+PRESTORED = [int(n) for n in os.environ.get("BENCH_PRESTORED", "0,100000,1000000").split(",")]
+SLICE = 4_000  # distinct forms or links per wrk thread and scenario (more than it can send)
 
 LUA = r"""
-local bodies = {}
-local cookie, path_sign, mix = os.getenv("BENCH_COOKIE"), "/technopolice/signer/", tonumber(os.getenv("BENCH_MIX") or "100")
-for line in io.lines(os.getenv("BENCH_BODIES")) do bodies[#bodies + 1] = line end
+-- BENCH_MODE: get (the URL's path), sign (distinct sign forms), mix (9 page views, then
+-- one sign form), confirm (distinct confirmation links). Each scenario and each thread
+-- takes its own slice of the lines: no form or link is sent twice.
+local mode, cookie, origin = os.getenv("BENCH_MODE"), os.getenv("BENCH_COOKIE"), os.getenv("BENCH_ORIGIN")
+local lines = {}
+if mode ~= "get" then
+  for line in io.lines(os.getenv("BENCH_LINES")) do lines[#lines + 1] = line end
+end
+local base, slice = tonumber(os.getenv("BENCH_BASE") or "0"), tonumber(os.getenv("BENCH_SLICE") or "1")
+local csrf = os.getenv("BENCH_CSRF")
 local counter = 0
-acknowledged = 0
+acknowledged, server_errors = 0, 0
 local threads = {}
--- Each scenario and each thread takes its own slice of the bodies: no form is sent twice
--- (a repeated form is answered, idempotently, without a new row).
-local base, slice = tonumber(os.getenv("BENCH_BASE")), tonumber(os.getenv("BENCH_SLICE"))
 function setup(thread)
   thread:set("offset", base + #threads * slice)
   table.insert(threads, thread)
 end
+local function post(path, body)
+  return wrk.format("POST", path, {
+    ["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = cookie,
+    ["Origin"] = origin, ["Referer"] = origin .. path}, body)
+end
 request = function()
   counter = counter + 1
-  if mix < 100 and (counter % 10) ~= 0 then
-    return wrk.format("GET", "/technopolice/")
+  if mode == "get" or (mode == "mix" and (counter % 10) ~= 0) then
+    return wrk.format("GET", mode == "get" and wrk.path or "/technopolice/")
   end
-  local body = bodies[offset + (counter % slice) + 1]
-  return wrk.format("POST", path_sign, {
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = cookie, ["Origin"] = os.getenv("BENCH_ORIGIN"),
-    ["Referer"] = os.getenv("BENCH_ORIGIN") .. "/technopolice/"}, body)
+  local line = lines[offset + (counter % slice) + 1]
+  if mode == "confirm" then
+    return post("/technopolice/confirmer/" .. line .. "/", "csrfmiddlewaretoken=" .. csrf)
+  end
+  return post("/technopolice/signer/", line)
 end
 response = function(status, headers, body)
-  if status == 302 then acknowledged = acknowledged + 1 end
+  if (mode == "confirm" and status == 200) or status == 302 then acknowledged = acknowledged + 1 end
+  if status >= 500 then server_errors = server_errors + 1 end
 end
 done = function(summary, latency, requests)
-  local total = 0
-  for _, thread in ipairs(threads) do total = total + thread:get("acknowledged") end
-  io.write(string.format("BENCH acknowledged=%d\n", total))
+  local ack, errors = 0, 0
+  for _, thread in ipairs(threads) do
+    ack = ack + thread:get("acknowledged")
+    errors = errors + thread:get("server_errors")
+  end
+  io.write(string.format("BENCH acknowledged=%d server_errors=%d\n", ack, errors))
 end
 """
 
 
-def wrk(port: int, path: str, connections: int, env: dict | None = None) -> dict:
-    script = []
-    if env:
-        lua = Path(env["BENCH_DIR"]) / "sign.lua"
-        lua.write_text(LUA)
-        script = ["-s", str(lua)]
+def wrk(port: int, path: str, connections: int, env: dict) -> dict:
+    lua = Path(env["BENCH_DIR"]) / "scenario.lua"
+    lua.write_text(LUA)
     started = os.times()
     done = subprocess.run(
-        [
-            "wrk",
-            "-t",
-            "2",
-            "-c",
-            str(connections),
-            "-d",
-            f"{SECONDS}s",
-            "--latency",
-            *script,
-            f"http://127.0.0.1:{port}{path}",
-        ],
+        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{SECONDS}s", "--latency",
+         "-s", str(lua), f"http://127.0.0.1:{port}{path}"],
         capture_output=True,
         text=True,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **env},
         check=True,
-    )
+    )  # fmt: skip
     ended = os.times()
     out = done.stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    errors = sum(
-        int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|Socket errors:.*?):\s+(\d+)", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
     )
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     scale = {"us": 0.001, "ms": 1, "s": 1000}
-    total = int(re.search(r"(\d+) requests in", out).group(1))
     wrk_cpu = (ended.children_user + ended.children_system) - (
         started.children_user + started.children_system
     )
-    acknowledged = re.search(r"BENCH acknowledged=(\d+)", out)
+    tally = re.search(r"BENCH acknowledged=(\d+) server_errors=(\d+)", out)
     return {
-        "acknowledged": int(acknowledged.group(1)) if acknowledged else 0,
         "requests_s": round(rate),
         "p50_ms": round(float(p50.group(1)) * scale[p50.group(2)], 1),
         "p99_ms": round(float(p99.group(1)) * scale[p99.group(2)], 1),
-        "errors": errors,
-        "requests": total,
+        "non_2xx_3xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "http_5xx": int(tally.group(2)),
+        "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "acknowledged": int(tally.group(1)),
         "wrk_cpu_share": round(wrk_cpu / SECONDS / os.cpu_count(), 2),
     }
 
 
-def server_memory_mb(app: AppServer) -> int:
-    """Largest resident set among the gunicorn processes now."""
+def server_peak_mb(app: AppServer) -> int:
+    """The largest peak resident set (VmHWM) among the gunicorn processes."""
     pids = subprocess.run(
         ["pgrep", "-g", str(app.process.pid)], capture_output=True, text=True
     ).stdout.split()
@@ -128,14 +133,14 @@ def server_memory_mb(app: AppServer) -> int:
     for pid in pids:
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS"):
+                if line.startswith("VmHWM"):
                     largest = max(largest, int(line.split()[1]))
         except OSError:
             continue
     return largest // 1024
 
 
-def prepare_bodies(app: AppServer, folder: Path) -> tuple[str, Path]:
+def prepare_bodies(app: AppServer, folder: Path, count: int) -> tuple[str, str, Path]:
     """One CSRF cookie and many distinct sign bodies, each with its own signed form key,
     made with the server's own secret (the bench sets it) instead of one GET each."""
     import django
@@ -153,7 +158,7 @@ def prepare_bodies(app: AppServer, folder: Path) -> tuple[str, Path]:
     assert settings.SECRET_KEY == app.env["SECRET_KEY"]
     path = folder / "bodies.txt"
     with path.open("w") as out:
-        for n in range(BODIES):
+        for n in range(count):
             fields = {
                 **{k: v for k, v in hidden.items() if k not in {"next", "clock"}},
                 "clock": old_clock(seconds_ago=60),
@@ -166,7 +171,7 @@ def prepare_bodies(app: AppServer, folder: Path) -> tuple[str, Path]:
                 "website": "",
             }
             out.write(urlencode(fields) + "\n")
-    return cookie, path
+    return cookie, hidden["csrfmiddlewaretoken"], path
 
 
 def _letters(number: int) -> str:
@@ -179,59 +184,111 @@ def _letters(number: int) -> str:
             return out
 
 
-def stored_mandates(app: AppServer) -> int:
-    script = "from recours.mandates.models import Mandate; print(Mandate.objects.count())"
-    return int(app.manage("shell", "-c", script).strip().splitlines()[-1])
+def stored(app: AppServer) -> tuple[int, int]:
+    """(all mandates, confirmed mandates) in the database now."""
+    script = (
+        "from recours.mandates.models import Mandate as M; "
+        "print(M.objects.count(), M.objects.filter(status='confirmed').count())"
+    )
+    total, confirmed = app.manage("shell", "-c", script).split()[-2:]
+    return int(total), int(confirmed)
 
 
-def run(label: str, database_url: str, redis_url: str) -> dict:
+def preload(app: AppServer, confirmed: int, pending: int, tokens: Path) -> float:
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "preload.py"), str(confirmed), str(pending), str(tokens)],
+        env=app.env,
+        check=True,
+    )  # fmt: skip
+    return time.monotonic() - started
+
+
+def scenarios() -> list[tuple[str, str, int, str]]:
+    """(name, path, connections, mode)."""
+    out = []
+    for connections in CONNECTIONS:
+        out.append((f"page GET, {connections} conn", "/technopolice/", connections, "get"))
+        out.append(
+            (f"count.json GET, {connections} conn", "/technopolice/count.json", connections, "get")
+        )
+    out.append(("sign POST, 64 conn", "/technopolice/signer/", 64, "sign"))
+    out.append(("confirm POST, 64 conn", "/technopolice/", 64, "confirm"))
+    for connections in CONNECTIONS:
+        out.append((f"mixed 90/10, {connections} conn", "/technopolice/", connections, "mix"))
+    return [scenario for scenario in out if ONLY in scenario[0]]
+
+
+def run(database_url: str, redis_url: str) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="recours-http-bench-"))
     app = AppServer(folder, database_url=database_url, workers=WORKERS)
     app.env["REDIS_URL"] = redis_url
     app.prepare().start()
     results = {}
+    signing = [s for s in scenarios() if s[3] in {"sign", "mix"}]
     try:
-        cookie, bodies = prepare_bodies(app, folder)
-        env = {
-            "BENCH_DIR": str(folder),
-            "BENCH_BODIES": str(bodies),
-            "BENCH_COOKIE": cookie,
-            "BENCH_ORIGIN": f"http://127.0.0.1:{app.port}",
-        }
-        for connections in CONNECTIONS:
-            for name, path in [
-                ("page GET", "/technopolice/"),
-                ("count.json GET", "/technopolice/count.json"),
-            ]:
-                if ONLY in name:
-                    results[f"{name}, {connections} conn"] = wrk(app.port, path, connections)
-        scenarios = [("sign POST, 64 conn", "/technopolice/signer/", 64, "100")] + [
-            (f"mixed 90/10, {c} conn", "/technopolice/", c, "10") for c in CONNECTIONS
-        ]
-        for index, (name, path, connections, mix) in enumerate(scenarios):
-            if ONLY not in name:
-                continue
-            before = stored_mandates(app)
-            slices = {"BENCH_BASE": str(index * 2 * SLICE), "BENCH_SLICE": str(SLICE)}
-            results[name] = wrk(app.port, path, connections, {**env, **slices, "BENCH_MIX": mix})
-            # Requests still in flight when wrk stops are stored but never counted as
-            # acknowledged: stored may exceed acknowledged, never the reverse.
-            results[name]["stored"] = stored_mandates(app) - before
-        results["server peak MB (largest process)"] = {"mb": server_memory_mb(app)}
+        cookie, csrf, bodies = prepare_bodies(
+            app, folder, SLICE * 2 * len(signing) * len(PRESTORED)
+        )
+        env = {"BENCH_DIR": str(folder), "BENCH_COOKIE": cookie, "BENCH_CSRF": csrf,
+               "BENCH_ORIGIN": f"http://127.0.0.1:{app.port}", "BENCH_SLICE": str(SLICE)}  # fmt: skip
+        sign_slice = 0
+        for size in PRESTORED:
+            tokens = folder / f"tokens-{size}.txt"
+            already = stored(app)[1]
+            seconds = preload(app, max(0, size - already), SLICE * 2, tokens)
+            label = f"{size:,} stored"
+            results[label] = {"preload_s": round(seconds, 1)}
+            for name, path, connections, mode in scenarios():
+                lines = {"get": {}, "confirm": {"BENCH_LINES": str(tokens), "BENCH_BASE": "0"}}.get(
+                    mode, {"BENCH_LINES": str(bodies), "BENCH_BASE": str(sign_slice * 2 * SLICE)}
+                )
+                if mode in {"sign", "mix"}:
+                    sign_slice += 1
+                before = stored(app)
+                figures = wrk(app.port, path, connections, {**env, **lines, "BENCH_MODE": mode})
+                after = stored(app)
+                # Requests in flight when wrk stops are stored but never counted as
+                # acknowledged: stored may exceed acknowledged, never the reverse.
+                if mode in {"sign", "mix"}:
+                    figures["stored"] = after[0] - before[0]
+                elif mode == "confirm":
+                    figures["stored"] = after[1] - before[1]
+                results[label][name] = figures
+        results["server peak MB (largest process)"] = server_peak_mb(app)
     finally:
         app.stop()
         if database_url:
             subprocess.run(
-                [
-                    "psql",
-                    os.environ["DATABASE_URL"],
-                    "-qc",
-                    f"DROP DATABASE {database_url.rsplit('/', 1)[1]}",
-                ],
+                ["psql", os.environ["DATABASE_URL"], "-qc", f"DROP DATABASE {database_url.rsplit('/', 1)[1]}"],
                 check=False,
-            )
+            )  # fmt: skip
         shutil.rmtree(folder, ignore_errors=True)
     return results
+
+
+def print_table(label: str, results: dict) -> None:
+    print(
+        f"\nHTTP benchmark, {label}: gunicorn {WORKERS} sync workers, wrk 2 threads, {SECONDS} s each"
+    )
+    header = f"{'stored':>10} {'scenario':<26} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7} {'5xx':>4} {'sock':>5} {'acked':>6} {'stored':>6} {'wrk CPU':>7}"
+    print(header)
+    print("-" * len(header))
+    for size_label, by_scenario in results.items():
+        if not isinstance(by_scenario, dict):
+            continue
+        size = size_label.split()[0]
+        for name, f in by_scenario.items():
+            if not isinstance(f, dict):
+                continue
+            acked = f["acknowledged"] if "stored" in f else ""
+            print(
+                f"{size:>10} {name:<26} {f['requests_s']:>7} {f['p50_ms']:>8} {f['p99_ms']:>8} "
+                f"{f['non_2xx_3xx']:>7} {f['http_5xx']:>4} {f['socket_errors']:>5} {acked:>6} "
+                f"{f.get('stored', ''):>6} {f['wrk_cpu_share']:>7}"
+            )
+        print(f"{size:>10} (preload took {by_scenario['preload_s']} s)")
+    print(f"largest server process, peak: {results['server peak MB (largest process)']} MB")
 
 
 def main():
@@ -249,26 +306,8 @@ def main():
         )
     report = {}
     for label, (database_url, redis_url) in runs.items():
-        results = run(label, database_url, redis_url)
-        report[label] = results
-        print(
-            f"\nHTTP benchmark, {label}: gunicorn {WORKERS} sync workers, wrk 2 threads, {SECONDS} s each"
-        )
-        print(
-            f"{'scenario':<28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'wrk CPU':>8}"
-        )
-        for name, figures in results.items():
-            if "requests_s" in figures:
-                print(
-                    f"{name:<28} {figures['requests_s']:>8} {figures['p50_ms']:>8} "
-                    f"{figures['p99_ms']:>8} {figures['errors']:>7} {figures['wrk_cpu_share']:>8}"
-                )
-        for name, figures in results.items():
-            if "stored" in figures:
-                print(
-                    f"{name}: {figures['acknowledged']} signatures acknowledged, {figures['stored']} stored"
-                )
-        print(f"largest server process: {results['server peak MB (largest process)']['mb']} MB")
+        report[label] = run(database_url, redis_url)
+        print_table(label, report[label])
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / f"http-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(json.dumps(report, indent=2))

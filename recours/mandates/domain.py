@@ -213,7 +213,12 @@ def _token(mandate: Mandate, purpose: str, expires_at=None) -> tuple[str, Mandat
 def _token_row(token: str, purpose: str) -> MandateToken:
     row = (
         MandateToken.objects.select_for_update()
-        .select_related("mandate", "mandate__campaign")
+        .select_related(
+            "mandate",
+            "mandate__campaign",
+            "mandate__complaint_version",
+            "mandate__mandate_version",
+        )
         .filter(token_hash=hash_token(token), purpose=purpose)
         .first()
     )
@@ -284,26 +289,39 @@ def confirm_mandate(*, token: str) -> Mandate:
         row = _usable_confirm_token(token)
         now = timezone.now()
         spent = MandateToken.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now)
-        mandate = row.mandate
-        changed = Mandate.objects.filter(pk=mandate.pk, status=Status.PENDING).update(
-            status=Status.CONFIRMED,
-            confirmed_at=now,
-            confirmation_method="email",
-            confirmed_sealed_sha256=sha256_hex(bytes(mandate.sealed_identity)),
-        )
-        if not (spent and changed):
+        if not spent:
             raise TokenError(TokenProblem.USED)
-        mandate.refresh_from_db()
+        mandate = row.mandate
+        mandate.status = Status.CONFIRMED
+        mandate.confirmed_at = now
+        mandate.confirmation_method = "email"
+        mandate.confirmed_sealed_sha256 = sha256_hex(bytes(mandate.sealed_identity))
         mandate.evidence_sha256 = evidence_digest(mandate)
-        Mandate.objects.filter(pk=mandate.pk).update(evidence_sha256=mandate.evidence_sha256)
+        transparency.commit_to(mandate)
+        changed = Mandate.objects.filter(pk=mandate.pk, status=Status.PENDING).update(
+            **{name: getattr(mandate, name) for name in CONFIRMATION_FIELDS}
+        )
+        if not changed:  # raised inside the transaction: the token stays unspent
+            raise TokenError(TokenProblem.USED)
         # This update also locks the campaign row, which orders the log appends below.
+        # The mandate row is locked before the campaign row, as in a withdrawal.
         Campaign.objects.filter(pk=mandate.campaign_id).update(
             confirmed_count=F("confirmed_count") + 1
         )
-        transparency.record_confirmation(mandate)
+        transparency.log_confirmation(mandate)
         forget_count(mandate.campaign_id)
-    mandate.refresh_from_db()
     return mandate
+
+
+CONFIRMATION_FIELDS = [
+    "status",
+    "confirmed_at",
+    "confirmation_method",
+    "confirmed_sealed_sha256",
+    "evidence_sha256",
+    "commitment_salt",
+    "commitment",
+]
 
 
 def mandate_for_manage_token(*, token: str) -> Mandate:

@@ -82,20 +82,33 @@ def append_entry(*, campaign_id: int, kind: str, commitment: str, ref_position=N
     return entry
 
 
-def record_confirmation(mandate: Mandate) -> None:
-    """Gives a just-confirmed mandate its salt and commitment and logs it."""
-    salt = new_salt()
-    commitment = commitment_for(
-        salt=salt,
+def commit_to(mandate: Mandate) -> None:
+    """Gives a mandate, in memory, its salt and commitment (over its evidence and the
+    hash of its sealed record); the caller saves them."""
+    mandate.commitment_salt = new_salt()
+    mandate.commitment = commitment_for(
+        salt=mandate.commitment_salt,
         evidence_sha256=mandate.evidence_sha256,
         sealed_sha256=mandate.confirmed_sealed_sha256,
     )
+
+
+def log_confirmation(mandate: Mandate) -> None:
+    """Appends a committed mandate to the log and saves its position there."""
     entry = append_entry(
-        campaign_id=mandate.campaign_id, kind=LogEntry.Kind.ADD, commitment=commitment
+        campaign_id=mandate.campaign_id, kind=LogEntry.Kind.ADD, commitment=mandate.commitment
     )
+    mandate.log_position = entry.position
+    Mandate.objects.filter(pk=mandate.pk).update(log_position=entry.position)
+
+
+def record_confirmation(mandate: Mandate) -> None:
+    """Gives a just-confirmed mandate its salt and commitment and logs it."""
+    commit_to(mandate)
     Mandate.objects.filter(pk=mandate.pk).update(
-        commitment_salt=salt, commitment=commitment, log_position=entry.position
+        commitment_salt=mandate.commitment_salt, commitment=mandate.commitment
     )
+    log_confirmation(mandate)
 
 
 def record_removal(mandate: Mandate) -> None:
