@@ -113,6 +113,11 @@ def main(confirmed: int, pending: int, tokens_out: Path) -> None:
         )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # The ids were given explicitly: move the sequence past them.
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('mandates_mandate', 'id'), "
+                "(SELECT max(id) FROM mandates_mandate))"
+            )
             cursor.execute("ANALYZE")
     else:
         with connection.cursor() as cursor:

@@ -80,7 +80,9 @@ class AppServer:
             cwd=BASE_DIR,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=open(os.environ["APPSERVER_LOG"], "ab")
+            if os.environ.get("APPSERVER_LOG")
+            else subprocess.DEVNULL,
             start_new_session=True,
         )
         deadline = time.monotonic() + 30
