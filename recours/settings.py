@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "recours.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "recours.urls"

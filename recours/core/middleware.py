@@ -1,6 +1,9 @@
 """Security headers and cheap refusals that every response needs."""
 
+import logging
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -26,6 +29,8 @@ def content_security_policy(**overrides: str) -> str:
 
 
 DEFAULT_CSP = content_security_policy()
+DATABASE_DOWN_RETRY_SECONDS = 30
+log = logging.getLogger(__name__)
 
 
 class SecurityHeadersMiddleware:
@@ -56,3 +61,24 @@ class RequestLimitsMiddleware:
             body = render_to_string("core/error.html", {"status": 413}, request=request)
             return HttpResponse(body, status=413 if length > 0 else 400)
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is down or restarting, answers 503 with Retry-After instead of
+    a 500: the visitor learns that nothing was saved and when to come back, and a load
+    balancer or client can retry. The transaction of the request was rolled back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        log.warning("database unavailable: %s", exception)
+        body = render_to_string("core/error.html", {"status": 503})
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(DATABASE_DOWN_RETRY_SECONDS)
+        return response
