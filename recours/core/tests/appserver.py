@@ -114,9 +114,9 @@ class Client:
         self.timeout = timeout
         self.cookies = {}
 
-    def request(self, method, path, body=None):
+    def request(self, method, path, body=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-        headers = {"Host": f"127.0.0.1:{self.port}"}
+        headers = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
@@ -143,8 +143,8 @@ class Client:
             raise OSError(f"GET {path}: {status}")
         return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
 
-    def post(self, path, fields: dict):
-        return self.request("POST", path, urllib.parse.urlencode(fields))
+    def post(self, path, fields: dict, headers=None):
+        return self.request("POST", path, urllib.parse.urlencode(fields), headers)
 
 
 def sign_fields(hidden: dict, email: str) -> dict:
