@@ -27,6 +27,13 @@ def _own_cache(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _cheap_proof_of_work(settings):
+    """Tests solve challenges in Python: keep each one to a few milliseconds."""
+    settings.POW_COST = 20
+    settings.POW_KEY_PREFIX = "0"
+
+
 @pytest.fixture
 def keypair():
     return generate_keypair()

@@ -285,7 +285,17 @@ SIGN_RATE_LIMITS = {
     "ip-hour": (env_int("SIGN_LIMIT_IP_HOUR", 30), 3600),
     "network": (env_int("SIGN_LIMIT_NETWORK_ADDRESSES", 64), 600),
     "domain": (env_int("SIGN_LIMIT_DOMAIN", 600), 600),
+    # Stricter, on top of the above, for a form that carries no solved proof of work
+    # (no JavaScript, or a bot): people without JavaScript still sign, bots pay.
+    "nojs-ip-burst": (env_int("SIGN_LIMIT_NOJS_IP_BURST", 3), 60),
+    "nojs-ip-hour": (env_int("SIGN_LIMIT_NOJS_IP_HOUR", 10), 3600),
+    "nojs-network": (env_int("SIGN_LIMIT_NOJS_NETWORK_ADDRESSES", 16), 600),
 }
+# The proof of work asked of browsers with JavaScript (ALTCHA, self-hosted): PBKDF2
+# iterations per attempt, and the hex prefix the derived key must start with (each hex
+# digit multiplies the expected attempts by 16). The defaults take a phone about a second.
+POW_COST = env_int("POW_COST", 5000)
+POW_KEY_PREFIX = env_str("POW_KEY_PREFIX", "00")
 
 # The legal notice (LCEN art. 6) names who publishes the site and who hosts it.
 LEGAL_NOTICE = {

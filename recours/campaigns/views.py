@@ -17,6 +17,7 @@ from recours.campaigns.presentation import time_left_message
 from recours.core.crypto import sha256_hex
 from recours.core.middleware import content_security_policy
 from recours.core.text import render_markdown
+from recours.mandates import pow
 from recours.mandates.forms import SignForm, form_clock
 
 PUBLIC_STATUSES = [
@@ -78,6 +79,7 @@ def render_campaign_page(request, campaign: Campaign, form: SignForm | None = No
         "time_left": time_left_message(campaign.closes_at, now),
         "form": form if accepting else None,
         "share_url": request.build_absolute_uri(campaign.get_absolute_url()),
+        "pow_strings": pow.widget_strings(),
     }
     response = render(request, "campaigns/campaign_detail.html", context, status=status)
     # The Mastodon share form leads, through our redirect, to the visitor's instance.

@@ -18,6 +18,16 @@ def old_clock(seconds_ago: float = 30, key: str | None = None) -> str:
     return signing.dumps(stamp, salt=FORM_CLOCK_SALT)
 
 
+def solved_pow() -> str:
+    """The payload a browser's proof-of-work widget sends, solved here in Python."""
+    import altcha
+
+    from recours.mandates.pow import new_challenge
+
+    challenge = altcha.Challenge.from_dict(new_challenge())
+    return altcha.Payload(challenge, altcha.solve_challenge(challenge)).to_base64()
+
+
 def queued_mails(template=None):
     rows = OutboxEmail.objects.filter(status=OutboxEmail.Status.QUEUED).order_by("pk")
     return list(rows.filter(template=template) if template else rows)

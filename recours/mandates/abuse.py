@@ -1,4 +1,5 @@
-"""The rate limits of the sign form (R3.1): cheap checks before and after parsing."""
+"""The rate limits of the sign form (R3.1): cheap checks before and after parsing, and
+stricter ones for a form that carries no solved proof of work (see pow.py)."""
 
 from django.conf import settings
 
@@ -17,6 +18,16 @@ def check_sender(request) -> Refusal | None:
     refusals = [
         check([(_rule("ip-burst"), address), (_rule("ip-hour"), address)]),
         hit_distinct(_rule("network"), network_of(address), address),
+    ]
+    return max(filter(None, refusals), key=lambda refusal: refusal.retry_after, default=None)
+
+
+def check_unproved(request) -> Refusal | None:
+    """The stricter limits for a form with no solved proof of work."""
+    address = client_ip(request)
+    refusals = [
+        check([(_rule("nojs-ip-burst"), address), (_rule("nojs-ip-hour"), address)]),
+        hit_distinct(_rule("nojs-network"), network_of(address), address),
     ]
     return max(filter(None, refusals), key=lambda refusal: refusal.retry_after, default=None)
 

@@ -5,6 +5,7 @@ from recours.mandates import views
 app_name = "mandates"
 urlpatterns = [
     path("<slug:slug>/signer/", views.sign, name="sign"),
+    path("<slug:slug>/signer/defi.json", views.pow_challenge, name="pow_challenge"),
     path("<slug:slug>/signer/verifiez-vos-mails/", views.check_mail, name="check_mail"),
     path("<slug:slug>/confirmer/<str:token>/", views.confirm, name="confirm"),
     path("<slug:slug>/mandat/<str:token>/", views.manage, name="manage"),

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from recours.campaigns.domain import confirmed_count, published_texts
 from recours.campaigns.views import public_campaign, render_campaign_page
 from recours.core.ratelimit import client_ip, network_of
-from recours.mandates import abuse, domain, transparency
+from recours.mandates import abuse, domain, pow, transparency
 from recours.mandates.forms import ReceiptForm, RightsRequestForm, SignForm, form_clock
 from recours.mandates.models import MandateToken
 
@@ -35,6 +35,8 @@ def sign(request, slug):
     if request.method == "GET":  # e.g. a reload after an error: back to the form
         return redirect(campaign.get_absolute_url() + "#signer")
     refusal = abuse.check_sender(request)
+    if refusal is None and not pow.proved(request.POST.get("altcha", "")):
+        refusal = abuse.check_unproved(request)
     if refusal:
         return too_many(request, campaign, refusal)
     texts = published_texts(campaign)
@@ -68,6 +70,14 @@ def sign(request, slug):
     except domain.CampaignNotOpen:
         return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)
     return redirect("mandates:check_mail", slug)
+
+
+@never_cache
+@require_safe
+def pow_challenge(request, slug):
+    """A proof-of-work challenge for the sign form's widget (JavaScript only)."""
+    public_campaign(slug)
+    return JsonResponse(pow.new_challenge())
 
 
 def too_many(request, campaign, refusal):

@@ -44,6 +44,8 @@ class AppServer:
             "SIGN_LIMIT_IP_BURST": "100000",
             "SIGN_LIMIT_IP_HOUR": "100000",
             "SIGN_LIMIT_DOMAIN": "100000",
+            "SIGN_LIMIT_NOJS_IP_BURST": "100000",
+            "SIGN_LIMIT_NOJS_IP_HOUR": "100000",
         }
 
     def manage(self, *args: str) -> str:

@@ -6,7 +6,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from recours.core.ratelimit import Rule, client_ip, hit, network_of
-from recours.core.testing import old_clock
+from recours.core.testing import old_clock, solved_pow
 from recours.mandates.models import Mandate
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -52,17 +52,21 @@ def test_fixed_window_refuses_past_the_limit_and_says_when():
     assert hit(rule, "x", now=start + 41) is None  # the next window
 
 
-def sign(client, campaign, sign_data, address, email):
+def sign(client, campaign, sign_data, address, email, *, proof: str | None = None):
+    """A signature from a browser without JavaScript, or with a solved proof of work."""
+    extra = {"altcha": proof} if proof else {}
     return client.post(
         reverse("mandates:sign", args=[campaign.slug]),
-        sign_data(email=email, clock=old_clock()),
+        sign_data(email=email, clock=old_clock(), **extra),
         REMOTE_ADDR=address,
     )
 
 
 def test_a_burst_from_one_address_is_refused_with_a_time_to_come_back(client, campaign, sign_data):
     statuses = [
-        sign(client, campaign, sign_data, "198.51.100.7", f"p{i}@example.org").status_code
+        sign(
+            client, campaign, sign_data, "198.51.100.7", f"p{i}@example.org", proof=solved_pow()
+        ).status_code
         for i in range(7)
     ]
 
@@ -73,12 +77,50 @@ def test_a_burst_from_one_address_is_refused_with_a_time_to_come_back(client, ca
     assert Mandate.objects.count() == 5
 
 
+def test_without_a_proof_of_work_the_limits_are_stricter(client, campaign, sign_data):
+    statuses = [
+        sign(client, campaign, sign_data, "198.51.100.8", f"n{i}@example.org").status_code
+        for i in range(5)
+    ]
+
+    assert statuses == [302] * 3 + [429] * 2
+    assert Mandate.objects.count() == 3
+
+
+def test_a_proof_counts_once_and_a_forged_one_not_at_all(client, campaign, sign_data):
+    proof = solved_pow()
+    tampered = solved_pow()[:-8] + "AAAAAAA="
+    statuses = [
+        sign(client, campaign, sign_data, "198.51.100.9", f"q{i}@example.org", proof=p).status_code
+        for i, p in enumerate([proof] * 3 + [tampered] * 2)
+    ]
+
+    # The first counts as proved; the replays and forgeries fall under the stricter
+    # limits (3 a minute), which the first proved signature did not use up.
+    assert statuses == [302, 302, 302, 302, 429]
+
+
+def test_the_challenge_endpoint_issues_signed_expiring_challenges(client, campaign):
+    response = client.get(reverse("mandates:pow_challenge", args=[campaign.slug]))
+
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"]
+    challenge = response.json()
+    assert challenge["parameters"]["algorithm"] == "PBKDF2/SHA-256"
+    assert challenge["parameters"]["expiresAt"] > time.time() + 500
+    assert len(challenge["signature"]) == 64
+    assert client.get(reverse("mandates:pow_challenge", args=["nope"])).status_code == 404
+
+
 @override_settings(
     SIGN_RATE_LIMITS={
         "ip-burst": (5, 60),
         "ip-hour": (30, 3600),
         "network": (120, 600),
         "domain": (3, 600),
+        "nojs-ip-burst": (3, 60),
+        "nojs-ip-hour": (10, 3600),
+        "nojs-network": (120, 600),
     }
 )
 def test_a_flood_at_one_domain_is_refused(client, campaign, sign_data):
@@ -93,9 +135,9 @@ def test_a_flood_at_one_domain_is_refused(client, campaign, sign_data):
 def test_bot_flood_gets_almost_nothing_through_and_a_neighbour_still_signs(
     client, campaign, sign_data
 ):
-    """Attempts from five addresses of one /24 (FLOOD_ATTEMPTS, 2,000 by default; 10,000
-    let 25 through in 36 s here), then people on the same and on another network.
-    Bounded: in-process requests only, no network."""
+    """Attempts from five addresses of one /24, without proof of work (FLOOD_ATTEMPTS,
+    2,000 by default; 10,000 let 15 through in 37 s here), then a person on the same
+    network, also without JavaScript. Bounded: in-process requests only, no network."""
     bots = [f"203.0.113.{n}" for n in (10, 11, 12, 13, 14)]
     valid = sign_data()
     url = reverse("mandates:sign", args=[campaign.slug])
@@ -111,16 +153,29 @@ def test_bot_flood_gets_almost_nothing_through_and_a_neighbour_still_signs(
     neighbour = sign(client, campaign, sign_data, "203.0.113.99", "real@example.org")
 
     print(f"flood: {accepted} of {attempts} accepted in {elapsed:.1f} s")
-    assert accepted <= 5 * 2 * len(bots)  # 5 a minute per address; the loop may span 2 windows
+    assert accepted <= 3 * 2 * len(bots)  # 3 a minute per address; the loop may span 2 windows
     assert neighbour.status_code == 302
     assert Mandate.objects.count() == accepted + 1
 
 
 def test_a_bot_rotating_through_a_network_is_stopped(client, campaign, sign_data):
     statuses = [
-        sign(client, campaign, sign_data, f"203.0.113.{n}", f"r{n}@example.org").status_code
+        sign(
+            client, campaign, sign_data, f"203.0.113.{n}", f"r{n}@example.org", proof=solved_pow()
+        ).status_code
         for n in range(1, 71)
     ]
 
     assert statuses.count(302) == 64
     assert statuses[64:] == [429] * 6
+
+
+def test_without_proof_a_bot_rotating_through_a_network_is_stopped_sooner(
+    client, campaign, sign_data
+):
+    statuses = [
+        sign(client, campaign, sign_data, f"203.0.113.{n}", f"s{n}@example.org").status_code
+        for n in range(1, 21)
+    ]
+
+    assert statuses == [302] * 16 + [429] * 4
