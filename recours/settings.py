@@ -191,6 +191,10 @@ else:
 EMAIL_URL = env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}")
 globals().update(parse_email_url(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Recours <noreply@localhost>")
+# Where bounces go: with BOUNCE_ADDRESS=bounces@plainte.example.org, each mail leaves with
+# the envelope sender bounces+<reference>@plainte.example.org (VERP), and the mail server
+# pipes what comes back to `manage.py process_bounces`. Empty: bounces go to the sender.
+BOUNCE_ADDRESS = env_str("BOUNCE_ADDRESS", "")
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
 # Days sealed identities are kept once the case is closed (no appeal left), for the
 # organisers to answer late questions; then `purge` deletes them (R2.5).
@@ -291,6 +295,8 @@ SIGN_RATE_LIMITS = {
     "nojs-ip-hour": (env_int("SIGN_LIMIT_NOJS_IP_HOUR", 10), 3600),
     "nojs-network": (env_int("SIGN_LIMIT_NOJS_NETWORK_ADDRESSES", 16), 600),
 }
+# Mail domains refused at signing on top of the maintained list of throwaway services.
+DISPOSABLE_DOMAINS_EXTRA = env_list("DISPOSABLE_DOMAINS_EXTRA", [])
 # The proof of work asked of browsers with JavaScript (ALTCHA, self-hosted): PBKDF2
 # iterations per attempt, and the hex prefix the derived key must start with (each hex
 # digit multiplies the expected attempts by 16). The defaults take a phone about a second.

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from recours.core import bounces
 from recours.core.models import OutboxEmail
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ WIPED = {"to": "", "reply_to": "", "body_text": "", "body_html": ""}
 
 
 def queue_email(
-    *, to: str, template: str, context: dict, language: str, reply_to: str = ""
+    *, to: str, template: str, context: dict, language: str, reply_to: str = "", about: str = ""
 ) -> OutboxEmail:
     """Renders a mail and writes it to the outbox. Call it inside the transaction that
     makes the mail true, so that both are saved or neither is."""
@@ -45,6 +46,7 @@ def queue_email(
         body_text=body_text,
         body_html=body_html,
         next_attempt_at=timezone.now(),
+        about=about,
     )
 
 
@@ -54,6 +56,14 @@ def _is_temporary(exc: Exception) -> bool:
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
     return isinstance(exc, smtplib.SMTPServerDisconnected | socket.error | TimeoutError)
+
+
+def _is_refused_recipient(exc: Exception) -> bool:
+    """A permanent refusal of the address itself (5xx at RCPT), as opposed to our own
+    server failing us: only the former says the address does not work."""
+    return isinstance(exc, smtplib.SMTPRecipientsRefused) and all(
+        500 <= code < 600 for code, _ in exc.recipients.values()
+    )
 
 
 def _claim(row_id: int) -> bool:
@@ -104,9 +114,11 @@ def _send_one(smtp, row: OutboxEmail) -> str:
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        # Django uses from_email as the envelope sender and the From header as written.
+        from_email=bounces.return_path(row.pk) or settings.DEFAULT_FROM_EMAIL,
         to=[row.to],
         reply_to=[row.reply_to] if row.reply_to else None,
+        headers={"From": settings.DEFAULT_FROM_EMAIL},
         connection=smtp,
     )
     message.attach_alternative(row.body_html, "text/html")
@@ -129,6 +141,8 @@ def _send_one(smtp, row: OutboxEmail) -> str:
             status=Status.FAILED, last_error=error, **WIPED
         )
         log.warning("outbox: mail #%d failed for good: %s", row.pk, error)
+        if _is_refused_recipient(exc):
+            bounces.record_bounce(row.pk)
         return "failed"
     OutboxEmail.objects.filter(pk=row.pk).update(
         status=Status.SENT, sent_at=timezone.now(), last_error="", **WIPED

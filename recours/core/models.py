@@ -28,6 +28,10 @@ class OutboxEmail(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    # What the mail is about, for its sender's app to act on a bounce ("mandate:42"); it
+    # names no person, and stays when the recipient and body are wiped.
+    about = models.CharField(max_length=40, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

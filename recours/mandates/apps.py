@@ -6,3 +6,9 @@ class MandatesConfig(AppConfig):
     name = "recours.mandates"
     label = "mandates"
     verbose_name = _("Mandats")
+
+    def ready(self):
+        from recours.core.bounces import mail_bounced
+        from recours.mandates.domain import on_mail_bounced
+
+        mail_bounced.connect(on_mail_bounced, dispatch_uid="mandates-bounce")

@@ -125,6 +125,7 @@ def sign_mandate(
         "mandate_version": texts.mandate,
         "language": language,
         "signed_at": now,
+        "bounced_at": None,  # signing again is a new attempt to reach the address
     }
     with transaction.atomic():
         if submission_key is not None and not _first_submission(submission_key):
@@ -200,7 +201,13 @@ def _queue_mail(mandate: Mandate, identity: SignerIdentity, template: str, *, co
         context["confirm_url"] = settings.SITE_URL + reverse("mandates:confirm", args=[slug, token])
         context["expires_at"] = expires_at
     MandateToken.objects.bulk_create(rows)  # one statement on the hot path
-    queue_email(to=identity.email, template=template, context=context, language=mandate.language)
+    queue_email(
+        to=identity.email,
+        template=template,
+        context=context,
+        language=mandate.language,
+        about=f"mandate:{mandate.pk}",
+    )
 
 
 def _token(mandate: Mandate, purpose: str, expires_at=None) -> tuple[str, MandateToken]:
@@ -322,6 +329,26 @@ CONFIRMATION_FIELDS = [
     "commitment_salt",
     "commitment",
 ]
+
+
+def record_bounce(mandate_id: int) -> bool:
+    """The confirmation mail of a pending mandate came back undelivered: its links stop
+    working, so it is never confirmed and never counts. True if it was pending. A bounce
+    for a confirmed mandate (its "already signed" mail) changes nothing: the signer
+    confirmed from a working address before."""
+    with transaction.atomic():
+        pending = Mandate.objects.filter(
+            pk=mandate_id, status=Status.PENDING, bounced_at__isnull=True
+        ).update(bounced_at=timezone.now())
+        if pending:
+            MandateToken.objects.filter(mandate_id=mandate_id, purpose=Purpose.CONFIRM).delete()
+    return bool(pending)
+
+
+def on_mail_bounced(sender, about: str, **kwargs) -> None:
+    kind, _, identifier = about.partition(":")
+    if kind == "mandate" and identifier.isdigit():
+        record_bounce(int(identifier))
 
 
 def mandate_for_manage_token(*, token: str) -> Mandate:

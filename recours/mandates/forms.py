@@ -8,7 +8,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from recours.core.forms import AccessibleErrorsMixin, clean_text_input
-from recours.mandates.identity import SignerIdentity
+from recours.mandates.identity import SignerIdentity, is_disposable
 
 # Letters and combining marks of any script, spaces, apostrophes, hyphens and dots.
 NAME_PATTERN = re.compile(r"^(?:[^\W\d_]|[\u0300-\u036f '’\-.])+$")
@@ -105,7 +105,16 @@ class SignForm(AccessibleErrorsMixin, forms.Form):
         return value
 
     def clean_email(self):
-        return clean_text_input(self.cleaned_data["email"])
+        value = clean_text_input(self.cleaned_data["email"])
+        if is_disposable(value):
+            raise forms.ValidationError(
+                _(
+                    "Les adresses jetables ne sont pas acceptées : pendant toute la procédure, "
+                    "nous devons pouvoir vous écrire. Utilisez une adresse que vous gardez."
+                ),
+                code="disposable",
+            )
+        return value
 
     def clean_postal_address(self):
         value = clean_text_input(self.cleaned_data["postal_address"], multiline=True)

@@ -2,6 +2,8 @@
 
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
+
 # Providers that ignore dots in the local part; for them "j.doe" and "jdoe" are one box.
 DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
 
@@ -37,3 +39,16 @@ def canonical_email(email: str) -> str:
         local = local.replace(".", "")
         domain = "gmail.com"
     return f"{local}@{domain}"
+
+
+def is_disposable(email: str) -> bool:
+    """True for an address at a throwaway mail service (the community-maintained list of
+    the `disposable-email-domains` package, plus DISPOSABLE_DOMAINS_EXTRA), subdomains
+    included. A mandate must reach its signer for the whole procedure: after filing, the
+    authority or the organisation may need to write."""
+    from disposable_email_domains import blocklist
+
+    domain = canonical_email(email).rpartition("@")[2]
+    parts = domain.split(".")
+    suffixes = {".".join(parts[i:]) for i in range(len(parts) - 1)}
+    return any(s in blocklist or s in settings.DISPOSABLE_DOMAINS_EXTRA for s in suffixes)

@@ -38,6 +38,9 @@ class Mandate(models.Model):
     signed_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The confirmation mail could not be delivered: the mandate can no longer be
+    # confirmed, and never counts.
+    bounced_at = models.DateTimeField(null=True, blank=True)
     invalidation = models.ForeignKey(
         "Invalidation", null=True, blank=True, related_name="mandates", on_delete=models.PROTECT
     )

@@ -22,6 +22,7 @@ class Inbox:
 
     def __init__(self):
         self.messages = []
+        self.senders = []  # envelope senders (MAIL FROM)
         self.refuse = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -31,6 +32,7 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.senders.append(envelope.mail_from)
         self.messages.append(
             email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         )
