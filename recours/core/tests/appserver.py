@@ -111,13 +111,19 @@ class AppServer:
 class Client:
     """One browser-like visitor: keeps its CSRF cookie (sent over plain http on loopback)."""
 
-    def __init__(self, port: int, timeout: float = 10):
+    def __init__(self, port: int, timeout: float = 10, source: str = ""):
         self.port = port
         self.timeout = timeout
+        self.source = source  # a loopback address to connect from, e.g. 127.0.0.3
         self.cookies = {}
 
     def request(self, method, path, body=None, headers=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        connection = http.client.HTTPConnection(
+            "127.0.0.1",
+            self.port,
+            timeout=self.timeout,
+            source_address=(self.source, 0) if self.source else None,
+        )
         headers = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
