@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "recours.campaigns",
     "recours.mandates",
     "recours.rights",
+    "recours.observatory",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,201 @@
+"""Import of places: régions, départements and communes with their outlines (IGN Admin
+Express via france-geojson) and INSEE attributes (population, postcodes, mergers).
+
+A commune merged into a "commune nouvelle" since the outlines were drawn keeps its own
+row, `merged_into` the new commune, whose outline becomes the union of its parts: a
+record filed under the old code still shows under the new commune, and a camera inside
+the old outline falls in the new commune.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import shapely
+from django.db import transaction
+
+from recours.observatory.cameras import sha256_of
+from recours.observatory.geodata import ImportFailed, features_of
+from recours.observatory.models import ImportRun, Place
+
+ATTRIBUTION = "Contours : IGN Admin Express COG 2018 (Licence Ouverte), via gregoiredavid/france-geojson; INSEE (COG 2024), via rcarlier/datas.fun"
+
+
+@dataclass
+class PlaceReport:
+    added: int = 0
+    updated: int = 0
+    merged: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} places added, {self.updated} updated, {self.merged} communes merged "
+            f"into a commune nouvelle; {len(self.problems)} skipped"
+        )
+
+
+@dataclass
+class Row:
+    kind: str
+    code: str
+    name: str
+    geometry: dict | None = None
+    parent: tuple[str, str] | None = None
+    population: int | None = None
+    postcodes: str = ""
+    merged_into: str | None = None
+
+
+def read_csv(path: Path) -> list[dict]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"{path}: cannot read ({exc.strerror})") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")  # spreadsheets still export Windows-1252
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _insee(folder: Path | None, report: PlaceReport):
+    """Population, postcodes and mergers by commune code, and each département's région."""
+    communes, merged_into, region_of = {}, {}, {}
+    if folder is None:
+        return communes, merged_into, region_of
+    for row in read_csv(folder / "communes.csv"):
+        code, kind = row.get("insee_com", ""), row.get("commune_type", "")
+        if kind == "COM":
+            entry = communes.setdefault(code, {"population": None, "postcodes": set()})
+            if row.get("population_2021", "").isdigit():
+                entry["population"] = int(row["population_2021"])
+            if row.get("code_postal"):
+                entry["postcodes"].add(row["code_postal"])
+        elif kind == "COMD" and row.get("insee_parente"):
+            merged_into[code] = row["insee_parente"]
+    for row in read_csv(folder / "departements.csv"):
+        region_of[row.get("insee_dep", "")] = row.get("insee_reg", "")
+    if not communes:
+        raise ImportFailed(f"{folder / 'communes.csv'}: no commune rows (column insee_com)")
+    return communes, merged_into, region_of
+
+
+def _outlines(path: Path, kind: str, report: PlaceReport) -> list[Row]:
+    rows = []
+    for number, feature in enumerate(features_of(path), start=1):
+        try:
+            properties = feature["properties"]
+            code, name = str(properties["code"]), str(properties["nom"])
+            geometry = feature["geometry"]
+            if geometry["type"] not in {"Polygon", "MultiPolygon"}:
+                raise ValueError
+        except (KeyError, TypeError, ValueError):
+            report.problems.append(f"{path.name}, feature {number}: no code, name or polygon")
+            continue
+        rows.append(Row(kind, code, name, geometry, parent=_parent(kind, properties)))
+    if not rows:
+        raise ImportFailed(f"{path}: no {kind} with a code, a name and a polygon")
+    return rows
+
+
+def _parent(kind: str, properties: dict) -> tuple[str, str] | None:
+    if kind == Place.Kind.COMMUNE and properties.get("dep"):
+        return (Place.Kind.DEPARTEMENT, str(properties["dep"]))
+    return None
+
+
+def import_places(
+    *,
+    communes: Path,
+    departements: Path | None = None,
+    regions: Path | None = None,
+    insee: Path | None = None,
+) -> PlaceReport:
+    report = PlaceReport()
+    attributes, merged_into, region_of = _insee(insee, report)
+    rows: list[Row] = []
+    if regions:
+        rows += _outlines(regions, Place.Kind.REGION, report)
+    if departements:
+        for row in _outlines(departements, Place.Kind.DEPARTEMENT, report):
+            if region_of.get(row.code):
+                row.parent = (Place.Kind.REGION, region_of[row.code])
+            rows.append(row)
+    commune_rows = _outlines(communes, Place.Kind.COMMUNE, report)
+    by_code = {row.code: row for row in commune_rows}
+    for row in commune_rows:
+        info = attributes.get(row.code)
+        if info:
+            row.population = info["population"]
+            row.postcodes = " ".join(sorted(info["postcodes"]))[:200]
+        elif row.code in merged_into and merged_into[row.code] != row.code:
+            row.merged_into = merged_into[row.code]
+    _union_merged_outlines(commune_rows, by_code, report)
+    rows += commune_rows
+    with transaction.atomic():
+        _save(rows, report)
+        ImportRun.objects.create(
+            kind="places",
+            source_name=communes.name,
+            source_sha256=sha256_of(communes),
+            added=report.added,
+            updated=report.updated,
+            report="\n".join([report.summary(), *report.problems[:1000]]),
+        )
+    return report
+
+
+def _union_merged_outlines(rows: list[Row], by_code: dict[str, Row], report: PlaceReport):
+    parts: dict[str, list[dict]] = {}
+    for row in rows:
+        if row.merged_into:
+            if row.merged_into not in by_code:
+                report.problems.append(
+                    f"commune {row.code}: merged into {row.merged_into}, which has no outline"
+                )
+                row.merged_into = None
+                continue
+            parts.setdefault(row.merged_into, []).append(row.geometry)
+            report.merged += 1
+    for code, geometries in parts.items():
+        target = by_code[code]
+        shapes = shapely.from_geojson([json.dumps(g) for g in [target.geometry, *geometries]])
+        target.geometry = json.loads(shapely.to_geojson(shapely.union_all(shapes)))
+
+
+def _save(rows: list[Row], report: PlaceReport) -> None:
+    existing = {(place.kind, place.code): place for place in Place.objects.all()}
+    for row in rows:
+        place = existing.get((row.kind, row.code))
+        if place is None:
+            place = Place(kind=row.kind, code=row.code)
+            report.added += 1
+        else:
+            report.updated += 1
+        place.name = row.name
+        place.geometry = row.geometry
+        place.population = row.population
+        place.postcodes = row.postcodes
+        place.source = ATTRIBUTION
+        if row.geometry:
+            bounds = shapely.bounds(shapely.from_geojson(json.dumps(row.geometry)))
+            place.min_lon, place.min_lat, place.max_lon, place.max_lat = bounds.tolist()
+        existing[(row.kind, row.code)] = place
+    new = [p for p in existing.values() if p.pk is None]
+    old = [p for p in existing.values() if p.pk is not None]
+    Place.objects.bulk_create(new, batch_size=2000)
+    fields = ["name", "geometry", "population", "postcodes", "source",
+              "min_lon", "min_lat", "max_lon", "max_lat"]  # fmt: skip
+    Place.objects.bulk_update(old, fields, batch_size=2000)
+    # Links, once every row has its id.
+    linked = []
+    for row in rows:
+        place = existing[(row.kind, row.code)]
+        parent = existing.get(row.parent) if row.parent else None
+        merged = existing.get((Place.Kind.COMMUNE, row.merged_into)) if row.merged_into else None
+        place.parent, place.merged_into = parent, merged
+        linked.append(place)
+    Place.objects.bulk_update(linked, ["parent", "merged_into"], batch_size=2000)

@@ -1,0 +1,186 @@
+"""The place and camera imports, on small files written here and on the shipped OSM
+sample; every bad file gets a clear error and changes nothing."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from recours.observatory.models import ImportRun, OsmCamera, Place
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "osm-surveillance-ch-2023-sample.geojson"
+
+
+def square(lon, lat, size=0.1):
+    return {
+        "type": "Polygon",
+        "coordinates": [
+            [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+        ],
+    }
+
+
+def collection(features):
+    return {"type": "FeatureCollection", "features": features}
+
+
+def feature(geometry, **properties):
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+@pytest.fixture
+def place_files(tmp_path):
+    """Three communes of one département: 01002 merged into 01001 since the outlines."""
+    communes = collection(
+        [
+            feature(square(5.0, 45.0), code="01001", nom="Alpha", dep="01"),
+            feature(square(5.1, 45.0), code="01002", nom="Beta", dep="01"),
+            feature(square(5.3, 45.0), code="01003", nom="Gamma", dep="01"),
+        ]
+    )
+    (tmp_path / "communes.geojson").write_text(json.dumps(communes))
+    (tmp_path / "departements.geojson").write_text(
+        json.dumps(collection([feature(square(5.0, 45.0, 0.5), code="01", nom="Ain")]))
+    )
+    (tmp_path / "regions.geojson").write_text(
+        json.dumps(
+            collection([feature(square(4.0, 44.0, 3), code="84", nom="Auvergne-Rhône-Alpes")])
+        )
+    )
+    insee = tmp_path / "insee"
+    insee.mkdir()
+    (insee / "communes.csv").write_text(
+        "insee_com,insee_reg,insee_dep,commune,code_postal,commune_type,insee_parente,population_2021\n"
+        "01001,84,01,Alpha,01100,COM,,1200\n"
+        "01001,84,01,Alpha,01101,COM,,1200\n"
+        "01002,84,01,Beta,01100,COMD,01001,\n"
+        "01003,84,01,Gamma,01300,COM,,300\n"
+    )
+    (insee / "departements.csv").write_text("insee_dep,insee_reg,departement\n01,84,Ain\n")
+    return tmp_path
+
+
+def import_places(folder):
+    call_command(
+        "import_places",
+        communes=folder / "communes.geojson",
+        departements=folder / "departements.geojson",
+        regions=folder / "regions.geojson",
+        insee=folder / "insee",
+    )
+
+
+def test_places_with_parents_populations_and_mergers(place_files):
+    import_places(place_files)
+
+    alpha = Place.objects.get(kind="commune", code="01001")
+    beta = Place.objects.get(kind="commune", code="01002")
+    assert alpha.population == 1200
+    assert alpha.postcodes == "01100 01101"
+    assert alpha.parent.code == "01" and alpha.parent.parent.code == "84"
+    assert beta.merged_into == alpha
+    assert (alpha.min_lon, alpha.max_lon) == pytest.approx((5.0, 5.2))  # its parts together
+    import_places(place_files)  # again: updates, adds nothing
+    assert Place.objects.count() == 5
+
+
+def cameras_file(tmp_path, nodes, name="cameras.geojson"):
+    features = [
+        feature({"type": "Point", "coordinates": [lon, lat]}, osm_type="node", osm_id=osm_id,
+                man_made="surveillance", **tags)
+        for osm_id, lon, lat, tags in nodes
+    ]  # fmt: skip
+    path = tmp_path / name
+    path.write_text(json.dumps(collection(features)))
+    return path
+
+
+def test_cameras_fall_in_their_commune_and_a_reimport_says_what_changed(
+    place_files, tmp_path, capsys
+):
+    import_places(place_files)
+    first = cameras_file(
+        tmp_path,
+        [
+            (1, 5.05, 45.05, {"camera:direction": "NE"}),  # Alpha
+            (2, 5.15, 45.05, {}),  # Beta's old outline: now Alpha
+            (3, 5.35, 45.05, {"surveillance:type": "ALPR"}),  # Gamma
+            (4, 9.0, 47.0, {}),  # abroad
+            (4, 9.0, 47.0, {}),  # the same id twice
+        ],
+    )
+    call_command("import_osm_cameras", first)
+    out = capsys.readouterr().out
+    assert "5 surveillance nodes read: 4 added, 0 updated, 0 removed" in out
+    assert "1 outside every commune" in out
+    assert "node/4: duplicate" in out
+    alpha = Place.objects.get(code="01001")
+    assert set(OsmCamera.objects.filter(commune=alpha).values_list("osm_id", flat=True)) == {1, 2}
+    assert OsmCamera.objects.get(osm_id=1).directions == [45.0]
+    assert OsmCamera.objects.get(osm_id=3).surveillance_type == "ALPR"
+
+    newer = cameras_file(
+        tmp_path,
+        [(1, 5.05, 45.05, {"camera:direction": "S"}), (2, 5.15, 45.05, {}), (5, 5.36, 45.06, {})],
+        "newer.geojson",
+    )
+    call_command("import_osm_cameras", newer)
+    assert "1 added, 1 updated, 2 removed, 1 unchanged" in capsys.readouterr().out
+    assert ImportRun.objects.filter(kind="osm-cameras").count() == 2
+
+
+def test_osm_xml_is_read_too(tmp_path):
+    path = tmp_path / "cameras.osm"
+    path.write_text(
+        '<?xml version="1.0"?><osm version="0.6">'
+        '<node id="10" lat="45.05" lon="5.05"><tag k="man_made" v="surveillance"/>'
+        '<tag k="direction" v="90-180"/></node>'
+        '<node id="11" lat="45.0" lon="5.0"><tag k="amenity" v="bench"/></node>'
+        "</osm>"
+    )
+    call_command("import_osm_cameras", path)
+
+    camera = OsmCamera.objects.get()
+    assert (camera.osm_id, camera.directions) == (10, [[90.0, 180.0]])
+
+
+def test_the_shipped_osm_sample_imports(capsys):
+    call_command("import_osm_cameras", SAMPLE)
+
+    assert "300 surveillance nodes read: 300 added" in capsys.readouterr().out
+    assert OsmCamera.objects.exclude(directions=[]).count() > 50
+    assert OsmCamera.objects.filter(tags__has_key="surveillance:zone").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("cut.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Fea', "truncated"),
+        ("latin1.geojson", '{"type": "FeatureCollection", "nom": "é"}'.encode("latin-1"), "UTF-8"),
+        ("empty.geojson", b'{"type": "FeatureCollection", "features": []}', "no man_made"),
+        ("list.geojson", b"[1, 2]", "FeatureCollection"),
+        ("cut.osm", b'<?xml version="1.0"?><osm><node id="1" lat="1" lon="1">', "truncated"),
+        (
+            "bomb.osm",
+            b'<?xml version="1.0"?><!DOCTYPE osm [<!ENTITY a "aaaaaaaa">]><osm>&a;</osm>',
+            "entities",
+        ),
+        ("france.osm.pbf", b"\x00\x00\x00\x0d", "osmium tags-filter"),
+    ],
+)
+def test_a_bad_file_is_refused_clearly_and_changes_nothing(tmp_path, name, content, message):
+    call_command("import_osm_cameras", SAMPLE)
+    path = tmp_path / name
+    path.write_bytes(content)
+
+    with pytest.raises(CommandError, match=message):
+        call_command("import_osm_cameras", path)
+    assert OsmCamera.objects.count() == 300
+
+
+def test_a_missing_file_is_refused_clearly(tmp_path):
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("import_places", communes=tmp_path / "nope.geojson")
+    assert not Place.objects.exists()
