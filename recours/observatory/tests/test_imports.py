@@ -38,6 +38,10 @@ def place_files(tmp_path):
             feature(square(5.0, 45.0), code="01001", nom="Alpha", dep="01"),
             feature(square(5.1, 45.0), code="01002", nom="Beta", dep="01"),
             feature(square(5.3, 45.0), code="01003", nom="Gamma", dep="01"),
+            # Gone from the INSEE list without a word: next to Alpha, which has grown.
+            feature(square(4.9, 45.0), code="01004", nom="Delta", dep="01"),
+            # Gone too, with no grown neighbour: reported, kept under its own code.
+            feature(square(5.8, 45.0), code="01005", nom="Epsilon", dep="01"),
         ]
     )
     (tmp_path / "communes.geojson").write_text(json.dumps(communes))
@@ -52,11 +56,12 @@ def place_files(tmp_path):
     insee = tmp_path / "insee"
     insee.mkdir()
     (insee / "communes.csv").write_text(
-        "insee_com,insee_reg,insee_dep,commune,code_postal,commune_type,insee_parente,population_2021\n"
-        "01001,84,01,Alpha,01100,COM,,1200\n"
-        "01001,84,01,Alpha,01101,COM,,1200\n"
-        "01002,84,01,Beta,01100,COMD,01001,\n"
-        "01003,84,01,Gamma,01300,COM,,300\n"
+        "insee_com,insee_reg,insee_dep,commune,code_postal,commune_type,insee_parente,"
+        "population_2021,superficie_km2\n"
+        "01001,84,01,Alpha,01100,COM,,1200,270\n"  # three old outlines of about 88 km²
+        "01001,84,01,Alpha,01101,COM,,1200,270\n"
+        "01002,84,01,Beta,01100,COMD,01001,,\n"
+        "01003,84,01,Gamma,01300,COM,,300,88\n"
     )
     (insee / "departements.csv").write_text("insee_dep,insee_reg,departement\n01,84,Ain\n")
     return tmp_path
@@ -72,7 +77,7 @@ def import_places(folder):
     )
 
 
-def test_places_with_parents_populations_and_mergers(place_files):
+def test_places_with_parents_populations_and_mergers(place_files, capsys):
     import_places(place_files)
 
     alpha = Place.objects.get(kind="commune", code="01001")
@@ -80,10 +85,16 @@ def test_places_with_parents_populations_and_mergers(place_files):
     assert alpha.population == 1200
     assert alpha.postcodes == "01100 01101"
     assert alpha.parent.code == "01" and alpha.parent.parent.code == "84"
-    assert beta.merged_into == alpha
-    assert (alpha.min_lon, alpha.max_lon) == pytest.approx((5.0, 5.2))  # its parts together
-    import_places(place_files)  # again: updates, adds nothing
-    assert Place.objects.count() == 5
+    assert beta.merged_into == alpha  # named by INSEE as a commune déléguée
+    assert Place.objects.get(code="01004").merged_into == alpha  # found by its outline
+    assert Place.objects.get(code="01005").merged_into is None
+    assert (alpha.min_lon, alpha.max_lon) == pytest.approx((4.9, 5.2))  # its parts together
+    out = capsys.readouterr().out
+    assert "2 communes merged" in out
+    assert "commune 01005 (Epsilon): not in the INSEE list and no merger found" in out
+    import_places(place_files)  # again: changes nothing
+    assert "0 places added, 0 updated" in capsys.readouterr().out
+    assert Place.objects.count() == 7
 
 
 def cameras_file(tmp_path, nodes, name="cameras.geojson"):
