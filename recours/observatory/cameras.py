@@ -2,8 +2,8 @@
 extract, each placed in its commune by a spatial join, replacing the previous import in
 one transaction (a failed import leaves the previous layer intact).
 
-Reads GeoJSON (as exported by Overpass or osmium) and OSM XML (`.osm`, e.g. from
-`osmium tags-filter france-latest.osm.pbf n/man_made=surveillance -o cameras.osm`).
+Reads GeoJSON (as exported by Overpass or osmium), OSM XML (`.osm`) and PBF (`.osm.pbf`,
+e.g. from `osmium tags-filter france-latest.osm.pbf n/man_made=surveillance -o cameras.osm.pbf`).
 """
 
 import hashlib
@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import osmium
 import shapely
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as ET
@@ -55,12 +56,9 @@ class CameraReport:
 
 def read_nodes(path: Path, report: CameraReport) -> Iterator[Node]:
     name = path.name.lower()
-    if name.endswith(".osm.pbf"):
-        raise ImportFailed(
-            f"{path}: PBF is not read directly; convert it first with "
-            f"`osmium tags-filter {path.name} n/man_made=surveillance -o cameras.osm`"
-        )
-    if name.endswith(".osm") or name.endswith(".xml"):
+    if name.endswith(".pbf"):
+        yield from _read_pbf(path, report)
+    elif name.endswith(".osm") or name.endswith(".xml"):
         yield from _read_osm_xml(path, report)
     else:
         yield from _read_geojson(path, report)
@@ -80,6 +78,22 @@ def _read_geojson(path: Path, report: CameraReport) -> Iterator[Node]:
             continue
         tags = {str(k): str(v) for k, v in properties.items()}
         yield Node(osm_type, osm_id, lon, lat, tags)
+
+
+def _read_pbf(path: Path, report: CameraReport) -> Iterator[Node]:
+    """A PBF extract through libosmium (pyosmium), keeping surveillance nodes only; a
+    national extract streams through without being held in memory."""
+    if not path.is_file():
+        raise ImportFailed(f"{path}: cannot read (no such file)")
+    wanted = osmium.filter.TagFilter(("man_made", "surveillance"))
+    try:
+        for node in osmium.FileProcessor(str(path), osmium.osm.NODE).with_filter(wanted):
+            if not node.location.valid():
+                report.problems.append(f"node {node.id}: no position")
+                continue
+            yield Node("node", node.id, node.location.lon, node.location.lat, dict(node.tags))
+    except RuntimeError as exc:  # libosmium's errors: truncated or corrupt blocks
+        raise ImportFailed(f"{path}: not a readable PBF file ({exc}); it may be truncated") from exc
 
 
 def _read_osm_xml(path: Path, report: CameraReport) -> Iterator[Node]:

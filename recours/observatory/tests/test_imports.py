@@ -157,6 +157,26 @@ def test_osm_xml_is_read_too(tmp_path):
     assert (camera.osm_id, camera.directions) == (10, [[90.0, 180.0]])
 
 
+def test_pbf_is_read_too(tmp_path):
+    import osmium
+
+    path = tmp_path / "cameras.osm.pbf"
+    writer = osmium.SimpleWriter(str(path))
+    writer.add_node(
+        osmium.osm.mutable.Node(
+            id=20, location=(5.05, 45.05), version=1,
+            tags={"man_made": "surveillance", "camera:direction": "W"},
+        )
+    )  # fmt: skip
+    writer.add_node(osmium.osm.mutable.Node(id=21, location=(5.0, 45.0), version=1, tags={}))
+    writer.close()
+
+    call_command("import_osm_cameras", path)
+
+    camera = OsmCamera.objects.get()
+    assert (camera.osm_id, camera.directions, camera.lon) == (20, [270.0], 5.05)
+
+
 def test_the_shipped_osm_sample_imports(capsys):
     call_command("import_osm_cameras", SAMPLE)
 
@@ -178,7 +198,7 @@ def test_the_shipped_osm_sample_imports(capsys):
             b'<?xml version="1.0"?><!DOCTYPE osm [<!ENTITY a "aaaaaaaa">]><osm>&a;</osm>',
             "entities",
         ),
-        ("france.osm.pbf", b"\x00\x00\x00\x0d", "osmium tags-filter"),
+        ("france.osm.pbf", b"\x00\x00\x00\x0dgarbage", "not a readable PBF"),
     ],
 )
 def test_a_bad_file_is_refused_clearly_and_changes_nothing(tmp_path, name, content, message):
