@@ -29,6 +29,7 @@ bench: $(STAMP)
 	bash scripts/install-system-packages
 	$(PY) bench/load.py
 	$(PY) bench/dossier.py
+	$(PY) bench/observatory.py
 
 # What CI checks besides the tests.
 check: $(STAMP)

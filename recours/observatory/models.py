@@ -60,6 +60,8 @@ class OsmCamera(models.Model):
     zone = models.CharField(max_length=30, blank=True)
     directions = models.JSONField(default=list)  # degrees, or [from, to] ranges
     operator = models.CharField(max_length=200, blank=True)
+    # SHA-256 over position, tags and commune: a re-import compares this, not the tags.
+    fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [
