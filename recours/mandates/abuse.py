@@ -14,20 +14,19 @@ def _rule(name: str) -> Rule:
 def check_sender(request) -> Refusal | None:
     """Before the body is parsed: attempts per address, and new addresses per network
     (a bot rotating through a /24 is stopped; a person next to a few bots is not)."""
-    address = client_ip(request)
-    refusals = [
-        check([(_rule("ip-burst"), address), (_rule("ip-hour"), address)]),
-        hit_distinct(_rule("network"), network_of(address), address),
-    ]
-    return max(filter(None, refusals), key=lambda refusal: refusal.retry_after, default=None)
+    return _check_address(request, prefix="")
 
 
 def check_unproved(request) -> Refusal | None:
     """The stricter limits for a form with no solved proof of work."""
+    return _check_address(request, prefix="nojs-")
+
+
+def _check_address(request, *, prefix: str) -> Refusal | None:
     address = client_ip(request)
     refusals = [
-        check([(_rule("nojs-ip-burst"), address), (_rule("nojs-ip-hour"), address)]),
-        hit_distinct(_rule("nojs-network"), network_of(address), address),
+        check([(_rule(f"{prefix}ip-burst"), address), (_rule(f"{prefix}ip-hour"), address)]),
+        hit_distinct(_rule(f"{prefix}network"), network_of(address), address),
     ]
     return max(filter(None, refusals), key=lambda refusal: refusal.retry_after, default=None)
 
