@@ -84,6 +84,21 @@ def _insee(folder: Path | None, report: PlaceReport):
                 entry["postcodes"].add(row["code_postal"])
         elif kind == "COMD" and row.get("insee_parente"):
             merged_into[code] = row["insee_parente"]
+        elif kind == "ARM" and row.get("insee_parente"):
+            # Paris, Lyon and Marseille appear only through their arrondissements.
+            entry = communes.setdefault(
+                row["insee_parente"], {"population": 0, "postcodes": set(), "area_km2": 0.0}
+            )
+            if row.get("population_2021", "").isdigit():
+                entry["population"] = (entry["population"] or 0) + int(row["population_2021"])
+            try:
+                entry["area_km2"] = (entry["area_km2"] or 0) + float(
+                    row.get("superficie_km2") or ""
+                )
+            except ValueError:
+                pass
+            if row.get("code_postal"):
+                entry["postcodes"].add(row["code_postal"])
     for row in read_csv(folder / "departements.csv"):
         region_of[row.get("insee_dep", "")] = row.get("insee_reg", "")
     if not communes:
@@ -159,6 +174,7 @@ def import_places(
 
 
 GROWN = 1.2  # a commune whose current area exceeds its outline's by this has absorbed others
+FIT = 1.5  # how much larger than a commune's unexplained growth a part given to it may be
 
 
 def _infer_mergers(rows: list[Row], attributes: dict, report: PlaceReport) -> None:
@@ -187,7 +203,13 @@ def _infer_mergers(rows: list[Row], attributes: dict, report: PlaceReport) -> No
         still = []
         for i in remaining:
             near = tree.query(shapely.buffer(shapes[i], 0.002), predicate="intersects")
-            targets = {owner[j] for j in near.tolist() if j in owner and j != i}
+            # A part must fit in what its commune gained (with room for the outlines'
+            # simplification): a big orphan is not swallowed by a neighbour that grew a bit.
+            targets = {
+                owner[j]
+                for j in near.tolist()
+                if j in owner and j != i and areas[i] <= FIT * missing[owner[j]]
+            }
             if not targets:
                 still.append(i)
                 continue

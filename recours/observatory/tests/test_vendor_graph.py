@@ -1,0 +1,53 @@
+"""Vendor–commune leads from a relation graph, matched to INSEE communes by name."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from recours.observatory.models import Claim, Place
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+GRAPH = """\
+#TYPE_EDGE;NODE1;NODE2;LIEN;SOURCE;
+EDGE;ACME VISION;VSA;fonctionnalité;https://acme.example/produits
+EDGE;ACME VISION;ville de Nîmes;a pour client;https://acme.example/references
+EDGE;ACME VISION;ville de Nime;a pour client;https://press.example/article
+EDGE;ACME VISION;ville de Saint­-Etienne;est utilisé par;https://press.example/se
+EDGE;ACME VISION;ville de Valence;a pour client;https://acme.example/references
+EDGE;ACME VISION;RATP;a pour client;https://acme.example/references
+EDGE;ACME VISION;AN2V;est membre;https://an2v.example/membres
+"""
+
+
+@pytest.fixture
+def communes(db):
+    for code, name in [("30189", "Nîmes"), ("42218", "Saint-Étienne"),
+                       ("26362", "Valence"), ("82186", "Valence")]:  # fmt: skip
+        Place.objects.create(kind="commune", code=code, name=name)
+
+
+def test_leads_are_matched_by_name_and_the_rest_reported(communes, tmp_path, capsys):
+    path = tmp_path / "relations.csv"
+    path.write_text(GRAPH)
+
+    call_command("import_vendor_graph", path)
+
+    out = capsys.readouterr().out
+    claims = Claim.objects.order_by("place__code")
+    assert [(c.place.code, c.technology, c.confidence) for c in claims] == [
+        ("30189", "vsa", "rumour"),  # "Nîmes" and the misspelt "Nime": one claim, two sources
+        ("42218", "vsa", "rumour"),  # a soft hyphen and no accent
+    ]
+    assert claims[0].evidence.count() == 2
+    assert "'ville de Valence': several communes have that name (26362, 82186)" in out
+    assert "'RATP' is not a commune" in out
+    call_command("import_vendor_graph", path)  # again: nothing doubles
+    assert Claim.objects.count() == 2
+
+
+def test_a_file_without_relations_is_refused(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("#TYPE_EDGE;NODE1;NODE2;LIEN;SOURCE;\n")
+
+    with pytest.raises(CommandError, match="no EDGE"):
+        call_command("import_vendor_graph", path)

@@ -1,0 +1,130 @@
+"""Leads from a vendor–city relation graph (technopolice-vendor-graph, AGPL-3.0): each
+"vendor a pour client / est utilisé par ville de X" row becomes a claim at that commune,
+with its source as evidence, at the confidence of a lead ("rumour") until someone
+checks it. City names are free text: they are matched to INSEE communes by normalised
+name, then by a close spelling; a name shared by several communes is not guessed.
+Every row that is not imported is reported with its reason."""
+
+import csv
+import difflib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from recours.observatory.geodata import ImportFailed
+from recours.observatory.models import Claim, Evidence, Place, Vendor
+
+USES = {"a pour client", "est utilisé par"}
+PUBLIC_BODY = re.compile(
+    r"^(?:ville|commune|mairie)\s+(?:de\s+la\s+|de\s+l'|de\s+|du\s+|des\s+|d')(.+)$", re.IGNORECASE
+)
+# What a vendor's "fonctionnalité" rows say it sells, in our vocabulary.
+CAPABILITIES = {
+    "vsa": Claim.Technology.VSA,
+    "analyse vidéo": Claim.Technology.VSA,
+    "reconnaissance faciale": Claim.Technology.FACIAL_RECOGNITION,
+    "vidéo verbalisation": Claim.Technology.CCTV,
+    "vms - hyperviseur": Claim.Technology.CCTV,
+}
+ATTRIBUTION = "arnaudmolo/carto_technopolice (AGPL-3.0)"
+
+
+@dataclass
+class GraphReport:
+    imported: int = 0
+    unmatched: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"{self.imported} claims imported; {len(self.unmatched)} rows not imported"
+
+
+def normalised(name: str) -> str:
+    name = name.replace("\u00ad", "")  # soft hyphens copied from web pages
+    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    name = re.sub(r"\bst\b", "saint", name)
+    return " ".join(re.sub(r"[-'’ ]+", " ", name).split())
+
+
+class CommuneNames:
+    def __init__(self):
+        self.by_name: dict[str, list[Place]] = {}
+        for place in Place.objects.filter(kind=Place.Kind.COMMUNE, merged_into=None):
+            self.by_name.setdefault(normalised(place.name), []).append(place)
+
+    def match(self, name: str) -> tuple[Place | None, str]:
+        key = normalised(name)
+        found = self.by_name.get(key)
+        if not found:
+            close = difflib.get_close_matches(key, self.by_name, n=1, cutoff=0.85)
+            if not close:
+                return None, "no commune of that name"
+            found = self.by_name[close[0]]
+        if len(found) > 1:
+            codes = ", ".join(sorted(place.code for place in found))
+            return None, f"several communes have that name ({codes}): not guessed"
+        return found[0], ""
+
+
+def rows_of(path: Path) -> list[list[str]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"{path}: cannot read ({exc.strerror})") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(f"{path}: not UTF-8 (byte {exc.start})") from exc
+    return [row for row in csv.reader(io.StringIO(text), delimiter=";") if row]
+
+
+def import_vendor_graph(path: Path) -> GraphReport:
+    rows = rows_of(path)
+    edges = [row for row in rows if row[0] == "EDGE" and len(row) >= 5]
+    if not edges:
+        raise ImportFailed(f"{path}: no EDGE;actor;actor;relation;source rows")
+    capabilities: dict[str, set[str]] = {}
+    for _, vendor, target, relation, _source, *_ in edges:
+        if relation.strip() == "fonctionnalité":
+            base = target.split(" - ")[0].strip().lower()
+            technology = CAPABILITIES.get(target.strip().lower()) or CAPABILITIES.get(base)
+            if technology:
+                capabilities.setdefault(vendor.strip(), set()).add(technology)
+    names = CommuneNames()
+    report = GraphReport()
+    with transaction.atomic():
+        for number, (_, vendor, target, relation, source, *_) in enumerate(edges, start=1):
+            if relation.strip() not in USES:
+                continue
+            body = PUBLIC_BODY.match(target.strip())
+            if not body:
+                report.unmatched.append(f"row {number}: {target!r} is not a commune")
+                continue
+            place, problem = names.match(body.group(1))
+            if place is None:
+                report.unmatched.append(f"row {number}: {target!r}: {problem}")
+                continue
+            vendor_row, _ = Vendor.objects.get_or_create(name=vendor.strip())
+            for technology in sorted(capabilities.get(vendor.strip(), {Claim.Technology.OTHER})):
+                claim, created = Claim.objects.get_or_create(
+                    place=place,
+                    vendor=vendor_row,
+                    technology=technology,
+                    defaults={
+                        "status": Claim.Status.IN_SERVICE,
+                        "confidence": Claim.Confidence.RUMOUR,
+                        "summary": f"{vendor.strip()} {relation.strip()} {target.strip()} "
+                        f"({ATTRIBUTION}).",
+                    },
+                )
+                if created:
+                    report.imported += 1
+                Evidence.objects.get_or_create(
+                    claim=claim,
+                    url=source.strip()[:1000],
+                    defaults={"kind": Evidence.Kind.WEB_PAGE, "notes": ATTRIBUTION},
+                )
+    return report
