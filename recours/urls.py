@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from recours.core import views as core_views
+from recours.observatory.api import api as observatory_api
 
 handler400 = "recours.core.views.bad_request"
 handler403 = "recours.core.views.forbidden"
@@ -15,6 +16,7 @@ urlpatterns = [
     path("mentions-legales/", core_views.legal_notice, name="legal_notice"),
     path("accessibilite/", core_views.accessibility, name="accessibility"),
     path("droits/", include("recours.rights.urls")),
+    path("api/observatoire/", observatory_api.urls),
     path("", include("recours.mandates.urls")),
     path("", include("recours.campaigns.urls")),
 ]

@@ -44,7 +44,9 @@ class Organisation(models.Model):
 
 
 # First path segments the site itself uses; a campaign cannot take them.
-RESERVED_SLUGS = {"admin", "droits", "langue", "mentions-legales", "accessibilite", "static"}
+RESERVED_SLUGS = {
+    "admin", "api", "droits", "langue", "mentions-legales", "accessibilite", "observatoire", "static"
+}  # fmt: skip
 
 
 class Campaign(models.Model):
