@@ -18,8 +18,8 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as ET
 from django.db import connection, transaction
 
-from recours.observatory.geodata import ImportFailed, features_of
-from recours.observatory.models import ImportRun, OsmCamera, Place
+from recours.observatory.geodata import ImportFailed, features_of, record_import
+from recours.observatory.models import OsmCamera, Place
 from recours.observatory.osm_tags import normalise
 
 BATCH = 5_000
@@ -237,22 +237,13 @@ def import_cameras(path: Path) -> CameraReport:
         for start in range(0, len(gone), BATCH):
             OsmCamera.objects.filter(pk__in=gone[start : start + BATCH]).delete()
         report.removed = len(gone)
-        ImportRun.objects.create(
-            kind="osm-cameras",
-            source_name=path.name,
-            source_sha256=sha256_of(path),
+        record_import(
+            "osm-cameras",
+            path,
+            report,
             added=report.added,
             updated=report.updated,
             removed=report.removed,
             unchanged=report.unchanged,
-            report="\n".join([report.summary(), *report.problems[:1000]]),
         )
     return report
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

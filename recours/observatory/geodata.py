@@ -1,5 +1,7 @@
-"""Reading geographic files for the imports, with clear errors instead of tracebacks."""
+"""Reading the imports' files with clear errors instead of tracebacks, and recording
+what each import did."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -8,15 +10,30 @@ class ImportFailed(Exception):
     """Nothing could be imported; the message says why, for a person to act on."""
 
 
-def read_json(path: Path) -> dict:
+def read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+def read_text(path: Path, *, spreadsheet: bool = False) -> str:
+    """The file as text: UTF-8 (with or without a byte-order mark), or, for a file that
+    may come from a spreadsheet, Windows-1252, which spreadsheets still export."""
+    raw = read_bytes(path)
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFailed(f"{path}: not UTF-8 (byte {exc.start}); GeoJSON must be UTF-8") from exc
+        if spreadsheet:
+            return raw.decode("cp1252", errors="replace")
+        raise ImportFailed(f"{path}: not UTF-8 (byte {exc.start})") from exc
+
+
+def read_json(path: Path) -> dict:
+    try:
+        return json.loads(read_text(path))
+    except ImportFailed as exc:
+        raise ImportFailed(f"{exc}; GeoJSON must be UTF-8") from exc
     except json.JSONDecodeError as exc:
         raise ImportFailed(
             f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg});"
@@ -32,3 +49,24 @@ def features_of(path: Path) -> list[dict]:
     if not isinstance(features, list):
         raise ImportFailed(f"{path}: the FeatureCollection has no list of features")
     return features
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def record_import(kind: str, path: Path, report, **counts: int) -> None:
+    """An ImportRun row for the import of `path`; `report` has summary() and problems."""
+    from recours.observatory.models import ImportRun
+
+    ImportRun.objects.create(
+        kind=kind,
+        source_name=path.name,
+        source_sha256=sha256_of(path),
+        report="\n".join([report.summary(), *report.problems[:1000]]),
+        **counts,
+    )

@@ -17,9 +17,8 @@ from pathlib import Path
 import shapely
 from django.db import transaction
 
-from recours.observatory.cameras import sha256_of
-from recours.observatory.geodata import ImportFailed, features_of
-from recours.observatory.models import ImportRun, Place
+from recours.observatory.geodata import ImportFailed, features_of, read_text, record_import
+from recours.observatory.models import Place
 
 ATTRIBUTION = "Contours : IGN Admin Express COG 2018 (Licence Ouverte), via gregoiredavid/france-geojson; INSEE (COG 2024), via rcarlier/datas.fun"
 
@@ -51,15 +50,7 @@ class Row:
 
 
 def read_csv(path: Path) -> list[dict]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailed(f"{path}: cannot read ({exc.strerror})") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")  # spreadsheets still export Windows-1252
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(csv.DictReader(io.StringIO(read_text(path, spreadsheet=True))))
 
 
 def _insee(folder: Path | None, report: PlaceReport):
@@ -162,14 +153,7 @@ def import_places(
     rows += commune_rows
     with transaction.atomic():
         _save(rows, report)
-        ImportRun.objects.create(
-            kind="places",
-            source_name=communes.name,
-            source_sha256=sha256_of(communes),
-            added=report.added,
-            updated=report.updated,
-            report="\n".join([report.summary(), *report.problems[:1000]]),
-        )
+        record_import("places", communes, report, added=report.added, updated=report.updated)
     return report
 
 

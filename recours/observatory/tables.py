@@ -10,7 +10,7 @@ from pathlib import Path
 from django import forms
 from django.db import transaction
 
-from recours.observatory.geodata import ImportFailed
+from recours.observatory.geodata import ImportFailed, read_text
 from recours.observatory.models import Claim, Evidence, Funding, Place, Vendor
 
 
@@ -68,14 +68,7 @@ class TableReport:
 
 
 def read_rows(path: Path, required: set[str]) -> list[dict]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailed(f"{path}: cannot read ({exc.strerror})") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")  # spreadsheets still export Windows-1252
+    text = read_text(path, spreadsheet=True)
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)

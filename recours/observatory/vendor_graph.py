@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from recours.observatory.geodata import ImportFailed
+from recours.observatory.geodata import ImportFailed, read_text
 from recours.observatory.models import Claim, Evidence, Place, Vendor
 
 USES = {"a pour client", "est utilisé par"}
@@ -70,15 +70,7 @@ class CommuneNames:
 
 
 def rows_of(path: Path) -> list[list[str]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailed(f"{path}: cannot read ({exc.strerror})") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFailed(f"{path}: not UTF-8 (byte {exc.start})") from exc
-    return [row for row in csv.reader(io.StringIO(text), delimiter=";") if row]
+    return [row for row in csv.reader(io.StringIO(read_text(path)), delimiter=";") if row]
 
 
 def import_vendor_graph(path: Path) -> GraphReport:
