@@ -244,10 +244,9 @@ def _save(rows: list[Row], report: PlaceReport) -> None:
     row costs minutes on 35,000 outlines)."""
     existing = {(place.kind, place.code): place for place in Place.objects.all()}
     new, changed = [], []
-    for row in rows:
-        bounds = [None] * 4
-        if row.geometry:
-            bounds = shapely.bounds(shapely.from_geojson(json.dumps(row.geometry))).tolist()
+    # Every row has an outline (_outlines skips those without): one parse for them all.
+    all_bounds = shapely.bounds(shapely.from_geojson([json.dumps(r.geometry) for r in rows]))
+    for row, bounds in zip(rows, all_bounds.tolist(), strict=True):
         values = dict(zip(FIELDS, [row.name, row.geometry, row.population, row.postcodes,
                                    ATTRIBUTION, *bounds], strict=True))  # fmt: skip
         place = existing.get((row.kind, row.code))
