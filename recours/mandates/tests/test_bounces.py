@@ -10,7 +10,7 @@ from django.urls import reverse
 from recours.core.mail import send_due_emails
 from recours.core.testing import link_from
 from recours.mandates.models import Mandate
-from recours.mandates.tests.test_smtp_flow import smtp_server, text_part  # noqa: F401
+from recours.mandates.tests.smtp import text_part
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -52,7 +52,7 @@ def returned(tmp_path, to, action="failed", status="5.1.1"):
     return str(path)
 
 
-def test_a_confirmation_refused_at_once_never_counts(client, campaign, sign_data, smtp_server):  # noqa: F811
+def test_a_confirmation_refused_at_once_never_counts(client, campaign, sign_data, smtp_server):
     smtp_server.refuse = "550 5.1.1 No such user"
 
     mandate = sign_and_send(client, campaign, sign_data)
@@ -68,7 +68,7 @@ def test_a_bounce_coming_back_later_kills_the_confirmation_link(
     client,
     campaign,
     sign_data,
-    smtp_server,  # noqa: F811
+    smtp_server,
     tmp_path,
     capsys,
 ):
@@ -102,7 +102,7 @@ def test_a_bounce_coming_back_later_kills_the_confirmation_link(
     assert campaign.confirmed_count == 0
 
 
-def test_a_bounce_after_confirmation_changes_nothing(client, campaign, sign_data, smtp_server):  # noqa: F811
+def test_a_bounce_after_confirmation_changes_nothing(client, campaign, sign_data, smtp_server):
     mandate = sign_and_send(client, campaign, sign_data)
     confirm = link_from(text_part(smtp_server.messages[0]), "/confirmer/")
     client.post(confirm)

@@ -1,70 +1,16 @@
 """The signing flow with a real SMTP server (aiosmtpd on loopback): the worker sends, the
 test reads the received mail and follows its links as a signer would."""
 
-import email
-import email.policy
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import override_settings
 from django.urls import reverse
 
 from recours.core.mail import send_due_emails
 from recours.core.models import OutboxEmail
 from recours.core.testing import link_from
+from recours.mandates.tests.smtp import text_part
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
-
-
-class Inbox:
-    """Keeps every message; answers each RCPT with the code in `refuse` when set."""
-
-    def __init__(self):
-        self.messages = []
-        self.senders = []  # envelope senders (MAIL FROM)
-        self.refuse = None
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse:
-            return self.refuse
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.senders.append(envelope.mail_from)
-        self.messages.append(
-            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        )
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=port,
-        EMAIL_USE_TLS=False,
-        EMAIL_USE_SSL=False,
-        EMAIL_TIMEOUT=5,
-    ):
-        yield inbox
-    controller.stop()
-
-
-def text_part(message):
-    return message.get_body(preferencelist=("plain",)).get_content()
 
 
 def test_real_smtp_flow_sign_receive_confirm_withdraw(client, campaign, sign_data, smtp_server):
