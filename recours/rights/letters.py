@@ -3,48 +3,14 @@
 Letters are in French whatever the page's language: they go to French authorities.
 """
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from recours.rights.deadlines import Deadline, add_months
+from recours.core.deadlines import Deadline, add_months
+from recours.core.letters import Letter
 from recours.rights.procedures import ARTICLES, CNIL, MINISTRY, MINISTRY_EMAIL, PROCEDURES, REFERENT
-
-
-@dataclass
-class Letter:
-    kind: str
-    title: str
-    sender: list[str]
-    addressee: str
-    place_date: str
-    subject: str
-    paragraphs: list[str]
-    attachments: list[str]
-    postage: str
-    signature: str
-    deadlines: list[Deadline] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    articles: list = field(default_factory=list)
-
-    @property
-    def sender_text(self) -> str:
-        return "\n".join(self.sender)
-
-    def as_text(self) -> str:
-        parts = [
-            "\n".join(self.sender),
-            self.addressee,
-            self.place_date,
-            f"Objet : {self.subject}",
-            f"Envoi : {self.postage}",
-            *self.paragraphs,
-            self.signature,
-            "Pièces jointes :\n" + "\n".join(f"- {item}" for item in self.attachments),
-        ]
-        return "\n\n".join(parts) + "\n"
 
 
 def _day(value: date) -> str:

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from recours.rights import documents
-from recours.rights.deadlines import calendar_file
+from recours.core import letters as documents
+from recours.core.deadlines import calendar_file
 from recours.rights.forms import LetterForm
 from recours.rights.letters import build_letter
 from recours.rights.procedures import ARTICLES, PROCEDURES

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from recours.rights.deadlines import Deadline, add_months, calendar_file
+from recours.core.deadlines import Deadline, add_months, calendar_file
 
 pytestmark = pytest.mark.unit
 

@@ -1,14 +1,51 @@
-"""A letter as PDF (through the one renderer in core), plain text and OpenDocument text."""
+"""A letter to an authority, and the letter as PDF (through the one renderer), plain text
+and OpenDocument text. Letters are built by the parts that write them (rights, the
+observatory's document requests)."""
 
 import io
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from recours.core.deadlines import Deadline
 from recours.core.pdf import render_pdf
-from recours.rights.letters import Letter
 
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "letter.typ"
+
+
+@dataclass
+class Letter:
+    kind: str
+    title: str
+    sender: list[str]
+    addressee: str
+    place_date: str
+    subject: str
+    paragraphs: list[str]
+    attachments: list[str]
+    postage: str
+    signature: str
+    deadlines: list[Deadline] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    articles: list = field(default_factory=list)
+
+    @property
+    def sender_text(self) -> str:
+        return "\n".join(self.sender)
+
+    def as_text(self) -> str:
+        parts = [
+            "\n".join(self.sender),
+            self.addressee,
+            self.place_date,
+            f"Objet : {self.subject}",
+            f"Envoi : {self.postage}",
+            *self.paragraphs,
+            self.signature,
+            "Pièces jointes :\n" + "\n".join(f"- {item}" for item in self.attachments),
+        ]
+        return "\n\n".join(parts) + "\n"
 
 
 def letter_pdf(letter: Letter) -> bytes:
