@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "recours.core",
     "recours.campaigns",
     "recours.mandates",
@@ -236,6 +237,22 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 # Requests: a 10 MB body is refused before any form parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 512 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+# Forms that take a file (a lead's document) may send more, up to this; the form checks
+# each file's own limit and type.
+UPLOAD_MAX_BODY_SIZE = env_int("UPLOAD_MAX_BODY_SIZE", 11 * 1024 * 1024)
+OBSERVATORY_ATTACHMENT_MAX_SIZE = env_int("OBSERVATORY_ATTACHMENT_MAX_SIZE", 10 * 1024 * 1024)
+FILE_UPLOAD_PERMISSIONS = 0o600
+# Uploaded files (leads' attachments, evidence copies, CADA answers) are never served
+# from this folder directly: views hand out only what is public.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# The map's base is the communes' own outlines; a tile server can be added in production,
+# e.g. "https://tiles.example.org/{z}/{x}/{y}.png" (the CSP then allows its host).
+OBSERVATORY_TILE_URL = env_str("OBSERVATORY_TILE_URL", "")
+OBSERVATORY_TILE_ATTRIBUTION = env_str(
+    "OBSERVATORY_TILE_ATTRIBUTION", "© OpenStreetMap contributors"
+)
+# The licence of the observatory's own record (claims, evidence, funding).
+OBSERVATORY_LICENCE = env_str("OBSERVATORY_LICENCE", "ODbL-1.0")
 
 # Security headers and cookies (ASVS 3.4, 14.4).
 SECURE_CONTENT_TYPE_NOSNIFF = True

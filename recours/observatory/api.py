@@ -2,7 +2,7 @@
 /api/observatoire/openapi.json. Paginated, cacheable, no interactive docs (they would
 load scripts from a CDN). Writes are for moderators, in the admin."""
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
 from ninja import Field, NinjaAPI, Query, Schema
@@ -144,14 +144,9 @@ def list_places(request, filters: Query[PlaceFilter]):
 @api.get("/places/{kind}/{code}", response=PlaceDetailOut, tags=["places"], openapi_extra=NOT_FOUND)
 @cacheable
 def place_detail(request, kind: Place.Kind, code: str):
-    place = get_object_or_404(
-        Place.objects.select_related("parent", "merged_into").annotate(
-            camera_count=Count("osm_cameras")
-        ),
-        kind=kind,
-        code=code,
+    return get_object_or_404(
+        Place.objects.select_related("parent", "merged_into"), kind=kind, code=code
     )
-    return place
 
 
 def _claims():

@@ -17,6 +17,7 @@ import shapely
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as ET
 from django.db import connection, transaction
+from django.db.models import Count
 
 from recours.observatory.geodata import ImportFailed, features_of, record_import
 from recours.observatory.models import OsmCamera, Place
@@ -169,6 +170,22 @@ def _insert(rows: list[tuple]) -> None:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
 
 
+def count_cameras_by_commune() -> None:
+    """Stores each commune's camera count, writing only the counts that changed."""
+    counts = dict(
+        OsmCamera.objects.exclude(commune=None)
+        .values_list("commune")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    changed = []
+    for place in Place.objects.filter(kind=Place.Kind.COMMUNE).only("pk", "camera_count"):
+        if place.camera_count != counts.get(place.pk, 0):
+            place.camera_count = counts.get(place.pk, 0)
+            changed.append(place)
+    Place.objects.bulk_update(changed, ["camera_count"], batch_size=1000)
+
+
 def _batches(nodes: Iterator[Node], size: int) -> Iterator[list[Node]]:
     batch = []
     for node in nodes:
@@ -237,6 +254,7 @@ def import_cameras(path: Path) -> CameraReport:
         for start in range(0, len(gone), BATCH):
             OsmCamera.objects.filter(pk__in=gone[start : start + BATCH]).delete()
         report.removed = len(gone)
+        count_cameras_by_commune()
         record_import(
             "osm-cameras",
             path,

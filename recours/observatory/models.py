@@ -1,7 +1,11 @@
 """The observatory's record: places keyed by INSEE code, and the OpenStreetMap camera
 layer, kept apart and read-only (it is ODbL data, refreshed by re-importing an extract)."""
 
+import secrets
+from pathlib import PurePath
+
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,7 +37,13 @@ class Place(models.Model):
     min_lat = models.FloatField(null=True, blank=True)
     max_lon = models.FloatField(null=True, blank=True)
     max_lat = models.FloatField(null=True, blank=True)
+    # The same outline, much simplified and already serialised: the national map sends
+    # 35,000 of them in one answer, so it is read as text, never parsed.
+    outline_coarse = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True)
+    # OpenStreetMap cameras inside the commune, kept by each camera import (a count over
+    # a million rows is too slow for every map or place page).
+    camera_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "code"], name="one_place_per_code")]
@@ -41,6 +51,15 @@ class Place(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+    def get_absolute_url(self):
+        return reverse("observatory:place", args=[self.kind, self.code])
+
+    @property
+    def cameras_per_1000(self) -> float | None:
+        if not self.population:
+            return None
+        return self.camera_count * 1000 / self.population
 
 
 class OsmCamera(models.Model):
@@ -95,6 +114,9 @@ class Vendor(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("observatory:vendor", args=[self.pk])
 
 
 class Claim(models.Model):
@@ -179,7 +201,9 @@ class Evidence(models.Model):
     publisher = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
     url = models.URLField(max_length=1000, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)  # of an uploaded copy, when kept
+    # An uploaded copy, kept because pages disappear; its SHA-256 proves it unaltered.
+    copy = models.FileField(upload_to="observatory/evidence/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
     notes = models.TextField(blank=True)
 
     def __str__(self):
@@ -203,3 +227,89 @@ class Funding(models.Model):
 
     def __str__(self):
         return f"{self.get_programme_display()} {self.year} · {self.place}"
+
+
+def private_upload(instance, filename: str) -> str:
+    """Uploads are stored under a random name: the name a person gave a file can say who
+    they are."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"observatory/{instance._meta.model_name}/{secrets.token_hex(16)}{suffix}"
+
+
+class Lead(models.Model):
+    """A lead reported by anyone, anonymously if they wish. No address of the sender is
+    stored, not even their IP; a moderator turns it into a claim or sets it aside."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("à examiner")
+        ACCEPTED = "accepted", _("retenue")
+        REJECTED = "rejected", _("écartée")
+
+    place_text = models.CharField(_("commune ou lieu"), max_length=200)
+    place = models.ForeignKey(
+        Place, null=True, blank=True, related_name="leads", on_delete=models.SET_NULL
+    )
+    technology = models.CharField(
+        _("technologie"), max_length=20, choices=Claim.Technology, blank=True
+    )
+    description = models.TextField(_("ce que vous savez"))
+    url = models.URLField(_("adresse d'une source"), max_length=1000, blank=True)
+    attachment = models.FileField(upload_to=private_upload, blank=True)
+    attachment_sha256 = models.CharField(max_length=64, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    contact = models.EmailField(_("adresse pour vous recontacter"), blank=True)
+    # The day only: the hour of a report could tie it to someone's movements.
+    received_on = models.DateField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.NEW)
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, related_name="leads", on_delete=models.SET_NULL
+    )
+    moderator_note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "received_on"])]
+
+    def __str__(self):
+        return f"{self.place_text} · {self.received_on}"
+
+
+class DocumentRequest(models.Model):
+    """A request for administrative documents (CRPA, book III) sent to a commune, and what
+    became of it. Its deadlines follow the CADA's procedure (see cada.py)."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("envoyée")
+        ANSWERED = "answered", _("réponse reçue")
+        REFUSED = "refused", _("refus")
+        REFERRED = "referred", _("saisine de la CADA")
+        OPINION = "opinion", _("avis de la CADA rendu")
+
+    class Opinion(models.TextChoices):
+        FAVOURABLE = "favourable", _("favorable")
+        UNFAVOURABLE = "unfavourable", _("défavorable")
+        MOOT = "moot", _("sans objet")
+        INADMISSIBLE = "inadmissible", _("irrecevable")
+
+    place = models.ForeignKey(Place, related_name="document_requests", on_delete=models.PROTECT)
+    documents = models.JSONField(default=list)  # keys of cada.DOCUMENTS
+    requested_by = models.CharField(_("demandeur (public)"), max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.SENT)
+    sent_on = models.DateField(_("envoyée le"))
+    answered_on = models.DateField(_("réponse le"), null=True, blank=True)
+    refused_on = models.DateField(_("refus explicite le"), null=True, blank=True)
+    referred_on = models.DateField(_("CADA saisie le"), null=True, blank=True)
+    cada_number = models.CharField(_("numéro de dossier CADA"), max_length=40, blank=True)
+    opinion_on = models.DateField(_("avis rendu le"), null=True, blank=True)
+    opinion = models.CharField(max_length=14, choices=Opinion, blank=True)
+    answer = models.FileField(upload_to=private_upload, blank=True)
+    answer_sha256 = models.CharField(max_length=64, blank=True)
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, related_name="document_requests", on_delete=models.SET_NULL
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.place} · {self.sent_on}"

@@ -7,6 +7,7 @@ from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
+from recours.observatory.cameras import count_cameras_by_commune
 from recours.observatory.models import Claim, Evidence, OsmCamera, Place, Vendor
 from recours.wsgi import application
 
@@ -29,6 +30,7 @@ def record(db):
     OsmCamera.objects.create(osm_id=1, lon=4.83, lat=45.76, tags={"man_made": "surveillance"},
                              commune=lyon, directions=[90.0])  # fmt: skip
     OsmCamera.objects.create(osm_id=2, lon=2.35, lat=48.85, tags={"man_made": "surveillance"})
+    count_cameras_by_commune()
     return lyon
 
 

@@ -1,0 +1,184 @@
+import hashlib
+import io
+import zipfile
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from recours.core.forms import AccessibleErrorsMixin, clean_text_input
+from recours.observatory.cada import DOCUMENTS
+from recours.observatory.measures import MEASURES
+from recours.observatory.models import Claim, Lead
+
+# What a lead's attachment may be, told by its first bytes, never by its name alone.
+ATTACHMENT_TYPES = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "application/vnd.oasis.opendocument.text": (".odt",),
+    "application/vnd.oasis.opendocument.spreadsheet": (".ods",),
+    "text/plain": (".txt", ".csv"),
+}
+
+
+def sniff(head: bytes, whole) -> str | None:
+    """The type of a file from its content, among ATTACHMENT_TYPES; None otherwise."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(whole) as archive:
+                mimetype = archive.read("mimetype").decode("ascii").strip()
+        except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, OSError):
+            return None
+        return mimetype if mimetype in ATTACHMENT_TYPES else None
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        # A multibyte character cut at the end of the sample is still text.
+        try:
+            text = head[:-3].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if "\x00" in text:
+        return None
+    return "text/plain"
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Commune, département ou code postal"), max_length=100, required=False
+    )
+
+    def clean_q(self):
+        return clean_text_input(self.cleaned_data["q"])
+
+
+class MeasureForm(forms.Form):
+    mesure = forms.ChoiceField(
+        label=_("Colorier les communes selon"), choices=list(MEASURES.items()), required=False
+    )
+
+
+class LeadForm(AccessibleErrorsMixin, forms.ModelForm):
+    url = forms.URLField(
+        label=_("adresse d'une source"), max_length=1000, required=False, assume_scheme="https"
+    )
+    attachment = forms.FileField(
+        label=_("Un document (facultatif)"),
+        required=False,
+        help_text=_(
+            "PDF, image PNG ou JPEG, OpenDocument ou texte ; %(size)s au plus. Une photo "
+            "peut contenir le lieu et l'heure où elle a été prise, et un document le nom de "
+            "son auteur : retirez-les si vous voulez rester anonyme."
+        ),
+    )
+
+    class Meta:
+        model = Lead
+        fields = ["place_text", "technology", "description", "url", "contact"]
+        help_texts = {
+            "description": _(
+                "Ce qui est installé ou prévu, où, depuis quand, qui l'exploite, d'où vous le "
+                "savez."
+            ),
+            "contact": _(
+                "Facultatif. Laissez vide pour rester anonyme : nous n'enregistrons pas votre "
+                "adresse IP."
+            ),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachment"].help_text %= {
+            "size": filesizeformat(settings.OBSERVATORY_ATTACHMENT_MAX_SIZE)
+        }
+        self.fields["technology"].choices = [("", _("Je ne sais pas"))] + list(
+            Claim.Technology.choices
+        )
+        self.fields["description"].max_length = 5000
+
+    def clean_place_text(self):
+        return clean_text_input(self.cleaned_data["place_text"])
+
+    def clean_description(self):
+        return clean_text_input(self.cleaned_data["description"], multiline=True)
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        if upload.size > settings.OBSERVATORY_ATTACHMENT_MAX_SIZE:
+            raise forms.ValidationError(
+                _("Ce fichier dépasse %(size)s."),
+                code="too_large",
+                params={"size": filesizeformat(settings.OBSERVATORY_ATTACHMENT_MAX_SIZE)},
+            )
+        upload.seek(0)
+        content = upload.read()
+        kind = sniff(content[:4096], io.BytesIO(content))
+        name = upload.name.lower()
+        if kind is None or not name.endswith(ATTACHMENT_TYPES[kind]):
+            raise forms.ValidationError(
+                _(
+                    "Ce type de fichier n'est pas accepté, ou son contenu ne correspond pas à "
+                    "son nom. Formats acceptés : PDF, PNG, JPEG, OpenDocument, texte."
+                ),
+                code="bad_type",
+            )
+        upload.seek(0)
+        self.attachment_info = (kind, hashlib.sha256(content).hexdigest())
+        return upload
+
+    def save(self, commit=True):
+        lead = super().save(commit=False)
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            lead.attachment_type, lead.attachment_sha256 = self.attachment_info
+            lead.attachment = upload
+        if commit:
+            lead.save()
+        return lead
+
+
+class DocumentRequestLetterForm(AccessibleErrorsMixin, forms.Form):
+    documents = forms.MultipleChoiceField(
+        label=_("Documents demandés"),
+        choices=[(key, label) for key, (label, _text) in DOCUMENTS.items()],
+        widget=forms.CheckboxSelectMultiple,
+        initial=list(DOCUMENTS),
+    )
+    name = forms.CharField(label=_("Vos nom et prénom (ou votre association)"), max_length=150)
+    address = forms.CharField(
+        label=_("Votre adresse postale"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+    )
+    email = forms.EmailField(
+        label=_("Votre adresse électronique"),
+        required=False,
+        help_text=_("Facultatif : pour recevoir les documents par courriel."),
+    )
+    letter_place = forms.CharField(label=_("Lettre écrite à"), max_length=100)
+    letter_date = forms.DateField(
+        label=_("Date de la lettre"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=date.today,
+    )
+
+    def clean_name(self):
+        return clean_text_input(self.cleaned_data["name"])
+
+    def clean_address(self):
+        return clean_text_input(self.cleaned_data["address"], multiline=True)
+
+    def clean_letter_place(self):
+        return clean_text_input(self.cleaned_data["letter_place"])

@@ -1,0 +1,94 @@
+"""The measures a map or a table colours communes by. Each is computed from the record in
+a few grouped queries, never per commune: the national map asks for all 35,000."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from recours.observatory.models import Claim, Funding, Place
+
+# Statuses under which a deployment is, or is about to be, watching people.
+ACTIVE = [Claim.Status.ANNOUNCED, Claim.Status.TRIAL, Claim.Status.IN_SERVICE]
+
+MEASURES = {
+    "cameras": _("Caméras (OpenStreetMap) pour 1 000 habitants"),
+    "fipd": _("Euros du FIPD par habitant"),
+    "vsa": _("Vidéosurveillance algorithmique"),
+}
+
+
+def _owner():
+    """A record filed under a commune merged into a commune nouvelle counts for the new
+    commune."""
+    return Coalesce(F("place__merged_into_id"), F("place_id"))
+
+
+def fipd_by_place() -> dict[int, Decimal]:
+    rows = (
+        Funding.objects.filter(programme=Funding.Programme.FIPD)
+        .annotate(owner=_owner())
+        .values("owner")
+        .annotate(total=Sum("amount_eur"))
+        .order_by()
+    )
+    return {row["owner"]: row["total"] for row in rows}
+
+
+def vsa_places() -> set[int]:
+    return set(
+        Claim.objects.filter(technology=Claim.Technology.VSA, status__in=ACTIVE)
+        .annotate(owner=_owner())
+        .values_list("owner", flat=True)
+    )
+
+
+def technologies_by_place() -> dict[int, set[str]]:
+    found = defaultdict(set)
+    for owner, technology in (
+        Claim.objects.exclude(status__in=[Claim.Status.ENDED, Claim.Status.STRUCK_DOWN])
+        .annotate(owner=_owner())
+        .values_list("owner", "technology")
+    ):
+        found[owner].add(technology)
+    return found
+
+
+def per_inhabitant(amount, population) -> float | None:
+    if not population or amount is None:
+        return None
+    return float(amount) / population
+
+
+def commune_rows(*, order: str = "cameras", department: Place | None = None):
+    """Communes with their measures, for the table that stands in for the map: those
+    that have something recorded, most first."""
+    fipd = fipd_by_place()
+    vsa = vsa_places()
+    communes = Place.objects.filter(kind=Place.Kind.COMMUNE, merged_into=None).only(
+        "kind", "code", "name", "population", "camera_count", "parent_id"
+    )
+    if department is not None:
+        communes = communes.filter(parent=department)
+    recorded = set(fipd) | vsa
+    rows = []
+    for place in communes.filter(Q(camera_count__gt=0) | Q(pk__in=recorded)).iterator(2000):
+        rows.append(
+            {
+                "place": place,
+                "cameras": place.camera_count,
+                "cameras_per_1000": place.cameras_per_1000,
+                "fipd": fipd.get(place.pk),
+                "fipd_per_inhabitant": per_inhabitant(fipd.get(place.pk), place.population),
+                "vsa": place.pk in vsa,
+            }
+        )
+    key = {
+        "cameras": lambda row: (row["cameras_per_1000"] or 0, row["cameras"]),
+        "fipd": lambda row: (row["fipd_per_inhabitant"] or 0, row["fipd"] or 0),
+        "vsa": lambda row: (row["vsa"], row["cameras"]),
+    }[order]
+    rows.sort(key=key, reverse=True)
+    return rows

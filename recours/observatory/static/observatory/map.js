@@ -1,0 +1,165 @@
+// The observatory's map: an enhancement over the table of communes, which carries the
+// same information without JavaScript. Communes' own outlines are the base map; tiles
+// only when the site configures a tile server.
+(function () {
+  "use strict";
+  var element = document.getElementById("map");
+  if (!element || !window.L) return;
+  var data = element.dataset;
+  var legend = document.getElementById("map-legend");
+  var select = document.getElementById("id_mesure");
+  var DETAIL_SPAN = 1.0; // as in mapdata.py: narrower views get detailed outlines
+  var CAMERA_ZOOM = 14;
+  // Colour-blind-safe sequential scale (ColorBrewer YlOrRd), and grey for "nothing".
+  var COLOURS = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"];
+  var NOTHING = "#e6e6e6";
+  var MEASURES = {
+    cameras: { property: "cameras_per_1000", breaks: [0.2, 0.5, 1, 2], label: data.labelCameras },
+    fipd: { property: "fipd_per_inhabitant", breaks: [0.5, 1, 2, 5], label: data.labelFipd },
+    vsa: { property: "vsa", label: data.labelVsa }
+  };
+  var measure = MEASURES[data.measure] ? data.measure : "cameras";
+
+  element.hidden = false;
+  var map = L.map(element, { preferCanvas: true, minZoom: 5, maxZoom: 18 }).setView([46.6, 2.4], 6);
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution(data.attribution);
+  if (data.tiles) {
+    L.tileLayer(data.tiles, { attribution: data.tilesAttribution, maxZoom: 18 }).addTo(map);
+  }
+
+  function colour(properties) {
+    var spec = MEASURES[measure];
+    var value = properties[spec.property];
+    if (spec.property === "vsa") return value ? COLOURS[4] : NOTHING;
+    if (value === null || value === undefined || value === 0) return NOTHING;
+    var index = 0;
+    while (index < spec.breaks.length && value >= spec.breaks[index]) index++;
+    return COLOURS[index];
+  }
+
+  function style(feature) {
+    return {
+      fillColor: colour(feature.properties), fillOpacity: data.tiles ? 0.55 : 0.9,
+      color: "#777", weight: 0.3
+    };
+  }
+
+  function describe(properties) {
+    var parts = [];
+    if (properties.cameras_per_1000 !== undefined) parts.push(properties.cameras_per_1000 + " " + data.labelCameras);
+    if (properties.fipd_per_inhabitant !== undefined) parts.push(properties.fipd_per_inhabitant + " " + data.labelFipd);
+    if (properties.vsa) parts.push(data.labelVsa + " : " + data.labelYes);
+    return parts.length ? parts.join(" · ") : data.labelNone;
+  }
+
+  function popup(feature, layer) {
+    layer.on("click", function () {
+      var box = document.createElement("div");
+      var link = document.createElement("a");
+      link.href = data.place.replace("CODE", feature.properties.code);
+      link.textContent = feature.properties.name;
+      var text = document.createElement("p");
+      text.textContent = describe(feature.properties);
+      box.appendChild(link);
+      box.appendChild(text);
+      layer.bindPopup(box).openPopup();
+    });
+  }
+
+  function drawLegend() {
+    legend.textContent = "";
+    var spec = MEASURES[measure];
+    var title = document.createElement("p");
+    title.textContent = spec.label;
+    legend.appendChild(title);
+    var list = document.createElement("ul");
+    var items = [[NOTHING, data.labelNone]];
+    if (spec.property === "vsa") {
+      items.push([COLOURS[4], data.labelYes]);
+    } else {
+      var low = 0;
+      spec.breaks.concat([null]).forEach(function (high, index) {
+        items.push([COLOURS[index], high === null ? "≥ " + low : low + " – " + high]);
+        low = high;
+      });
+    }
+    items.forEach(function (item) {
+      var entry = document.createElement("li");
+      var swatch = document.createElement("span");
+      swatch.className = "legend__swatch";
+      swatch.style.background = item[0];
+      entry.appendChild(swatch);
+      entry.appendChild(document.createTextNode(" " + item[1]));
+      list.appendChild(entry);
+    });
+    legend.appendChild(list);
+  }
+
+  var national = null, detailed = null, cameras = null, loaded = {};
+  var status = document.createElement("p");
+  status.className = "map-status";
+  status.setAttribute("role", "status");
+  element.parentNode.insertBefore(status, legend);
+
+  function fetchJson(url) {
+    if (loaded[url]) return Promise.resolve(loaded[url]);
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (response.status === 413) return null;
+      if (!response.ok) throw new Error(response.status);
+      return response.json().then(function (body) { loaded[url] = body; return body; });
+    });
+  }
+
+  function bboxOf(bounds) {
+    return [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
+      .map(function (value) { return value.toFixed(3); }).join(",");
+  }
+
+  function refresh() {
+    var bounds = map.getBounds();
+    var span = bounds.getEast() - bounds.getWest();
+    status.textContent = data.labelLoading;
+    var shapes;
+    if (span > DETAIL_SPAN) {
+      if (detailed) { map.removeLayer(detailed); detailed = null; }
+      shapes = national ? Promise.resolve() : fetchJson(data.communes).then(function (body) {
+        national = L.geoJSON(body, { style: style, onEachFeature: popup }).addTo(map);
+      });
+    } else {
+      if (national) { map.removeLayer(national); national = null; }
+      shapes = fetchJson(data.communes + "?bbox=" + bboxOf(bounds.pad(0.5))).then(function (body) {
+        if (detailed) map.removeLayer(detailed);
+        detailed = L.geoJSON(body, { style: style, onEachFeature: popup }).addTo(map);
+      });
+    }
+    var points = Promise.resolve();
+    if (cameras) { map.removeLayer(cameras); cameras = null; }
+    var tooMany = false;
+    if (map.getZoom() >= CAMERA_ZOOM) {
+      points = fetchJson(data.cameras + "?bbox=" + bboxOf(bounds)).then(function (body) {
+        if (!body) { tooMany = true; return; }
+        cameras = L.geoJSON(body, {
+          pointToLayer: function (feature, latlng) {
+            return L.circleMarker(latlng, { radius: 4, color: "#1a1a1a", weight: 1, fillColor: "#ffffff", fillOpacity: 1 })
+              .bindPopup(data.labelCamera + " " + feature.properties.osm + (feature.properties.camera_type ? " · " + feature.properties.camera_type : ""));
+          }
+        }).addTo(map);
+      });
+    }
+    Promise.all([shapes, points]).then(function () {
+      status.textContent = map.getZoom() < CAMERA_ZOOM || tooMany ? data.labelZoom : "";
+    }, function () { status.textContent = ""; });
+  }
+
+  if (select) {
+    select.addEventListener("change", function () {
+      measure = select.value;
+      [national, detailed].forEach(function (layer) { if (layer) layer.setStyle(style); });
+      drawLegend();
+    });
+  }
+  map.on("moveend", refresh);
+  drawLegend();
+  refresh();
+})();

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from recours.observatory import views
+
+app_name = "observatory"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("communes/", views.communes, name="communes"),
+    path("recherche/", views.search, name="search"),
+    path("lieu/<slug:kind>/<str:code>/", views.place, name="place"),
+    path(
+        "lieu/<slug:kind>/<str:code>/demande-de-documents/",
+        views.document_request_letter,
+        name="request_letter",
+    ),
+    path(
+        "lieu/<slug:kind>/<str:code>/<slug:dataset>.<slug:fmt>",
+        views.download,
+        name="place_download",
+    ),
+    path("technologie/<slug:slug>/", views.technology, name="technology"),
+    path("fournisseurs/", views.vendors, name="vendors"),
+    path("fournisseur/<int:pk>/", views.vendor, name="vendor"),
+    path("carte/communes.geojson", views.map_communes, name="map_communes"),
+    path("carte/cameras.geojson", views.map_cameras, name="map_cameras"),
+    path("donnees/", views.downloads, name="downloads"),
+    path("donnees/<slug:dataset>.<slug:fmt>", views.download, name="download"),
+    path("source/<int:pk>/copie", views.evidence_copy, name="evidence_copy"),
+    path("signaler/", views.report_lead, name="report_lead"),
+    path("signaler/merci/", views.lead_thanks, name="lead_thanks"),
+]

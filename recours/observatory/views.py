@@ -1,0 +1,402 @@
+"""The observatory's pages. Everything is reachable without JavaScript: the map is an
+enhancement over the table of communes, the search a plain GET form."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q, Sum
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_http_methods, require_safe
+
+from recours.core import letters
+from recours.core.crypto import keyed_hash
+from recours.core.deadlines import calendar_file
+from recours.core.middleware import content_security_policy
+from recours.core.ratelimit import Rule, check, client_ip
+from recours.observatory import cada, mapdata, opendata
+from recours.observatory.forms import DocumentRequestLetterForm, LeadForm, MeasureForm, SearchForm
+from recours.observatory.measures import MEASURES, commune_rows
+from recours.observatory.models import (
+    Claim,
+    Evidence,
+    Funding,
+    ImportRun,
+    OsmCamera,
+    Place,
+    Vendor,
+)
+
+public = cache_control(public=True, max_age=300)
+LEAD_RULES = (Rule("lead-burst", 3, 60), Rule("lead-day", 20, 86400))
+
+
+def map_csp() -> str:
+    """The map may load tiles from the configured server, and nothing else from outside."""
+    tiles = settings.OBSERVATORY_TILE_URL
+    if not tiles:
+        return content_security_policy()
+    origin = "/".join(tiles.split("/")[:3])
+    return content_security_policy(img_src=f"'self' data: {origin}")
+
+
+@require_safe
+def index(request):
+    measure_form = MeasureForm(request.GET or None)
+    measure = measure_form.cleaned_data["mesure"] if measure_form.is_valid() else ""
+    response = render(
+        request,
+        "observatory/index.html",
+        {
+            "search_form": SearchForm(),
+            "measure_form": measure_form if measure else MeasureForm(),
+            "measure": measure or "cameras",
+            "measure_label": MEASURES[measure or "cameras"],
+            "measures": MEASURES,
+            "top": commune_rows(order=measure or "cameras")[:20],
+            "technologies": _technology_counts(),
+            "vendors": Vendor.objects.annotate(places=Count("claims__place", distinct=True))
+            .filter(places__gt=0)
+            .order_by("-places", "name")[:30],
+            "recent": Claim.objects.select_related("place", "vendor").order_by("-updated_at")[:10],
+            "totals": {
+                "claims": Claim.objects.count(),
+                "cameras": OsmCamera.objects.count(),
+                "places": Claim.objects.values("place").distinct().count(),
+                "fipd": Funding.objects.filter(programme=Funding.Programme.FIPD).aggregate(
+                    total=Sum("amount_eur")
+                )["total"],
+            },
+            "tile_url": settings.OBSERVATORY_TILE_URL,
+            "tile_attribution": settings.OBSERVATORY_TILE_ATTRIBUTION,
+        },
+    )
+    response["Content-Security-Policy"] = map_csp()
+    return response
+
+
+def _technology_counts():
+    counts = dict(Claim.objects.values_list("technology").annotate(n=Count("pk")).order_by())
+    return [(value, label, counts.get(value, 0)) for value, label in Claim.Technology.choices]
+
+
+@require_safe
+def communes(request):
+    """The table that stands in for the map: communes with something recorded, by measure."""
+    measure_form = MeasureForm(request.GET or None)
+    measure = (measure_form.is_valid() and measure_form.cleaned_data["mesure"]) or "cameras"
+    department = None
+    if code := request.GET.get("departement"):
+        department = Place.objects.filter(kind=Place.Kind.DEPARTEMENT, code=code[:3]).first()
+    page = Paginator(commune_rows(order=measure, department=department), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "observatory/communes.html",
+        {
+            "page": page,
+            "measure": measure,
+            "measure_form": MeasureForm(initial={"mesure": measure}),
+            "department": department,
+            "departments": Place.objects.filter(kind=Place.Kind.DEPARTEMENT).order_by("code"),
+        },
+    )
+
+
+def _owned(place: Place, field: str = "place") -> Q:
+    return Q(**{field: place}) | Q(**{f"{field}__merged_into": place})
+
+
+@require_safe
+@public
+def place(request, kind, code):
+    place = get_object_or_404(
+        Place.objects.select_related("parent", "parent__parent", "merged_into").defer(
+            "geometry", "outline_coarse"
+        ),
+        kind=kind,
+        code=code,
+    )
+    if place.merged_into_id:
+        return redirect(place.merged_into)
+    claims = list(
+        Claim.objects.filter(_owned(place))
+        .select_related("vendor", "place")
+        .prefetch_related("evidence")
+        .order_by("technology", "-updated_at")
+    )
+    funding = list(Funding.objects.filter(_owned(place)).order_by("-year", "programme"))
+    cameras = place.camera_count
+    camera_types = []
+    if place.kind == Place.Kind.COMMUNE and cameras:
+        camera_types = list(
+            OsmCamera.objects.filter(commune=place)
+            .values("camera_type")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+        )
+    children = []
+    if place.kind != Place.Kind.COMMUNE:
+        children = place.children.filter(merged_into=None).defer("geometry", "outline_coarse")
+        cameras = children.aggregate(total=Sum("camera_count"))["total"] or 0
+        children = children.order_by("name")
+    last_claim = max((claim.updated_at for claim in claims), default=None)
+    last_import = ImportRun.objects.filter(kind="osm-cameras").aggregate(at=Max("finished_at"))[
+        "at"
+    ]
+    today = timezone.localdate()
+    requests = [
+        (request_, cada.deadlines(request_, today=today))
+        for request_ in place.document_requests.all()
+    ]
+    return render(
+        request,
+        "observatory/place.html",
+        {
+            "place": place,
+            "merged": place.merged.order_by("name"),
+            "claims": claims,
+            "funding": funding,
+            "funding_total": sum(row.amount_eur for row in funding),
+            "cameras": cameras,
+            "cameras_per_1000": cameras * 1000 / place.population if place.population else None,
+            "camera_types": camera_types,
+            "vendors": sorted({c.vendor for c in claims if c.vendor_id}, key=lambda v: v.name),
+            "children": children,
+            "last_claim": last_claim,
+            "last_import": last_import if place.camera_count else None,
+            "requests": requests,
+            "datasets": opendata.DATASETS,
+        },
+    )
+
+
+@require_safe
+@public
+def technology(request, slug):
+    if slug not in Claim.Technology.values:
+        raise Http404
+    claims = (
+        Claim.objects.filter(technology=slug)
+        .select_related("place", "vendor")
+        .order_by("place__name", "-updated_at")
+    )
+    return render(
+        request,
+        "observatory/technology.html",
+        {
+            "label": Claim.Technology(slug).label,
+            "slug": slug,
+            "page": Paginator(claims, 100).get_page(request.GET.get("page")),
+            "by_status": [
+                (Claim.Status(status).label, n)
+                for status, n in Claim.objects.filter(technology=slug)
+                .values_list("status")
+                .annotate(n=Count("pk"))
+                .order_by("-n")
+            ],
+        },
+    )
+
+
+@require_safe
+@public
+def vendor(request, pk):
+    vendor = get_object_or_404(Vendor, pk=pk)
+    claims = vendor.claims.select_related("place").prefetch_related("evidence")
+    return render(
+        request,
+        "observatory/vendor.html",
+        {"vendor": vendor, "claims": claims.order_by("place__name")},
+    )
+
+
+@require_safe
+def vendors(request):
+    rows = Vendor.objects.annotate(
+        places=Count("claims__place", distinct=True), claims_count=Count("claims")
+    ).order_by("name")
+    return render(request, "observatory/vendors.html", {"vendors": rows})
+
+
+@require_safe
+def search(request):
+    form = SearchForm(request.GET)
+    results = []
+    query = ""
+    if form.is_valid() and (query := form.cleaned_data["q"]):
+        results = (
+            Place.objects.filter(merged_into=None)
+            .filter(Q(name__icontains=query) | Q(postcodes__contains=query) | Q(code=query))
+            .select_related("parent")
+            .defer("geometry", "outline_coarse", "parent__geometry", "parent__outline_coarse")
+            .order_by("kind", "-population", "name")[:50]
+        )
+        results = list(results)
+        if len(results) == 1:
+            return redirect(results[0])
+    return render(
+        request, "observatory/search.html", {"form": form, "query": query, "results": results}
+    )
+
+
+def _bbox(request) -> mapdata.BBox | None:
+    try:
+        return mapdata.BBox.parse(request.GET.get("bbox", "-180,-90,180,90"))
+    except ValueError:
+        return None
+
+
+def _bad_bbox():
+    return HttpResponse(
+        '{"error": "bbox: min_lon,min_lat,max_lon,max_lat expected"}',
+        status=400,
+        content_type="application/json",
+    )
+
+
+@require_safe
+@gzip_page
+@public
+def map_communes(request):
+    box = _bbox(request)
+    if box is None:
+        return _bad_bbox()
+    return HttpResponse(mapdata.communes_geojson(box), content_type="application/geo+json")
+
+
+@require_safe
+@gzip_page
+@public
+def map_cameras(request):
+    box = _bbox(request)
+    if box is None:
+        return _bad_bbox()
+    body = mapdata.cameras_geojson(box)
+    if body is None:
+        return HttpResponse(
+            '{"error": "too_many", "limit": %d}' % mapdata.MAX_CAMERAS,  # noqa: UP031
+            status=413,
+            content_type="application/json",
+        )
+    return HttpResponse(body, content_type="application/geo+json")
+
+
+@require_safe
+def downloads(request):
+    return render(
+        request,
+        "observatory/downloads.html",
+        {
+            "datasets": opendata.DATASETS,
+            "licence": opendata.record_licence(),
+            "osm_licence": opendata.OSM_LICENCE,
+            "last_import": ImportRun.objects.order_by("-finished_at").first(),
+        },
+    )
+
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json"}
+
+
+@require_safe
+@public
+def download(request, dataset, fmt, kind=None, code=None):
+    if dataset not in opendata.DATASETS or fmt not in opendata.FORMATS:
+        raise Http404
+    scope = get_object_or_404(Place, kind=kind, code=code) if kind else None
+    rows = (opendata.as_csv if fmt == "csv" else opendata.as_geojson)(dataset, scope)
+    response = StreamingHttpResponse(rows, content_type=CONTENT_TYPES[fmt])
+    name = f"recours-{dataset}-{kind}-{code}" if scope else f"recours-{dataset}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@require_safe
+def evidence_copy(request, pk):
+    """The copy of a source we kept, for anyone to check against its SHA-256."""
+    evidence = get_object_or_404(Evidence.objects.exclude(copy=""), pk=pk)
+    try:
+        handle = evidence.copy.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_lead(request):
+    place = None
+    if kind_code := request.GET.get("lieu", ""):
+        kind, _sep, code = kind_code.partition("/")
+        place = Place.objects.filter(kind=kind, code=code).defer("geometry").first()
+    if request.method == "GET":
+        form = LeadForm(initial={"place_text": place.name if place else ""})
+        return render(request, "observatory/lead_form.html", {"form": form})
+    # The limit is counted on a keyed hash of the address, kept an hour at most in the
+    # cache and stored nowhere.
+    refusal = check([(rule, keyed_hash("lead", client_ip(request))) for rule in LEAD_RULES])
+    if refusal:
+        response = render(request, "mandates/too_many.html", status=429)
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
+    form = LeadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "observatory/lead_form.html", {"form": form}, status=400)
+    lead = form.save(commit=False)
+    lead.place = place
+    lead.save()
+    return redirect("observatory:lead_thanks")
+
+
+@require_safe
+def lead_thanks(request):
+    return render(request, "observatory/lead_thanks.html")
+
+
+LETTER_DOWNLOADS = {
+    "pdf": ("application/pdf", lambda letter: letters.letter_pdf(letter)),
+    "odt": ("application/vnd.oasis.opendocument.text", lambda letter: letters.letter_odt(letter)),
+    "txt": ("text/plain; charset=utf-8", lambda letter: letter.as_text().encode()),
+    "ics": (
+        "text/calendar; charset=utf-8",
+        lambda letter: calendar_file(letter.deadlines).encode(),
+    ),
+}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def document_request_letter(request, kind, code):
+    """The letter is built within the request: nothing typed here is stored."""
+    place = get_object_or_404(
+        Place.objects.defer("geometry", "outline_coarse"), kind=kind, code=code
+    )
+    if place.kind != Place.Kind.COMMUNE:
+        raise Http404
+    context = {"place": place, "documents": cada.DOCUMENTS}
+    if request.method == "GET":
+        context["form"] = DocumentRequestLetterForm(initial={"letter_date": date.today()})
+        return render(request, "observatory/request_letter.html", context)
+    form = DocumentRequestLetterForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "observatory/request_letter.html", context, status=400)
+    letter = cada.build_request_letter(place, form.cleaned_data)
+    action = request.POST.get("action", "preview")
+    if action in LETTER_DOWNLOADS:
+        content_type, build = LETTER_DOWNLOADS[action]
+        response = HttpResponse(build(letter), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="demande-cada-{code}.{action}"'
+        return response
+    context["letter"] = letter
+    context["tracking_url"] = reverse("observatory:place", args=[kind, code])
+    return render(request, "observatory/request_letter.html", context)
