@@ -1,17 +1,31 @@
+import hashlib
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from recours.core.admin import ReadOnlyAdmin
+from recours.observatory.cada import DOCUMENTS
 from recours.observatory.models import (
     Claim,
     ClaimChange,
+    DocumentRequest,
     Evidence,
     Funding,
     ImportRun,
+    Lead,
     OsmCamera,
     Place,
     Vendor,
 )
+from recours.observatory.moderation import answer_as_evidence, claim_from_lead, record_change
 
 # A typed address without a scheme is taken as https, as Django 6 will do.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -21,7 +35,8 @@ class EvidenceInline(admin.TabularInline):
     model = Evidence
     formfield_overrides = HTTPS_URLS
     extra = 1
-    fields = ["kind", "title", "publisher", "published_on", "url", "notes"]
+    fields = ["kind", "title", "publisher", "published_on", "url", "copy", "sha256", "notes"]
+    readonly_fields = ["sha256"]
 
 
 class ClaimChangeInline(admin.TabularInline):
@@ -53,8 +68,17 @@ class ClaimAdmin(admin.ModelAdmin):
                    str(getattr(obj, form.instance._meta.get_field(name).attname))]
             for name in form.changed_data
         }  # fmt: skip
-        if changes:
-            ClaimChange.objects.create(claim=obj, changes=changes, by=request.user.get_username())
+        record_change(obj, changes, request.user.get_username())
+
+    def save_formset(self, request, form, formset, change):
+        # An uploaded copy gets its SHA-256 as it is saved: the proof it is unaltered.
+        for evidence_form in formset.forms:
+            evidence = evidence_form.instance
+            if "copy" in evidence_form.changed_data and evidence.copy:
+                evidence.copy.seek(0)
+                evidence.sha256 = hashlib.sha256(evidence.copy.read()).hexdigest()
+                evidence.copy.seek(0)
+        super().save_formset(request, form, formset, change)
 
 
 @admin.register(Place)
@@ -64,7 +88,7 @@ class PlaceAdmin(ReadOnlyAdmin):
     list_display = ["name", "code", "kind", "population", "merged_into"]
     list_filter = ["kind"]
     search_fields = ["name", "code", "postcodes"]
-    exclude = ["geometry"]
+    exclude = ["geometry", "outline_coarse"]
 
 
 @admin.register(Vendor)
@@ -92,3 +116,136 @@ class OsmCameraAdmin(ReadOnlyAdmin):
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
     list_display = ["kind", "source_name", "finished_at", "added", "updated", "removed"]
+
+
+class ClaimFromLeadForm(forms.ModelForm):
+    evidence_title = forms.CharField(label=_("Titre de la source"), max_length=300, required=False)
+
+    class Meta:
+        model = Claim
+        fields = ["place", "technology", "vendor", "operator", "status", "confidence",
+                  "started_on", "quantity", "summary"]  # fmt: skip
+
+
+@admin.register(Lead)
+class LeadAdmin(admin.ModelAdmin):
+    """The moderation queue: leads arrive here, newest first; a moderator turns one into a
+    claim with its evidence, or sets it aside."""
+
+    list_display = ["received_on", "place_text", "technology", "status", "has_attachment"]
+    list_filter = ["status", "technology"]
+    search_fields = ["place_text", "description"]
+    ordering = ["status", "-received_on"]
+    readonly_fields = ["place_text", "technology", "description", "url", "contact",
+                       "received_on", "attachment_link", "attachment_type",
+                       "attachment_sha256", "claim", "create_claim_link"]  # fmt: skip
+    fields = [*readonly_fields, "place", "status", "moderator_note"]
+    autocomplete_fields = ["place"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(boolean=True, description=_("document"))
+    def has_attachment(self, lead):
+        return bool(lead.attachment)
+
+    @admin.display(description=_("document joint"))
+    def attachment_link(self, lead):
+        if not lead.attachment:
+            return "–"
+        url = reverse("admin:observatory_lead_attachment", args=[lead.pk])
+        return format_html('<a href="{}">{}</a>', url, _("télécharger"))
+
+    @admin.display(description=_("dispositif"))
+    def create_claim_link(self, lead):
+        if lead.status != Lead.Status.NEW or not lead.pk:
+            return "–"
+        url = reverse("admin:observatory_lead_claim", args=[lead.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Créer le dispositif"))
+
+    def get_urls(self):
+        own = [
+            path("<int:pk>/document/", self.admin_site.admin_view(self.attachment_view),
+                 name="observatory_lead_attachment"),
+            path("<int:pk>/dispositif/", self.admin_site.admin_view(self.claim_view),
+                 name="observatory_lead_claim"),
+        ]  # fmt: skip
+        return own + super().get_urls()
+
+    def attachment_view(self, request, pk):
+        lead = get_object_or_404(Lead, pk=pk)
+        if not self.has_view_permission(request, lead) or not lead.attachment:
+            raise Http404
+        # Sent as a download of a neutral type: a moderator's browser must not run what
+        # an anonymous sender uploaded.
+        response = FileResponse(lead.attachment.open("rb"), as_attachment=True,
+                                content_type="application/octet-stream")  # fmt: skip
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def claim_view(self, request, pk):
+        lead = get_object_or_404(Lead, pk=pk)
+        if not self.has_change_permission(request, lead) or not request.user.has_perm(
+            "observatory.add_claim"
+        ):
+            raise PermissionDenied
+        initial = {"place": lead.place_id, "technology": lead.technology,
+                   "summary": lead.description, "confidence": Claim.Confidence.RUMOUR}  # fmt: skip
+        form = ClaimFromLeadForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "evidence_title"}
+            try:
+                claim = claim_from_lead(
+                    lead, by=request.user.get_username(),
+                    evidence_title=form.cleaned_data["evidence_title"], **fields,
+                )  # fmt: skip
+            except ValueError as exc:
+                self.message_user(request, str(exc), level="error")
+            else:
+                self.message_user(request, _("Dispositif créé à partir du signalement."))
+                return redirect("admin:observatory_claim_change", claim.pk)
+        context = {**self.admin_site.each_context(request), "form": form, "lead": lead,
+                   "opts": self.model._meta, "title": _("Créer un dispositif")}  # fmt: skip
+        return TemplateResponse(request, "admin/observatory/lead_claim.html", context)
+
+
+class DocumentRequestForm(forms.ModelForm):
+    class Meta:
+        model = DocumentRequest
+        fields = ["place", "documents", "requested_by", "status", "sent_on", "answered_on",
+                  "refused_on", "referred_on", "cada_number", "opinion_on", "opinion",
+                  "answer", "claim", "notes"]  # fmt: skip
+
+    documents = forms.MultipleChoiceField(
+        label=_("Documents demandés"), choices=[(k, v[0]) for k, v in DOCUMENTS.items()],
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+
+@admin.register(DocumentRequest)
+class DocumentRequestAdmin(admin.ModelAdmin):
+    """Requests followed publicly on the commune's page, with their deadlines."""
+
+    form = DocumentRequestForm
+    list_display = ["place", "sent_on", "status", "opinion", "claim"]
+    list_filter = ["status", "opinion"]
+    search_fields = ["place__name", "place__code", "cada_number"]
+    autocomplete_fields = ["place", "claim"]
+    readonly_fields = ["answer_sha256"]
+    actions = ["file_answer_as_evidence"]
+
+    def save_model(self, request, obj, form, change):
+        if "answer" in form.changed_data and obj.answer:
+            obj.answer.seek(0)
+            obj.answer_sha256 = hashlib.sha256(obj.answer.read()).hexdigest()
+            obj.answer.seek(0)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Joindre la réponse comme source du dispositif lié"))
+    def file_answer_as_evidence(self, request, queryset):
+        done = 0
+        for item in queryset.select_related("place", "claim"):
+            if item.claim and item.answer:
+                answer_as_evidence(item, item.claim, by=request.user.get_username())
+                done += 1
+        self.message_user(request, _("%(n)d réponse(s) jointe(s).") % {"n": done})

@@ -345,7 +345,8 @@ def report_lead(request):
     # cache and stored nowhere.
     refusal = check([(rule, keyed_hash("lead", client_ip(request))) for rule in LEAD_RULES])
     if refusal:
-        response = render(request, "mandates/too_many.html", status=429)
+        minutes = max(1, -(-refusal.retry_after // 60))
+        response = render(request, "observatory/too_many.html", {"minutes": minutes}, status=429)
         response["Retry-After"] = str(refusal.retry_after)
         return response
     form = LeadForm(request.POST, request.FILES)

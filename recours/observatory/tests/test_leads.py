@@ -1,0 +1,123 @@
+"""The public lead form, its checks on attachments, and the moderators' queue."""
+
+import hashlib
+import io
+import zipfile
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from recours.observatory.models import Claim, Evidence, Lead
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def post_lead(client, **extra):
+    data = {"place_text": "Nice", "technology": "vsa",
+            "description": "Des caméras « intelligentes » place Masséna.", **extra}  # fmt: skip
+    return client.post(
+        reverse("observatory:report_lead") + "?lieu=commune/06088", data, REMOTE_ADDR="203.0.113.9"
+    )
+
+
+def test_an_anonymous_lead_with_a_document_is_queued_without_the_senders_address(client, record):
+    response = post_lead(client, attachment=SimpleUploadedFile("arrete.pdf", PDF))
+
+    assert response.status_code == 302
+    lead = Lead.objects.get()
+    assert lead.place == record and lead.status == "new" and lead.contact == ""
+    assert lead.attachment_type == "application/pdf"
+    assert lead.attachment_sha256 == hashlib.sha256(PDF).hexdigest()
+    assert "arrete" not in lead.attachment.name  # stored under a random name
+    stored = " ".join(str(getattr(lead, field.attname)) for field in Lead._meta.fields)
+    assert "203.0.113" not in stored
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("photo.pdf", b"MZ\x90\x00\x03\x00\x00\x00 a Windows program"),  # not what it says
+        ("page.html", b"<html><script>alert(1)</script></html>"),  # text, but not .txt
+        ("image.png", PDF),  # a PDF named as an image
+        ("archive.odt", b"PK\x03\x04 truncated zip"),
+    ],
+)
+def test_an_attachment_of_the_wrong_type_is_refused_and_nothing_saved(
+    client, record, name, content
+):
+    response = post_lead(client, attachment=SimpleUploadedFile(name, content))
+
+    assert response.status_code == 400
+    assert "type de fichier" in response.content.decode()
+    assert Lead.objects.count() == 0
+
+
+def test_an_attachment_over_the_limit_is_refused(client, record, settings):
+    settings.OBSERVATORY_ATTACHMENT_MAX_SIZE = 1000
+    response = post_lead(client, attachment=SimpleUploadedFile("big.txt", b"x" * 1001))
+
+    assert response.status_code == 400
+    assert Lead.objects.count() == 0
+
+
+def test_an_opendocument_and_plain_text_are_accepted(client, record):
+    odt = io.BytesIO()
+    with zipfile.ZipFile(odt, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+    assert (
+        post_lead(client, attachment=SimpleUploadedFile("cr.odt", odt.getvalue())).status_code
+        == 302
+    )
+    text = "Délibération n° 12 du conseil municipal".encode()
+    assert post_lead(client, attachment=SimpleUploadedFile("notes.txt", text)).status_code == 302
+    assert sorted(Lead.objects.values_list("attachment_type", flat=True)) == [
+        "application/vnd.oasis.opendocument.text", "text/plain",
+    ]  # fmt: skip
+
+
+def test_missing_fields_are_reported_and_the_sender_is_limited(client, record):
+    empty = client.post(reverse("observatory:report_lead"), {}, REMOTE_ADDR="203.0.113.10")
+    assert empty.status_code == 400
+    assert 'aria-invalid="true"' in empty.content.decode()
+
+    statuses = [post_lead(client).status_code for _ in range(4)]
+    assert statuses == [302, 302, 302, 429]  # three a minute from one address
+    assert Lead.objects.count() == 3
+
+
+def test_a_moderator_turns_a_lead_into_a_claim_with_its_document(client, record):
+    post_lead(client, url="https://press.example/masséna",
+              attachment=SimpleUploadedFile("arrete.pdf", PDF))  # fmt: skip
+    lead = Lead.objects.get()
+    client.force_login(User.objects.create_superuser("mod", "m@example.org", "long password 42"))
+
+    queue = client.get(reverse("admin:observatory_lead_changelist")).content.decode()
+    assert "Nice" in queue
+    document = client.get(reverse("admin:observatory_lead_attachment", args=[lead.pk]))
+    assert document["Content-Type"] == "application/octet-stream"
+    assert b"".join(document.streaming_content) == PDF
+
+    form = {"place": record.pk, "technology": "vsa", "status": "in_service",
+            "confidence": "official", "summary": "Caméras place Masséna.",
+            "evidence_title": "Arrêté municipal", "operator": ""}  # fmt: skip
+    response = client.post(reverse("admin:observatory_lead_claim", args=[lead.pk]), form)
+
+    assert response.status_code == 302
+    claim = Claim.objects.get(summary="Caméras place Masséna.")
+    lead.refresh_from_db()
+    assert lead.status == "accepted" and lead.claim == claim
+    kept = claim.evidence.get(kind=Evidence.Kind.DOCUMENT)
+    assert kept.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert kept.copy.read() == PDF
+    assert claim.evidence.get(kind=Evidence.Kind.WEB_PAGE).url == "https://press.example/masséna"
+    assert claim.changes.get().changes == {"created": ["", f"lead {lead.pk}"]}
+
+    public = client.get(reverse("observatory:evidence_copy", args=[kept.pk]))
+    assert b"".join(public.streaming_content) == PDF
+    again = client.post(reverse("admin:observatory_lead_claim", args=[lead.pk]), form)
+    assert again.status_code == 200  # already dealt with: said, nothing created
+    assert Claim.objects.filter(summary="Caméras place Masséna.").count() == 1

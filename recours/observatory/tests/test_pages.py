@@ -1,0 +1,134 @@
+"""The observatory's public pages, without JavaScript: every figure the map shows is
+reachable as a table or a list."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from recours.observatory import mapdata
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+def test_index_gives_the_figures_and_the_table_that_stands_in_for_the_map(client, record):
+    page = client.get(reverse("observatory:index")).content.decode()
+
+    assert 'id="map" class="map" hidden' in page  # shown only by the script
+    assert "Nice" in page and "0,01" in page  # 3 cameras for 340,000 people
+    assert "170\xa0000 €" in page  # FIPD total
+    assert reverse("observatory:technology", args=["vsa"]) in page
+    assert "Two-I" in page
+
+    by_fipd = client.get(reverse("observatory:index"), {"mesure": "fipd"}).content.decode()
+    assert "0,50" in by_fipd  # 170,000 € for 340,000 people
+    assert client.get(reverse("observatory:index"), {"mesure": "nope"}).status_code == 200
+
+
+def test_place_page_shows_claims_evidence_funding_cameras_and_how_to_contribute(client, record):
+    response = client.get(record.get_absolute_url())
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "max-age=300" in response["Cache-Control"]
+    assert "Expérimentation de vidéosurveillance algorithmique." in page
+    assert "https://press.example/nice-vsa" in page and "presse" in page
+    assert "170" in page and "FIPD" in page
+    assert "3 caméras cartographiées" in page and "Soit 0,01 pour 1 000 habitants" in page
+    assert "Ancienne-Commune" in page  # the merged commune, and its drone claim
+    assert "Drone" in page
+    assert reverse("observatory:request_letter", args=["commune", "06088"]) in page
+    assert reverse("observatory:report_lead") + "?lieu=commune/06088" in page
+
+
+def test_a_merged_commune_sends_to_its_new_commune(client, record):
+    response = client.get(reverse("observatory:place", args=["commune", "06999"]))
+
+    assert response.status_code == 302
+    assert response["Location"] == record.get_absolute_url()
+
+
+def test_departement_page_lists_its_communes(client, record):
+    page = client.get(reverse("observatory:place", args=["departement", "06"])).content.decode()
+
+    assert "Menton" in page and "Nice" in page
+    assert client.get(reverse("observatory:place", args=["commune", "00000"])).status_code == 404
+
+
+def test_search_by_name_or_postcode(client, record):
+    by_postcode = client.get(reverse("observatory:search"), {"q": "06300"})
+    assert by_postcode.status_code == 302
+    assert by_postcode["Location"] == record.get_absolute_url()
+
+    by_name = client.get(reverse("observatory:search"), {"q": "e"}).content.decode()
+    assert "Nice" in by_name and "Menton" in by_name
+    assert "Ancienne-Commune" not in by_name  # merged: reached through Nice
+
+    nothing = client.get(reverse("observatory:search"), {"q": "Atlantide"}).content.decode()
+    assert "Aucun lieu ne correspond" in nothing
+    invalid = client.get(reverse("observatory:search"), {"q": "a\x07b"})
+    assert invalid.status_code == 200 and "caractères invalides" in invalid.content.decode()
+
+
+def test_technology_and_vendor_pages(client, record):
+    vsa = client.get(reverse("observatory:technology", args=["vsa"])).content.decode()
+    assert "Nice" in vsa and "expérimentation" in vsa
+    assert client.get(reverse("observatory:technology", args=["crystal-ball"])).status_code == 404
+
+    vendor = record.claims.get().vendor
+    page = client.get(vendor.get_absolute_url()).content.decode()
+    assert "Nice" in page and "1 déploiement documenté" in page
+    assert "Two-I" in client.get(reverse("observatory:vendors")).content.decode()
+
+
+def test_communes_table_filters_by_departement_and_pages(client, record):
+    page = client.get(reverse("observatory:communes"), {"departement": "06", "mesure": "vsa"})
+    text = page.content.decode()
+
+    assert page.status_code == 200
+    assert "Nice" in text and "Menton" not in text  # Menton has nothing recorded
+    assert client.get(reverse("observatory:communes"), {"page": "999"}).status_code == 200
+
+
+def test_map_data_national_coarse_and_detailed_by_bounding_box(client, record):
+    national = client.get(reverse("observatory:map_communes"))
+    assert national["Content-Type"] == "application/geo+json"
+    features = {f["properties"]["code"]: f for f in json.loads(national.content)["features"]}
+    assert set(features) == {"06088", "06083"}  # the merged commune is inside Nice
+    assert features["06088"]["properties"] == {
+        "code": "06088", "name": "Nice", "cameras": 3, "cameras_per_1000": 0.01,
+        "fipd_per_inhabitant": 0.5, "vsa": True,
+    }  # fmt: skip
+    assert features["06083"]["properties"] == {"code": "06083", "name": "Menton"}
+
+    near = client.get(reverse("observatory:map_communes"), {"bbox": "7.1,43.6,7.35,43.8"})
+    assert [f["properties"]["code"] for f in json.loads(near.content)["features"]] == ["06088"]
+
+    for bad in ["1,2,3", "a,b,c,d", "10,0,5,1", "0,0,0,95"]:
+        refused = client.get(reverse("observatory:map_communes"), {"bbox": bad})
+        assert refused.status_code == 400
+
+
+def test_map_cameras_by_bounding_box_and_refusal_when_too_many(client, record, monkeypatch):
+    url = reverse("observatory:map_cameras")
+    body = json.loads(client.get(url, {"bbox": "7.2,43.6,7.3,43.8"}).content)
+    assert sorted(f["properties"]["osm"] for f in body["features"]) == [
+        "node/1", "node/2", "node/3"
+    ]  # fmt: skip
+
+    monkeypatch.setattr(mapdata, "MAX_CAMERAS", 2)
+    too_many = client.get(url, {"bbox": "7.2,43.6,7.3,43.8"})
+    assert too_many.status_code == 413
+    assert json.loads(too_many.content) == {"error": "too_many", "limit": 2}
+
+
+def test_the_map_page_allows_only_the_configured_tile_server(client, record, settings):
+    assert "tiles" not in client.get(reverse("observatory:index"))["Content-Security-Policy"]
+
+    settings.OBSERVATORY_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    response = client.get(reverse("observatory:index"))
+
+    assert "img-src 'self' data: https://tiles.example.org;" in response[
+        "Content-Security-Policy"
+    ]  # fmt: skip
+    assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in response.content.decode()
