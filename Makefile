@@ -18,6 +18,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input
 	$(DEMO_ENV) $(PY) manage.py seed_demo
+	$(DEMO_ENV) $(PY) manage.py seed_observatory_demo
 	@echo "Recours demo: http://127.0.0.1:8000/technopolice/  (mails are written under var/mail/)"
 	$(DEMO_ENV) $(PY) manage.py serve_demo 127.0.0.1:8000
 

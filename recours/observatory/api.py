@@ -10,6 +10,7 @@ from ninja.decorators import decorate_view
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from recours.observatory.models import Claim, Evidence, OsmCamera, Place
+from recours.observatory.names import normalised
 
 api = NinjaAPI(
     title="Recours · observatoire",
@@ -136,7 +137,9 @@ def list_places(request, filters: Query[PlaceFilter]):
         places = places.filter(kind=filters.kind)
     if filters.q:
         places = places.filter(
-            Q(name__icontains=filters.q) | Q(postcodes__contains=filters.q) | Q(code=filters.q)
+            Q(search_name__contains=normalised(filters.q))
+            | Q(postcodes__contains=filters.q)
+            | Q(code=filters.q)
         )
     return places
 

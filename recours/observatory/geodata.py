@@ -1,8 +1,10 @@
 """Reading the imports' files with clear errors instead of tracebacks, and recording
 what each import did."""
 
+import gzip
 import hashlib
 import json
+import zlib
 from pathlib import Path
 
 
@@ -11,10 +13,24 @@ class ImportFailed(Exception):
 
 
 def read_bytes(path: Path) -> bytes:
+    """The file's bytes; a `.gz` file is decompressed (extracts are often shipped so)."""
     try:
-        return path.read_bytes()
+        raw = path.read_bytes()
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read ({exc.strerror})") from exc
+    if path.suffix != ".gz":
+        return raw
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ImportFailed(f"{path}: not a complete gzip file ({exc})") from exc
+
+
+def in_folder(folder: Path, name: str) -> Path:
+    """`name` in `folder`, or its gzipped copy when only that is there."""
+    plain = folder / name
+    packed = folder / f"{name}.gz"
+    return packed if not plain.exists() and packed.exists() else plain
 
 
 def read_text(path: Path, *, spreadsheet: bool = False) -> str:

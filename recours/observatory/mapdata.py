@@ -5,7 +5,13 @@ cost most of the answer's time."""
 import json
 from dataclasses import dataclass
 
-from recours.observatory.measures import fipd_by_place, per_inhabitant, vsa_places
+from recours.observatory.measures import (
+    declared_cameras_by_place,
+    fipd_by_place,
+    known_cameras,
+    per_inhabitant,
+    vsa_places,
+)
 from recours.observatory.models import OsmCamera, Place
 
 # Beyond this many points the map asks the visitor to zoom in rather than draw them.
@@ -47,6 +53,7 @@ def communes_geojson(box: BBox = WORLD) -> str:
     """Communes whose outline meets the box, with their measures as properties."""
     fipd = fipd_by_place()
     vsa = vsa_places()
+    declared = declared_cameras_by_place()
     detailed = box.span <= DETAIL_SPAN
     outline = "geometry" if detailed else "outline_coarse"
     rows = (
@@ -70,6 +77,7 @@ def communes_geojson(box: BBox = WORLD) -> str:
         # Only what is known: at the scale of France, empty properties would double the
         # answer.
         properties = {"code": code, "name": name}
+        cameras = known_cameras(cameras, declared.get(pk))
         if cameras:
             properties["cameras"] = cameras
             if population:

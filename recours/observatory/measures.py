@@ -4,7 +4,7 @@ a few grouped queries, never per commune: the national map asks for all 35,000."
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import F, Q, Sum
+from django.db.models import F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +37,27 @@ def fipd_by_place() -> dict[int, Decimal]:
     return {row["owner"]: row["total"] for row in rows}
 
 
+def declared_cameras_by_place() -> dict[int, int]:
+    """The number of cameras official documents or the press give, per place: the largest
+    such figure, not their sum, since documents about one city overlap (Paris's two 2019
+    annexes list many of the same cameras)."""
+    rows = (
+        Claim.objects.filter(technology=Claim.Technology.CCTV, status__in=ACTIVE)
+        .exclude(quantity=None)
+        .annotate(owner=_owner())
+        .values("owner")
+        .annotate(most=Max("quantity"))
+        .order_by()
+    )
+    return {row["owner"]: row["most"] for row in rows}
+
+
+def known_cameras(mapped: int, declared: int | None) -> int:
+    """Cameras known at a place: what OpenStreetMap maps or what documents declare,
+    whichever is more (each is a minimum)."""
+    return max(mapped, declared or 0)
+
+
 def vsa_places() -> set[int]:
     return set(
         Claim.objects.filter(technology=Claim.Technology.VSA, status__in=ACTIVE)
@@ -67,19 +88,21 @@ def commune_rows(*, order: str = "cameras", department: Place | None = None):
     that have something recorded, most first."""
     fipd = fipd_by_place()
     vsa = vsa_places()
+    declared = declared_cameras_by_place()
     communes = Place.objects.filter(kind=Place.Kind.COMMUNE, merged_into=None).only(
         "kind", "code", "name", "population", "camera_count", "parent_id"
     )
     if department is not None:
         communes = communes.filter(parent=department)
-    recorded = set(fipd) | vsa
+    recorded = set(fipd) | vsa | set(declared)
     rows = []
     for place in communes.filter(Q(camera_count__gt=0) | Q(pk__in=recorded)).iterator(2000):
+        cameras = known_cameras(place.camera_count, declared.get(place.pk))
         rows.append(
             {
                 "place": place,
-                "cameras": place.camera_count,
-                "cameras_per_1000": place.cameras_per_1000,
+                "cameras": cameras,
+                "cameras_per_1000": cameras * 1000 / place.population if place.population else None,
                 "fipd": fipd.get(place.pk),
                 "fipd_per_inhabitant": per_inhabitant(fipd.get(place.pk), place.population),
                 "vsa": place.pk in vsa,

@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from recours.observatory.names import normalised
+
 
 class Place(models.Model):
     class Kind(models.TextChoices):
@@ -21,6 +23,7 @@ class Place(models.Model):
     # Départements and régions share some codes, so the key is (kind, code).
     code = models.CharField(max_length=12)
     name = models.CharField(max_length=200)
+    search_name = models.CharField(max_length=200, db_index=True, default="")  # see names.py
     population = models.PositiveIntegerField(null=True, blank=True)
     postcodes = models.CharField(max_length=200, blank=True)
     parent = models.ForeignKey(
@@ -51,6 +54,10 @@ class Place(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        self.search_name = normalised(self.name)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("observatory:place", args=[self.kind, self.code])
@@ -313,3 +320,31 @@ class DocumentRequest(models.Model):
 
     def __str__(self):
         return f"{self.place} · {self.sent_on}"
+
+
+class InventoryEntry(models.Model):
+    """One camera location of an official inventory (an authorisation published by a
+    préfecture, say), under the claim that cites it."""
+
+    class Precision(models.TextChoices):
+        CROSSING = "crossing", _("croisement")
+        DESCRIBED = "described", _("point décrit")
+        OTHER = "other", _("autre")
+
+    claim = models.ForeignKey(Claim, related_name="inventory", on_delete=models.CASCADE)
+    reference = models.CharField(max_length=40)  # the camera's number in the document
+    location_text = models.CharField(max_length=500)
+    postcode = models.CharField(max_length=10, blank=True)
+    precision = models.CharField(max_length=10, choices=Precision)
+    commissioned_on = models.DateField(null=True, blank=True)
+    commissioned_text = models.CharField(max_length=40, blank=True)  # as the document says
+    lon = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "reference"], name="one_entry_per_reference")
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.location_text}"

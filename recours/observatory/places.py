@@ -15,10 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import shapely
-from django.db import transaction
+from django.db import connection, transaction
 
-from recours.observatory.geodata import ImportFailed, features_of, read_text, record_import
+from recours.observatory.geodata import (
+    ImportFailed,
+    features_of,
+    in_folder,
+    read_text,
+    record_import,
+)
 from recours.observatory.models import Place
+from recours.observatory.names import normalised
 
 ATTRIBUTION = "Contours : IGN Admin Express COG 2018 (Licence Ouverte), via gregoiredavid/france-geojson; INSEE (COG 2024), via rcarlier/datas.fun"
 
@@ -59,7 +66,7 @@ def _insee(folder: Path | None, report: PlaceReport):
     communes, merged_into, region_of = {}, {}, {}
     if folder is None:
         return communes, merged_into, region_of
-    for row in read_csv(folder / "communes.csv"):
+    for row in read_csv(in_folder(folder, "communes.csv")):
         code, kind = row.get("insee_com", ""), row.get("commune_type", "")
         if kind == "COM":
             entry = communes.setdefault(
@@ -90,7 +97,7 @@ def _insee(folder: Path | None, report: PlaceReport):
                 pass
             if row.get("code_postal"):
                 entry["postcodes"].add(row["code_postal"])
-    for row in read_csv(folder / "departements.csv"):
+    for row in read_csv(in_folder(folder, "departements.csv")):
         region_of[row.get("insee_dep", "")] = row.get("insee_reg", "")
     if not communes:
         raise ImportFailed(f"{folder / 'communes.csv'}: no commune rows (column insee_com)")
@@ -232,10 +239,13 @@ def _union_merged_outlines(rows: list[Row], by_code: dict[str, Row], report: Pla
     for code, geometries in parts.items():
         target = by_code[code]
         shapes = shapely.from_geojson([json.dumps(g) for g in [target.geometry, *geometries]])
-        target.geometry = json.loads(shapely.to_geojson(shapely.union_all(shapes)))
+        # Simplified outlines can cross themselves; made valid, they union cleanly.
+        target.geometry = json.loads(
+            shapely.to_geojson(shapely.union_all(shapely.make_valid(shapes)))
+        )
 
 
-FIELDS = ["name", "geometry", "outline_coarse", "population", "postcodes", "source",
+FIELDS = ["name", "search_name", "geometry", "outline_coarse", "population", "postcodes", "source",
           "min_lon", "min_lat", "max_lon", "max_lat"]  # fmt: skip
 # The national map's outlines: 600 m of simplification on a 100 m grid keeps every
 # commune visible at the scale of France, in about 1 MB once compressed.
@@ -259,7 +269,7 @@ def _save(rows: list[Row], report: PlaceReport) -> None:
     shapes = shapely.from_geojson([json.dumps(r.geometry) for r in rows])
     coarse = coarse_outlines(shapes)
     for row, outline, bounds in zip(rows, coarse, shapely.bounds(shapes).tolist(), strict=True):
-        values = dict(zip(FIELDS, [row.name, row.geometry, outline, row.population,
+        values = dict(zip(FIELDS, [row.name, normalised(row.name), row.geometry, outline, row.population,
                                    row.postcodes, ATTRIBUTION, *bounds], strict=True))  # fmt: skip
         place = existing.get((row.kind, row.code))
         if place is None:
@@ -285,4 +295,10 @@ def _save(rows: list[Row], report: PlaceReport) -> None:
         ):
             place.parent, place.merged_into = parent, merged
             linked.append(place)
-    Place.objects.bulk_update(linked, ["parent", "merged_into"], batch_size=500)
+    # One executemany: bulk_update's CASE WHEN statements took 20 s on 35,000 links.
+    table = connection.ops.quote_name(Place._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET parent_id = %s, merged_into_id = %s WHERE id = %s",  # noqa: S608
+            [(place.parent_id, place.merged_into_id, place.pk) for place in linked],
+        )

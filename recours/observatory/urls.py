@@ -19,6 +19,7 @@ urlpatterns = [
         name="place_download",
     ),
     path("technologie/<slug:slug>/", views.technology, name="technology"),
+    path("dispositif/<int:pk>/emplacements/", views.inventory, name="inventory"),
     path("fournisseurs/", views.vendors, name="vendors"),
     path("fournisseur/<int:pk>/", views.vendor, name="vendor"),
     path("carte/communes.geojson", views.map_communes, name="map_communes"),

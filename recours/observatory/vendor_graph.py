@@ -9,7 +9,6 @@ import csv
 import difflib
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from django.db import transaction
 
 from recours.observatory.geodata import ImportFailed, read_text
 from recours.observatory.models import Claim, Evidence, Place, Vendor
+from recours.observatory.names import normalised
 
 USES = {"a pour client", "est utilisé par"}
 PUBLIC_BODY = re.compile(
@@ -40,13 +40,6 @@ class GraphReport:
 
     def summary(self) -> str:
         return f"{self.imported} claims imported; {len(self.unmatched)} rows not imported"
-
-
-def normalised(name: str) -> str:
-    name = name.replace("\u00ad", "")  # soft hyphens copied from web pages
-    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    name = re.sub(r"\bst\b", "saint", name)
-    return " ".join(re.sub(r"[-'’ ]+", " ", name).split())
 
 
 class CommuneNames:

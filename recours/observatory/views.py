@@ -21,7 +21,7 @@ from recours.core.middleware import content_security_policy
 from recours.core.ratelimit import Rule, check, client_ip
 from recours.observatory import cada, mapdata, opendata
 from recours.observatory.forms import DocumentRequestLetterForm, LeadForm, MeasureForm, SearchForm
-from recours.observatory.measures import MEASURES, commune_rows
+from recours.observatory.measures import ACTIVE, MEASURES, commune_rows, known_cameras
 from recours.observatory.models import (
     Claim,
     Evidence,
@@ -31,6 +31,7 @@ from recours.observatory.models import (
     Place,
     Vendor,
 )
+from recours.observatory.names import normalised
 
 public = cache_control(public=True, max_age=300)
 LEAD_RULES = (Rule("lead-burst", 3, 60), Rule("lead-day", 20, 86400))
@@ -66,7 +67,7 @@ def index(request):
             "recent": Claim.objects.select_related("place", "vendor").order_by("-updated_at")[:10],
             "totals": {
                 "claims": Claim.objects.count(),
-                "cameras": OsmCamera.objects.count(),
+                "cameras": OsmCamera.objects.exclude(commune=None).count(),
                 "places": Claim.objects.values("place").distinct().count(),
                 "fipd": Funding.objects.filter(programme=Funding.Programme.FIPD).aggregate(
                     total=Sum("amount_eur")
@@ -132,6 +133,14 @@ def place(request, kind, code):
         .order_by("technology", "-updated_at")
     )
     funding = list(Funding.objects.filter(_owned(place)).order_by("-year", "programme"))
+    declared = max(
+        (
+            claim.quantity or 0
+            for claim in claims
+            if claim.technology == Claim.Technology.CCTV and claim.status in ACTIVE
+        ),
+        default=0,
+    )
     cameras = place.camera_count
     camera_types = []
     if place.kind == Place.Kind.COMMUNE and cameras:
@@ -165,7 +174,12 @@ def place(request, kind, code):
             "funding": funding,
             "funding_total": sum(row.amount_eur for row in funding),
             "cameras": cameras,
-            "cameras_per_1000": cameras * 1000 / place.population if place.population else None,
+            "declared": declared,
+            "cameras_per_1000": (
+                known_cameras(cameras, declared) * 1000 / place.population
+                if place.population
+                else None
+            ),
             "camera_types": camera_types,
             "vendors": sorted({c.vendor for c in claims if c.vendor_id}, key=lambda v: v.name),
             "children": children,
@@ -233,7 +247,11 @@ def search(request):
     if form.is_valid() and (query := form.cleaned_data["q"]):
         results = (
             Place.objects.filter(merged_into=None)
-            .filter(Q(name__icontains=query) | Q(postcodes__contains=query) | Q(code=query))
+            .filter(
+                Q(search_name__contains=normalised(query))
+                | Q(postcodes__contains=query)
+                | Q(code=query)
+            )
             .select_related("parent")
             .defer("geometry", "outline_coarse", "parent__geometry", "parent__outline_coarse")
             .order_by("kind", "-population", "name")[:50]
@@ -286,6 +304,25 @@ def map_cameras(request):
             content_type="application/json",
         )
     return HttpResponse(body, content_type="application/geo+json")
+
+
+@require_safe
+@public
+def inventory(request, pk):
+    """The locations of an official inventory, as the document lists them."""
+    claim = get_object_or_404(Claim.objects.select_related("place"), pk=pk)
+    entries = claim.inventory.order_by("postcode", "reference")
+    if not claim.inventory.exists():
+        raise Http404
+    return render(
+        request,
+        "observatory/inventory.html",
+        {
+            "claim": claim,
+            "page": Paginator(entries, 200).get_page(request.GET.get("page")),
+            "geocoded": entries.exclude(lon=None).count(),
+        },
+    )
 
 
 @require_safe

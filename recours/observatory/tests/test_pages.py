@@ -34,7 +34,7 @@ def test_place_page_shows_claims_evidence_funding_cameras_and_how_to_contribute(
     assert "Expérimentation de vidéosurveillance algorithmique." in page
     assert "https://press.example/nice-vsa" in page and "presse" in page
     assert "170" in page and "FIPD" in page
-    assert "3 caméras cartographiées" in page and "Soit 0,01 pour 1 000 habitants" in page
+    assert "3 caméras cartographiées" in page and "Pour 1 000 habitants : 0,01." in page
     assert "Ancienne-Commune" in page  # the merged commune, and its drone claim
     assert "Drone" in page
     assert reverse("observatory:request_letter", args=["commune", "06088"]) in page
