@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from recours.core.admin import ReadOnlyAdmin
 from recours.observatory.cada import DOCUMENTS
 from recours.observatory.models import (
+    ApiToken,
     Claim,
     ClaimChange,
     DocumentRequest,
@@ -249,3 +250,15 @@ class DocumentRequestAdmin(admin.ModelAdmin):
                 answer_as_evidence(item, item.claim, by=request.user.get_username())
                 done += 1
         self.message_user(request, _("%(n)d réponse(s) jointe(s).") % {"n": done})
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created on the command line (create_api_token); here they are revoked."""
+
+    list_display = ["user", "name", "created_at", "last_used_on"]
+    readonly_fields = ["user", "name", "created_at", "last_used_on"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,6 +1,6 @@
 """The observatory's read-only JSON API, with its OpenAPI schema at
 /api/observatoire/openapi.json. Paginated, cacheable, no interactive docs (they would
-load scripts from a CDN). Writes are for moderators, in the admin."""
+load scripts from a CDN). Writes are for moderators with a token (api_writes.py)."""
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -9,7 +9,8 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.decorators import decorate_view
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from recours.observatory.models import Claim, Evidence, OsmCamera, Place
+from recours.observatory import api_writes
+from recours.observatory.models import Claim, Evidence, Funding, OsmCamera, Place
 from recours.observatory.names import normalised
 
 api = NinjaAPI(
@@ -181,6 +182,38 @@ def list_cameras(request, bbox: Query[BBox]):
     )
 
 
+@api.get("/claims/{claim_id}", response=ClaimOut, tags=["claims"], openapi_extra=NOT_FOUND)
+@cacheable
+def claim_detail(request, claim_id: int):
+    return get_object_or_404(_claims(), pk=claim_id)
+
+
+class FundingOut(Schema):
+    id: int
+    place_code: str
+    programme: str
+    year: int
+    amount_eur: str
+    purpose: str
+    evidence_url: str
+
+    @staticmethod
+    def resolve_place_code(funding) -> str:
+        return funding.place.code
+
+    @staticmethod
+    def resolve_amount_eur(funding) -> str:
+        return str(funding.amount_eur)
+
+
+@api.get("/funding", response=list[FundingOut], tags=["funding"], openapi_extra=REFUSALS)
+@cacheable
+@paginate(Pages)
+def list_funding(request, programme: Funding.Programme | None = None):
+    rows = Funding.objects.select_related("place").order_by("pk")
+    return rows.filter(programme=programme) if programme else rows
+
+
 class StatsOut(Schema):
     places: int
     claims: int
@@ -195,3 +228,6 @@ def stats(request):
         "claims": Claim.objects.count(),
         "osm_cameras": OsmCamera.objects.count(),
     }
+
+
+api_writes.register(api)

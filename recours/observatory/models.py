@@ -4,6 +4,7 @@ layer, kept apart and read-only (it is ODbL data, refreshed by re-importing an e
 import secrets
 from pathlib import PurePath
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -348,3 +349,18 @@ class InventoryEntry(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.location_text}"
+
+
+class ApiToken(models.Model):
+    """A moderator's key for the API's writes. Only its SHA-256 is stored: the token is
+    shown once, when created (manage.py create_api_token)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="api_tokens",
+                             on_delete=models.CASCADE)  # fmt: skip
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_on = models.DateField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user} · {self.name}"

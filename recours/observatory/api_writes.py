@@ -1,0 +1,197 @@
+"""The API's writes, for moderators only: a bearer token (manage.py create_api_token)
+whose user may change claims. Every change to a claim is kept in its history, as in the
+admin."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from recours.core.crypto import hash_token
+from recours.observatory.models import ApiToken, Claim, Evidence, Funding, Place, Vendor
+from recours.observatory.moderation import record_change
+
+WRITE_REFUSALS = {
+    "responses": {
+        "400": {"description": "The body is not JSON."},
+        "401": {"description": "No valid token."},
+        "403": {"description": "The token's user may not change the record."},
+        "404": {"description": "No such place or claim."},
+        "422": {"description": "Invalid data; the answer says which."},
+    }
+}
+
+
+class ModeratorToken(HttpBearer):
+    def authenticate(self, request, token):
+        if not token or len(token) > 200:
+            return None
+        found = ApiToken.objects.select_related("user").filter(token_hash=hash_token(token)).first()
+        if found is None or not found.user.is_active:
+            return None
+        if not found.user.has_perm("observatory.change_claim"):
+            raise HttpError(403, "this token's user may not change the observatory's record")
+        today = timezone.localdate()
+        if found.last_used_on != today:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_on=today)
+        request.user = found.user
+        return found.user
+
+
+class PlaceRef(Schema):
+    kind: Place.Kind
+    code: str = Field(..., max_length=12)
+
+
+class ClaimIn(Schema):
+    place: PlaceRef
+    technology: Claim.Technology
+    vendor: str | None = Field(None, max_length=200)
+    operator: Claim.Operator = Claim.Operator.UNKNOWN
+    status: Claim.Status
+    started_on: date | None = None
+    ended_on: date | None = None
+    quantity: int | None = Field(None, ge=0, le=10_000_000)
+    confidence: Claim.Confidence
+    summary: str = Field("", max_length=10_000)
+
+
+class ClaimPatch(Schema):
+    vendor: str | None = Field(None, max_length=200)
+    operator: Claim.Operator | None = None
+    status: Claim.Status | None = None
+    started_on: date | None = None
+    ended_on: date | None = None
+    quantity: int | None = Field(None, ge=0, le=10_000_000)
+    confidence: Claim.Confidence | None = None
+    summary: str | None = Field(None, max_length=10_000)
+
+
+class EvidenceIn(Schema):
+    # A Literal, not the model's enum: ninja names enums by class, and Place.Kind would
+    # collide with Evidence.Kind in the schema.
+    kind: Literal[tuple(Evidence.Kind.values)]
+    title: str = Field("", max_length=300)
+    publisher: str = Field("", max_length=200)
+    published_on: date | None = None
+    url: str = Field("", max_length=1000, pattern=r"^(https?://\S+)?$")
+    notes: str = Field("", max_length=10_000)
+
+
+class FundingIn(Schema):
+    place: PlaceRef
+    programme: Funding.Programme
+    year: int = Field(..., ge=1990, le=2100)
+    # A string, so that the schema says exactly what is accepted: "80000" or "80000.50".
+    amount_eur: str = Field(..., pattern=r"^[0-9]{1,12}(\.[0-9]{1,2})?$")
+    purpose: str = Field("", max_length=10_000)
+    evidence_url: str = Field("", max_length=1000, pattern=r"^(https?://\S+)?$")
+
+
+class Created(Schema):
+    id: int
+
+
+def _place(ref: PlaceRef) -> Place:
+    return get_object_or_404(Place.objects.only("pk"), kind=ref.kind, code=ref.code)
+
+
+def _vendor(name: str | None) -> Vendor | None:
+    name = (name or "").strip()
+    return Vendor.objects.get_or_create(name=name)[0] if name else None
+
+
+def _check_dates(started_on, ended_on):
+    if started_on and ended_on and ended_on < started_on:
+        raise HttpError(422, "ended_on is before started_on")
+
+
+def _by(request) -> str:
+    user = getattr(request, "auth", None) or AnonymousUser()
+    return f"api:{user.get_username()}"
+
+
+def create_claim(request, payload: ClaimIn):
+    _check_dates(payload.started_on, payload.ended_on)
+    place = _place(payload.place)
+    with transaction.atomic():
+        fields = payload.dict(exclude={"place", "vendor"})
+        claim = Claim.objects.create(place=place, vendor=_vendor(payload.vendor), **fields)
+        record_change(claim, {"created": ["", "api"]}, _by(request))
+    return Status(201, {"id": claim.pk})
+
+
+def update_claim(request, claim_id: int, payload: ClaimPatch):
+    with transaction.atomic():
+        claim = get_object_or_404(Claim.objects.select_for_update(), pk=claim_id)
+        given = payload.dict(exclude_unset=True)
+        changes = {}
+        if "vendor" in given:
+            vendor = _vendor(given.pop("vendor"))
+            if vendor != claim.vendor:
+                changes["vendor"] = [str(claim.vendor or ""), str(vendor or "")]
+                claim.vendor = vendor
+        for name, value in given.items():
+            if value is None and name in {"operator", "status", "confidence", "summary"}:
+                raise HttpError(422, f"{name} cannot be emptied")
+            if getattr(claim, name) != value:
+                changes[name] = [str(getattr(claim, name) or ""), str(value or "")]
+                setattr(claim, name, value)
+        _check_dates(claim.started_on, claim.ended_on)
+        claim.save()
+        record_change(claim, changes, _by(request))
+    return {"id": claim.pk}
+
+
+def add_evidence(request, claim_id: int, payload: EvidenceIn):
+    claim = get_object_or_404(Claim, pk=claim_id)
+    with transaction.atomic():
+        evidence = Evidence.objects.create(claim=claim, **payload.dict())
+        record_change(claim, {"evidence": ["", payload.url or payload.title]}, _by(request))
+    return Status(201, {"id": evidence.pk})
+
+
+def add_funding(request, payload: FundingIn):
+    place = _place(payload.place)
+    fields = payload.dict(exclude={"place"}) | {"amount_eur": Decimal(payload.amount_eur)}
+    funding = Funding.objects.create(place=place, **fields)
+    return Status(201, {"id": funding.pk})
+
+
+def register(api: NinjaAPI) -> None:
+    """Adds the writes beside the reads: a path has one route for all its methods."""
+    api.post(
+        "/claims",
+        response={201: Created},
+        auth=ModeratorToken(),
+        openapi_extra=WRITE_REFUSALS,
+        tags=["moderation"],
+    )(create_claim)
+    api.patch(
+        "/claims/{claim_id}",
+        response=Created,
+        auth=ModeratorToken(),
+        openapi_extra=WRITE_REFUSALS,
+        tags=["moderation"],
+    )(update_claim)
+    api.post(
+        "/claims/{claim_id}/evidence",
+        response={201: Created},
+        auth=ModeratorToken(),
+        openapi_extra=WRITE_REFUSALS,
+        tags=["moderation"],
+    )(add_evidence)
+    api.post(
+        "/funding",
+        response={201: Created},
+        auth=ModeratorToken(),
+        openapi_extra=WRITE_REFUSALS,
+        tags=["moderation"],
+    )(add_funding)
