@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from recours.core.crypto import new_token
 from recours.observatory.cameras import count_cameras_by_commune
@@ -168,5 +169,9 @@ def test_a_moderator_updates_a_claim_adds_evidence_and_funding(client, record, t
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_endpoint_keeps_to_its_schema_with_a_moderators_token(case, token):
-    """Generated writes, valid and not: answered with 2xx, 401, 403, 404 or 422, never 500."""
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+    """Generated writes, valid and not: answered with 2xx, 401, 403, 404 or 422, never 500.
+    A schema-valid write may still be refused: the schema cannot say that a claim's end
+    comes after its start, so that one check is left out here."""
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {token}"}, excluded_checks=[positive_data_acceptance]
+    )
