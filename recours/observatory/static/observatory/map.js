@@ -21,7 +21,14 @@
   var measure = MEASURES[data.measure] ? data.measure : "cameras";
 
   element.hidden = false;
-  var map = L.map(element, { preferCanvas: true, minZoom: 5, maxZoom: 18 }).setView([46.6, 2.4], 6);
+  // A view can be shared as a link: #zoom/latitude/longitude, as on openstreetmap.org.
+  var shared = /^#(\d{1,2})\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(window.location.hash);
+  var map = L.map(element, { preferCanvas: true, minZoom: 5, maxZoom: 18 });
+  if (shared) {
+    map.setView([parseFloat(shared[2]), parseFloat(shared[3])], Math.min(18, Math.max(5, parseInt(shared[1], 10))));
+  } else {
+    map.setView([46.6, 2.4], 6);
+  }
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(data.attribution);
   if (data.tiles) {
@@ -160,6 +167,11 @@
     });
   }
   map.on("moveend", refresh);
+  map.on("moveend", function () {
+    var centre = map.getCenter();
+    var hash = "#" + map.getZoom() + "/" + centre.lat.toFixed(4) + "/" + centre.lng.toFixed(4);
+    window.history.replaceState(null, "", hash);
+  });
   drawLegend();
   refresh();
 })();

@@ -1,0 +1,90 @@
+"""The observatory in headless Chromium: the map draws the communes and their legend from
+our own static files, shows cameras when zoomed in, and the pages pass axe's WCAG 2.1 AA
+checks. Screenshots land in test-artifacts/."""
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from recours.core.tests.test_accessibility import violations
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+
+def test_the_map_draws_communes_a_legend_and_cameras_when_zoomed(browser, live_server, record):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1100, "height": 1300})
+    page = context.new_page()
+    problems, outside = [], []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("request", lambda request: not request.url.startswith(live_server.url)
+            and outside.append(request.url))  # fmt: skip
+
+    with page.expect_response(lambda r: "/carte/communes.geojson" in r.url) as communes:
+        page.goto(live_server.url + reverse("observatory:index"))
+    assert communes.value.status == 200
+    page.wait_for_selector("#map canvas")
+    assert page.locator("#map").is_visible()
+    assert page.locator("#map-legend li").count() == 6  # nothing + five classes
+    page.select_option("#id_mesure", "vsa")  # recoloured in place, no reload
+    legend = [text.strip() for text in page.locator("#map-legend li").all_inner_texts()]
+    assert legend == ["rien de recensé", "oui"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "observatory-map.png")
+
+    page = context.new_page()  # a shared link to a view of Nice, zoomed in
+    with page.expect_response(lambda r: "/carte/cameras.geojson" in r.url) as cameras:
+        page.goto(live_server.url + reverse("observatory:index") + "#15/43.7/7.22")
+    assert cameras.value.status == 200
+    assert len(cameras.value.json()["features"]) >= 1
+    page.wait_for_timeout(300)
+    assert page.locator(".map-status").inner_text() == ""
+    page.locator("#map").focus()
+    page.keyboard.press("Minus")  # the keyboard zooms too; the link follows the view
+    for _ in range(30):  # polled from here: the site's CSP forbids evaluated strings
+        if "#14/" in page.url:
+            break
+        page.wait_for_timeout(100)
+    assert "#14/43.7" in page.url
+    assert problems == [] and outside == []
+    context.close()
+
+
+def test_without_javascript_the_table_carries_the_map(browser, live_server, record):
+    context = browser.new_context(locale="fr-FR", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + reverse("observatory:index"))
+
+    assert not page.locator("#map").is_visible()
+    assert page.locator("table.data tbody tr").first.inner_text().startswith("Nice")
+    page.select_option("#id_mesure", "fipd")
+    page.get_by_role("button", name="Afficher").click()
+    assert "mesure=fipd" in page.url
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/observatoire/",
+        "/observatoire/lieu/commune/06088/",
+        "/observatoire/communes/",
+        "/observatoire/recherche/?q=e",
+        "/observatoire/technologie/vsa/",
+        "/observatoire/donnees/",
+        "/observatoire/signaler/",
+        "/observatoire/lieu/commune/06088/demande-de-documents/",
+    ],
+)
+def test_observatory_pages_pass_axe_wcag_aa(browser, live_server, record, path):
+    assert violations(browser, live_server.url + path) == []
+
+
+def test_lead_form_with_errors_passes_axe(browser, live_server, record):
+    def submit_empty(page):
+        page.get_by_role("button", name="Envoyer").click()
+
+    assert (
+        violations(browser, live_server.url + "/observatoire/signaler/", before=submit_empty) == []
+    )
