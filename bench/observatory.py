@@ -8,7 +8,8 @@ square communes over France), writes a PBF extract of BENCH_CAMERAS surveillance
 whose tags are drawn from the shipped Swiss OSM sample (so the tag mix is real) and whose
 positions are spread over the communes, then times `import_osm_cameras` in its own
 process (wall time and peak memory), first into an empty layer, then again unchanged.
-Prints a table; writes JSON under var/bench/.
+Then times the place pages and the map data with that volume (bench/observatory_pages.py).
+Prints tables; writes JSON under var/bench/.
 """
 
 import json
@@ -86,7 +87,10 @@ def main():
         app.manage("migrate", "--no-input")
         real = COMMUNES_DIR / "fr-admin-boundaries" / "communes-2018-simplified.geojson"
         if real.exists():
-            args = ["--communes", str(real), "--insee", str(COMMUNES_DIR / "fr-communes-insee")]
+            boundaries = COMMUNES_DIR / "fr-admin-boundaries"
+            args = ["--communes", str(real), "--insee", str(COMMUNES_DIR / "fr-communes-insee"),
+                    "--departements", str(boundaries / "departements-avec-outre-mer-simplified.geojson"),
+                    "--regions", str(boundaries / "regions-avec-outre-mer-simplified.geojson")]  # fmt: skip
             label = "35,357 real commune outlines"
         else:
             args = ["--communes", str(synthetic_communes(folder))]
@@ -106,6 +110,14 @@ def main():
         for name in ["import cameras (empty layer)", "re-import, unchanged"]:
             seconds, mb, out = timed(app, "import_osm_cameras", str(extract))
             results[name] = {"seconds": seconds, "peak_mb": mb, "output": out}
+        app.manage("collectstatic", "--no-input")
+        pages = subprocess.run(
+            [sys.executable, "bench/observatory_pages.py"],
+            cwd=ROOT, env=app.env, capture_output=True, text=True,
+        )  # fmt: skip
+        if pages.returncode:
+            sys.exit(f"observatory_pages.py failed:\n{pages.stderr[-3000:]}")
+        page_results = json.loads(pages.stdout.strip().splitlines()[-1])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print(f"\nObservatory import, SQLite: {CAMERAS:,} camera nodes, {label}")
@@ -114,6 +126,13 @@ def main():
         print(
             f"{name:<30} {figures['seconds']:>8} {figures['peak_mb']:>8}  {figures['output'][:90]}"
         )
+    print(f"\nObservatory pages, server time in process, {CAMERAS:,} cameras stored")
+    print(f"{'page':<36} {'median ms':>10} {'p95 ms':>8} {'bytes':>11}")
+    for name, figures in page_results.items():
+        print(
+            f"{name:<36} {figures['median_ms']:>10} {figures['p95_ms']:>8} {figures['bytes']:>11,}"
+        )
+    results["pages"] = page_results
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / f"observatory-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(

@@ -2,14 +2,18 @@
 the scale of France that is 35,000 communes, and parsing then re-serialising them would
 cost most of the answer's time."""
 
+import gzip
 import json
 from dataclasses import dataclass
+
+from django.core.cache import cache
 
 from recours.observatory.measures import (
     declared_cameras_by_place,
     fipd_by_place,
     known_cameras,
     per_inhabitant,
+    record_version,
     vsa_places,
 )
 from recours.observatory.models import OsmCamera, Place
@@ -91,6 +95,19 @@ def communes_geojson(box: BBox = WORLD) -> str:
             f"{json.dumps(properties, ensure_ascii=False, separators=(',', ':'))}}}"
         )
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+def national_map() -> tuple[bytes, str]:
+    """Every commune's coarse outline and measures, gzipped, and its ETag. The same for
+    every visitor until the record changes, so built once per change (about a second)
+    and then served from the cache."""
+    version = record_version()
+    key = f"observatory:national-map:{version}"
+    body = cache.get(key)
+    if body is None:
+        body = gzip.compress(communes_geojson().encode(), compresslevel=6, mtime=0)
+        cache.set(key, body, 24 * 3600)
+    return body, f'"{version}"'
 
 
 def _rounded(value: float | None) -> float | None:

@@ -1,11 +1,15 @@
 """The measures a map or a table colours communes by. Each is computed from the record in
 a few grouped queries, never per commune: the national map asks for all 35,000."""
 
+import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Max, Q, Sum
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from recours.observatory.models import Claim, Funding, Place
@@ -83,35 +87,74 @@ def per_inhabitant(amount, population) -> float | None:
     return float(amount) / population
 
 
+def record_version() -> str:
+    """Changes whenever anything the measures or the map read changes: an import, a claim
+    or a funding row added, edited or removed. Cached answers are keyed on it."""
+    from recours.observatory.models import ImportRun
+
+    claims = Claim.objects.aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk"))
+    funding = Funding.objects.aggregate(n=Count("pk"), top=Max("pk"))
+    last_import = ImportRun.objects.aggregate(top=Max("pk"))["top"]
+    state = f"{last_import} {claims} {funding}"
+    return hashlib.sha256(state.encode()).hexdigest()[:32]
+
+
 def commune_rows(*, order: str = "cameras", department: Place | None = None):
     """Communes with their measures, for the table that stands in for the map: those
-    that have something recorded, most first."""
+    that have something recorded, most first. Computed over every commune, so kept in
+    the cache until the record changes."""
+    key = f"observatory:rows:{order}:{department.pk if department else ''}:{record_version()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _commune_rows(order, department)
+        cache.set(key, rows, 3600)
+    return rows
+
+
+@dataclass(frozen=True)
+class CommuneRow:
+    kind: str
+    code: str
+    name: str
+    population: int | None
+    cameras: int
+    cameras_per_1000: float | None
+    fipd: Decimal | None
+    fipd_per_inhabitant: float | None
+    vsa: bool
+
+    def get_absolute_url(self):
+        return reverse("observatory:place", args=[self.kind, self.code])
+
+
+def _commune_rows(order: str, department: Place | None) -> list[CommuneRow]:
     fipd = fipd_by_place()
     vsa = vsa_places()
     declared = declared_cameras_by_place()
-    communes = Place.objects.filter(kind=Place.Kind.COMMUNE, merged_into=None).only(
-        "kind", "code", "name", "population", "camera_count", "parent_id"
-    )
+    communes = Place.objects.filter(kind=Place.Kind.COMMUNE, merged_into=None)
     if department is not None:
         communes = communes.filter(parent=department)
     recorded = set(fipd) | vsa | set(declared)
     rows = []
-    for place in communes.filter(Q(camera_count__gt=0) | Q(pk__in=recorded)).iterator(2000):
-        cameras = known_cameras(place.camera_count, declared.get(place.pk))
+    for pk, code, name, population, mapped in (
+        communes.filter(Q(camera_count__gt=0) | Q(pk__in=recorded))
+        .values_list("pk", "code", "name", "population", "camera_count")
+        .iterator(5000)
+    ):
+        cameras = known_cameras(mapped, declared.get(pk))
         rows.append(
-            {
-                "place": place,
-                "cameras": cameras,
-                "cameras_per_1000": cameras * 1000 / place.population if place.population else None,
-                "fipd": fipd.get(place.pk),
-                "fipd_per_inhabitant": per_inhabitant(fipd.get(place.pk), place.population),
-                "vsa": place.pk in vsa,
-            }
-        )
+            CommuneRow(
+                kind=Place.Kind.COMMUNE, code=code, name=name, population=population,
+                cameras=cameras,
+                cameras_per_1000=cameras * 1000 / population if population else None,
+                fipd=fipd.get(pk), fipd_per_inhabitant=per_inhabitant(fipd.get(pk), population),
+                vsa=pk in vsa,
+            )
+        )  # fmt: skip
     key = {
-        "cameras": lambda row: (row["cameras_per_1000"] or 0, row["cameras"]),
-        "fipd": lambda row: (row["fipd_per_inhabitant"] or 0, row["fipd"] or 0),
-        "vsa": lambda row: (row["vsa"], row["cameras"]),
+        "cameras": lambda row: (row.cameras_per_1000 or 0, row.cameras),
+        "fipd": lambda row: (row.fipd_per_inhabitant or 0, row.fipd or 0),
+        "vsa": lambda row: (row.vsa, row.cameras),
     }[order]
     rows.sort(key=key, reverse=True)
     return rows

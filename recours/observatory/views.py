@@ -1,15 +1,23 @@
 """The observatory's pages. Everything is reachable without JavaScript: the map is an
 enhancement over the table of communes, the search a plain GET form."""
 
+import gzip
 from datetime import date
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, Sum
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_safe
@@ -34,6 +42,8 @@ from recours.observatory.models import (
 from recours.observatory.names import normalised
 
 public = cache_control(public=True, max_age=300)
+# A place's outlines: large, and never shown on its pages.
+HEAVY = ("geometry", "outline_coarse")
 LEAD_RULES = (Rule("lead-burst", 3, 60), Rule("lead-day", 20, 86400))
 
 
@@ -105,7 +115,9 @@ def communes(request):
             "measure": measure,
             "measure_form": MeasureForm(initial={"mesure": measure}),
             "department": department,
-            "departments": Place.objects.filter(kind=Place.Kind.DEPARTEMENT).order_by("code"),
+            "departments": Place.objects.filter(kind=Place.Kind.DEPARTEMENT)
+            .only("code", "name")
+            .order_by("code"),
         },
     )
 
@@ -119,7 +131,12 @@ def _owned(place: Place, field: str = "place") -> Q:
 def place(request, kind, code):
     place = get_object_or_404(
         Place.objects.select_related("parent", "parent__parent", "merged_into").defer(
-            "geometry", "outline_coarse"
+            *HEAVY,
+            *(
+                f"{relation}__{name}"
+                for relation in ["parent", "parent__parent", "merged_into"]
+                for name in HEAVY
+            ),
         ),
         kind=kind,
         code=code,
@@ -280,13 +297,31 @@ def _bad_bbox():
 
 
 @require_safe
-@gzip_page
 @public
 def map_communes(request):
+    if "bbox" not in request.GET:
+        return _national_map(request)
     box = _bbox(request)
     if box is None:
         return _bad_bbox()
-    return HttpResponse(mapdata.communes_geojson(box), content_type="application/geo+json")
+    response = HttpResponse(mapdata.communes_geojson(box), content_type="application/geo+json")
+    return gzip_page(lambda request: response)(request)
+
+
+def _national_map(request):
+    """Served from the cache, gzipped once; a browser holding the current version gets
+    304, one that cannot read gzip (rare) gets it decompressed."""
+    body, etag = mapdata.national_map()
+    if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
+        response = HttpResponseNotModified()
+    elif "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""):
+        response = HttpResponse(body, content_type="application/geo+json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(body), content_type="application/geo+json")
+    response["ETag"] = etag
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
 
 
 @require_safe

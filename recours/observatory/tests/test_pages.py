@@ -1,12 +1,14 @@
 """The observatory's public pages, without JavaScript: every figure the map shows is
 reachable as a table or a list."""
 
+import gzip
 import json
 
 import pytest
 from django.urls import reverse
 
 from recours.observatory import mapdata
+from recours.observatory.models import Claim, Place
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -132,3 +134,24 @@ def test_the_map_page_allows_only_the_configured_tile_server(client, record, set
         "Content-Security-Policy"
     ]  # fmt: skip
     assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in response.content.decode()
+
+
+def test_the_national_map_is_cached_until_the_record_changes(client, record):
+    url = reverse("observatory:map_communes")
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip" and "Accept-Encoding" in first["Vary"]
+    body = json.loads(gzip.decompress(first.content))
+    menton = next(f for f in body["features"] if f["properties"]["code"] == "06083")
+    assert "vsa" not in menton["properties"]
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+    Claim.objects.create(place=Place.objects.get(code="06083"), technology="vsa",
+                         status="in_service", confidence="official")  # fmt: skip
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    menton = next(
+        f for f in json.loads(changed.content)["features"] if f["properties"]["code"] == "06083"
+    )
+    assert menton["properties"]["vsa"] is True

@@ -1,0 +1,88 @@
+"""Server time of the observatory's pages and map data, in process (no network), against
+the database the environment names. Run by bench/observatory.py after its imports;
+prints one JSON object: {name: {"median_ms", "p95_ms", "bytes"}}."""
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recours.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.test import Client  # noqa: E402
+
+from recours.observatory.models import Place  # noqa: E402
+
+ROUNDS = int(os.environ.get("BENCH_PAGE_ROUNDS", "30"))
+
+
+def measure(client: Client, url: str, **headers) -> dict:
+    times, size = [], 0
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        response = client.get(url, **headers)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        size = len(body)
+    times.sort()
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+        "bytes": size,
+    }
+
+
+def first_national_map(client: Client) -> dict:
+    """The national map once, with an empty cache: what the first visitor after an import
+    or an edit waits for."""
+    from django.core.cache import cache
+
+    cache.clear()
+    started = time.perf_counter()
+    response = client.get("/observatoire/carte/communes.geojson", HTTP_ACCEPT_ENCODING="gzip")
+    elapsed = round((time.perf_counter() - started) * 1000, 1)
+    return {"median_ms": elapsed, "p95_ms": elapsed, "bytes": len(response.content)}
+
+
+def main():
+    client = Client(HTTP_HOST="127.0.0.1")
+    busiest = Place.objects.filter(kind="commune").order_by("-camera_count").first()
+    department = busiest.parent or busiest
+    lon, lat = (busiest.min_lon + busiest.max_lon) / 2, (busiest.min_lat + busiest.max_lat) / 2
+    near = f"{lon - 0.4:.3f},{lat - 0.25:.3f},{lon + 0.4:.3f},{lat + 0.25:.3f}"
+    street = f"{lon - 0.01:.3f},{lat - 0.006:.3f},{lon + 0.01:.3f},{lat + 0.006:.3f}"
+    gzip = {"HTTP_ACCEPT_ENCODING": "gzip"}
+    results = {
+        f"place page ({busiest.camera_count:,} cameras)": measure(
+            client, busiest.get_absolute_url()
+        ),
+        "département page": measure(client, department.get_absolute_url()),
+        "index with table": measure(client, "/observatoire/"),
+        "map: France, first after a change": first_national_map(client),
+        "map: France, coarse": measure(client, "/observatoire/carte/communes.geojson"),
+        "map: France, coarse, gzip": measure(
+            client, "/observatoire/carte/communes.geojson", **gzip
+        ),
+        "map: 0.8° view, detailed": measure(
+            client, f"/observatoire/carte/communes.geojson?bbox={near}"
+        ),
+        "map: street view cameras": measure(
+            client, f"/observatoire/carte/cameras.geojson?bbox={street}"
+        ),
+        "search 'saint'": measure(client, "/observatoire/recherche/?q=saint"),
+        "communes table, page 2": measure(client, "/observatoire/communes/?page=2"),
+        "claims CSV, national": measure(client, "/observatoire/donnees/claims.csv"),
+    }
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
