@@ -240,6 +240,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
 # Forms that take a file (a lead's document) may send more, up to this; the form checks
 # each file's own limit and type.
 UPLOAD_MAX_BODY_SIZE = env_int("UPLOAD_MAX_BODY_SIZE", 11 * 1024 * 1024)
+UPLOAD_PATHS = ("/observatoire/signaler/", "/admin/observatory/")
 OBSERVATORY_ATTACHMENT_MAX_SIZE = env_int("OBSERVATORY_ATTACHMENT_MAX_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o600
 # Uploaded files (leads' attachments, evidence copies, CADA answers) are never served

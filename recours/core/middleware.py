@@ -57,9 +57,14 @@ class RequestLimitsMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -1
-        # A form with a file may send more; Django streams its files to disk.
-        multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
-        limit = settings.UPLOAD_MAX_BODY_SIZE if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        # The forms that take a document may send more (Django streams files to disk);
+        # everywhere else the small limit stands, files or not.
+        takes_files = request.META.get("CONTENT_TYPE", "").startswith(
+            "multipart/form-data"
+        ) and request.path.startswith(settings.UPLOAD_PATHS)
+        limit = (
+            settings.UPLOAD_MAX_BODY_SIZE if takes_files else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        )
         if length < 0 or length > limit:
             body = render_to_string("core/error.html", {"status": 413}, request=request)
             return HttpResponse(body, status=413 if length > 0 else 400)

@@ -5,6 +5,7 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -104,7 +105,10 @@ class LeadForm(AccessibleErrorsMixin, forms.ModelForm):
         self.fields["technology"].choices = [("", _("Je ne sais pas"))] + list(
             Claim.Technology.choices
         )
-        self.fields["description"].max_length = 5000
+        description = self.fields["description"]
+        description.max_length = 5000
+        description.validators.append(MaxLengthValidator(5000))
+        description.widget.attrs["maxlength"] = "5000"
 
     def clean_place_text(self):
         return clean_text_input(self.cleaned_data["place_text"])

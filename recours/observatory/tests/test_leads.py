@@ -121,3 +121,15 @@ def test_a_moderator_turns_a_lead_into_a_claim_with_its_document(client, record)
     again = client.post(reverse("admin:observatory_lead_claim", args=[lead.pk]), form)
     assert again.status_code == 200  # already dealt with: said, nothing created
     assert Claim.objects.filter(summary="Caméras place Masséna.").count() == 1
+
+
+def test_only_the_forms_that_take_documents_accept_a_large_body(client, record):
+    big = SimpleUploadedFile("big.pdf", PDF + b"x" * 600_000)
+
+    assert post_lead(client, attachment=big).status_code == 302
+    elsewhere = client.post(
+        "/droits/reprendre/", {"file": SimpleUploadedFile("a.pdf", PDF + b"x" * 600_000)}
+    )
+    assert elsewhere.status_code == 413
+    too_long = post_lead(client, description="x" * 5001)
+    assert too_long.status_code == 400 and Lead.objects.count() == 1
