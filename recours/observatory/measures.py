@@ -3,7 +3,8 @@ a few grouped queries, never per commune: the national map asks for all 35,000."
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -99,16 +100,32 @@ def record_version() -> str:
     return hashlib.sha256(state.encode()).hexdigest()[:32]
 
 
-def commune_rows(*, order: str = "cameras", department: Place | None = None):
+def commune_rows(*, order: str = "cameras", department: Place | None = None) -> "RowList":
     """Communes with their measures, for the table that stands in for the map: those
     that have something recorded, most first. Computed over every commune, so kept in
-    the cache until the record changes."""
+    the cache until the record changes, as plain tuples (35,000 objects would cost more
+    to unpickle from the cache than to compute)."""
     key = f"observatory:rows:{order}:{department.pk if department else ''}:{record_version()}"
     rows = cache.get(key)
     if rows is None:
-        rows = _commune_rows(order, department)
+        rows = [astuple(row) for row in _commune_rows(order, department)]
         cache.set(key, rows, 3600)
-    return rows
+    return RowList(rows)
+
+
+class RowList(Sequence):
+    """The cached tuples, turned into rows only for the slice a page shows."""
+
+    def __init__(self, data: list[tuple]):
+        self.data = data
+
+    def __len__(self):
+        return len(self.data)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [CommuneRow(*item) for item in self.data[index]]
+        return CommuneRow(*self.data[index])
 
 
 @dataclass(frozen=True)

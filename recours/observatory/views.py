@@ -75,20 +75,28 @@ def index(request):
             .filter(places__gt=0)
             .order_by("-places", "name")[:30],
             "recent": Claim.objects.select_related("place", "vendor").order_by("-updated_at")[:10],
-            "totals": {
-                "claims": Claim.objects.count(),
-                "cameras": OsmCamera.objects.exclude(commune=None).count(),
-                "places": Claim.objects.values("place").distinct().count(),
-                "fipd": Funding.objects.filter(programme=Funding.Programme.FIPD).aggregate(
-                    total=Sum("amount_eur")
-                )["total"],
-            },
+            "totals": _totals(),
             "tile_url": settings.OBSERVATORY_TILE_URL,
             "tile_attribution": settings.OBSERVATORY_TILE_ATTRIBUTION,
         },
     )
     response["Content-Security-Policy"] = map_csp()
     return response
+
+
+def _totals() -> dict:
+    return {
+        "claims": Claim.objects.count(),
+        # The stored counts: counting a million camera rows costs a tenth of a second.
+        "cameras": Place.objects.filter(kind=Place.Kind.COMMUNE).aggregate(
+            total=Sum("camera_count")
+        )["total"]
+        or 0,
+        "places": Claim.objects.values("place").distinct().count(),
+        "fipd": Funding.objects.filter(programme=Funding.Programme.FIPD).aggregate(
+            total=Sum("amount_eur")
+        )["total"],
+    }
 
 
 def _technology_counts():
