@@ -390,7 +390,7 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+j
 def download(request, dataset, fmt, kind=None, code=None):
     if dataset not in opendata.DATASETS or fmt not in opendata.FORMATS:
         raise Http404
-    scope = get_object_or_404(Place, kind=kind, code=code) if kind else None
+    scope = get_object_or_404(Place.objects.defer(*HEAVY), kind=kind, code=code) if kind else None
     rows = (opendata.as_csv if fmt == "csv" else opendata.as_geojson)(dataset, scope)
     response = StreamingHttpResponse(rows, content_type=CONTENT_TYPES[fmt])
     name = f"recours-{dataset}-{kind}-{code}" if scope else f"recours-{dataset}"
