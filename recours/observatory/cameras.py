@@ -9,6 +9,8 @@ e.g. from `osmium tags-filter france-latest.osm.pbf n/man_made=surveillance -o c
 import hashlib
 import json
 import multiprocessing
+import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,10 +87,14 @@ def _read_geojson(path: Path, report: CameraReport) -> Iterator[Node]:
 
 
 def _read_pbf(path: Path, report: CameraReport) -> Iterator[Node]:
-    """A PBF extract through libosmium (pyosmium), keeping surveillance nodes only; a
-    national extract streams through without being held in memory."""
+    """A PBF extract, keeping surveillance nodes only, streamed (a national extract is
+    never held in memory): through osmium-tool's GeoJSON export when it is installed,
+    four times faster at national scale, else through pyosmium."""
     if not path.is_file():
         raise ImportFailed(f"{path}: cannot read (no such file)")
+    if shutil.which(OSMIUM_TOOL):
+        yield from _read_pbf_with_osmium_tool(path, report)
+        return
     wanted = osmium.filter.TagFilter(("man_made", "surveillance"))
     try:
         for node in osmium.FileProcessor(str(path), osmium.osm.NODE).with_filter(wanted):
@@ -98,6 +104,46 @@ def _read_pbf(path: Path, report: CameraReport) -> Iterator[Node]:
             yield Node("node", node.id, node.location.lon, node.location.lat, dict(node.tags))
     except RuntimeError as exc:  # libosmium's errors: truncated or corrupt blocks
         raise ImportFailed(f"{path}: not a readable PBF file ({exc}); it may be truncated") from exc
+
+
+OSMIUM_TOOL = "osmium"
+
+
+def _read_pbf_with_osmium_tool(path: Path, report: CameraReport) -> Iterator[Node]:
+    command = [
+        OSMIUM_TOOL, "export", "--no-progress", "--output-format", "geojsonseq",
+        "--geometry-types", "point", "--index-type", "none", "--attributes", "type,id",
+        "--format-option", "print_record_separator=false", "--output", "-",
+        str(path.resolve()),  # absolute: a file name cannot pass for an option
+    ]  # fmt: skip
+    # An argument list, no shell; the tool is found on PATH like any system command.
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as export:  # noqa: S603
+        broken = False
+        try:
+            for line in export.stdout:
+                if not line.strip():
+                    continue
+                try:
+                    feature = json.loads(line)
+                except json.JSONDecodeError:
+                    broken = True  # a record cut short: the tool stopped on a bad block
+                    break
+                tags = feature["properties"]
+                if tags.get("man_made") != "surveillance":
+                    continue
+                osm_id = tags.pop("@id")
+                tags.pop("@type", None)
+                lon, lat = feature["geometry"]["coordinates"]
+                yield Node("node", osm_id, lon, lat, tags)
+        finally:
+            export.stdout.close()
+            error = export.stderr.read().decode(errors="replace").strip()
+            code = export.wait()
+    if code != 0 or broken:
+        raise ImportFailed(
+            f"{path}: not a readable PBF file ({error.splitlines()[-1] if error else code}); "
+            "it may be truncated"
+        )
 
 
 def _read_osm_xml(path: Path, report: CameraReport) -> Iterator[Node]:
@@ -154,8 +200,8 @@ class CommuneIndex:
         return result
 
 
-def _fingerprint(node: Node, commune_id: int | None, tags_json: str) -> str:
-    payload = f"{node.lon!r} {node.lat!r} {commune_id} {tags_json}"
+def _fingerprint(lon: float, lat: float, commune_id: int | None, tags_json: str) -> str:
+    payload = f"{lon!r} {lat!r} {commune_id} {tags_json}"
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -209,20 +255,26 @@ def _batches(nodes: Iterator[Node], size: int) -> Iterator[list[Node]]:
 
 
 def _prepare(batch: list[Node], index: CommuneIndex) -> list[tuple]:
-    """Rows ready to compare and write (INSERT_COLUMNS, in order): plain tuples, which
-    cross to the writing process at a tenth of the cost of objects."""
+    """(osm_type, osm_id, lon, lat, tags as JSON, commune id) for each node: the work that
+    does not need the database. Plain tuples cross to the writing process at a tenth of
+    the cost of objects; what only new or changed rows need is done there."""
     communes = index.locate([(node.lon, node.lat) for node in batch])
-    rows = []
-    for node, commune_id in zip(batch, communes, strict=True):
-        tags_json = json.dumps(node.tags, sort_keys=True, ensure_ascii=False)
-        fields = normalise(node.tags)
-        rows.append((
-            node.osm_type, node.osm_id, node.lon, node.lat, tags_json, commune_id,
-            fields["surveillance_type"], fields["camera_type"], fields["zone"],
-            json.dumps(fields["directions"]), fields["operator"],
-            _fingerprint(node, commune_id, tags_json),
-        ))  # fmt: skip
-    return rows
+    return [
+        (node.osm_type, node.osm_id, node.lon, node.lat,
+         json.dumps(node.tags, sort_keys=True, ensure_ascii=False), commune_id)
+        for node, commune_id in zip(batch, communes, strict=True)
+    ]  # fmt: skip
+
+
+def _row(prepared: tuple, fingerprint: str) -> tuple:
+    """The INSERT_COLUMNS of a new or changed camera."""
+    osm_type, osm_id, lon, lat, tags_json, commune_id = prepared
+    fields = normalise(json.loads(tags_json))
+    return (
+        osm_type, osm_id, lon, lat, tags_json, commune_id, fields["surveillance_type"],
+        fields["camera_type"], fields["zone"], json.dumps(fields["directions"]),
+        fields["operator"], fingerprint,
+    )  # fmt: skip
 
 
 def _read_and_prepare(path: Path, index: CommuneIndex, out) -> None:
@@ -287,18 +339,22 @@ def import_cameras(path: Path) -> CameraReport:
         for batch in _prepared_batches(path, index, report):
             report.read += len(batch)
             new, changed = [], []
-            for row in batch:
-                key, commune_id, fingerprint = (row[0], row[1]), row[5], row[11]
+            for prepared in batch:
+                osm_type, osm_id, lon, lat, tags_json, commune_id = prepared
+                key = (osm_type, osm_id)
                 if key in seen:
-                    report.problems.append(f"{key[0]}/{key[1]}: duplicate, first kept")
+                    report.problems.append(f"{osm_type}/{osm_id}: duplicate, first kept")
                     continue
                 seen.add(key)
                 if commune_id is None:
                     report.outside += 1
+                fingerprint = _fingerprint(lon, lat, commune_id, tags_json)
                 pk, known = existing.get(key, (None, None))
                 if known == fingerprint:
                     report.unchanged += 1
-                elif pk is None:
+                    continue
+                row = _row(prepared, fingerprint)
+                if pk is None:
                     new.append(row)
                 else:
                     changed.append(OsmCamera(pk=pk, **dict(zip(INSERT_COLUMNS, row, strict=True))

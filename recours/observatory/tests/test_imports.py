@@ -2,11 +2,13 @@
 sample; every bad file gets a clear error and changes nothing."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from recours.observatory import cameras
 from recours.observatory.models import ImportRun, OsmCamera, Place
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -157,10 +159,20 @@ def test_osm_xml_is_read_too(tmp_path):
     assert (camera.osm_id, camera.directions) == (10, [[90.0, 180.0]])
 
 
-def test_pbf_is_read_too(tmp_path):
+@pytest.fixture(params=["osmium-tool", "pyosmium"])
+def pbf_reader(request, monkeypatch):
+    """Both readers of PBF extracts: osmium-tool's export when installed (the fast path,
+    installed by scripts/install-system-packages), pyosmium otherwise."""
+    if request.param == "pyosmium":
+        monkeypatch.setattr(cameras, "OSMIUM_TOOL", "no-such-osmium-tool")
+    elif not shutil.which(cameras.OSMIUM_TOOL):
+        pytest.skip("osmium-tool is not installed (scripts/install-system-packages)")
+    return request.param
+
+
+def write_pbf(path, count: int):
     import osmium
 
-    path = tmp_path / "cameras.osm.pbf"
     writer = osmium.SimpleWriter(str(path))
     writer.add_node(
         osmium.osm.mutable.Node(
@@ -169,12 +181,34 @@ def test_pbf_is_read_too(tmp_path):
         )
     )  # fmt: skip
     writer.add_node(osmium.osm.mutable.Node(id=21, location=(5.0, 45.0), version=1, tags={}))
+    for osm_id in range(100, 100 + count):
+        writer.add_node(osmium.osm.mutable.Node(
+            id=osm_id, location=(5.0 + osm_id / 1e6, 45.0), version=1,
+            tags={"man_made": "surveillance", "note": f"camera {osm_id}"},
+        ))  # fmt: skip
     writer.close()
+
+
+def test_pbf_is_read_too(tmp_path, pbf_reader):
+    path = tmp_path / "cameras.osm.pbf"
+    write_pbf(path, 0)
 
     call_command("import_osm_cameras", path)
 
     camera = OsmCamera.objects.get()
     assert (camera.osm_id, camera.directions, camera.lon) == (20, [270.0], 5.05)
+    assert camera.tags == {"man_made": "surveillance", "camera:direction": "W"}
+
+
+def test_a_truncated_pbf_changes_nothing(tmp_path, pbf_reader):
+    path = tmp_path / "cameras.osm.pbf"
+    write_pbf(path, 50_000)
+    call_command("import_osm_cameras", path)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+    with pytest.raises(CommandError, match="not a readable PBF"):
+        call_command("import_osm_cameras", path)
+    assert OsmCamera.objects.count() == 50_001
 
 
 def test_the_shipped_osm_sample_imports(capsys):
