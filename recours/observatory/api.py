@@ -10,6 +10,7 @@ from ninja.decorators import decorate_view
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from recours.observatory import api_writes
+from recours.observatory.api_fields import path_code, text
 from recours.observatory.models import Claim, Evidence, Funding, OsmCamera, Place
 from recours.observatory.names import normalised
 
@@ -118,7 +119,7 @@ class CameraOut(Schema):
 
 
 class PlaceFilter(Schema):
-    q: str = ""
+    q: str = text("", max_length=200)
     kind: Place.Kind | None = None
 
 
@@ -147,7 +148,7 @@ def list_places(request, filters: Query[PlaceFilter]):
 
 @api.get("/places/{kind}/{code}", response=PlaceDetailOut, tags=["places"], openapi_extra=NOT_FOUND)
 @cacheable
-def place_detail(request, kind: Place.Kind, code: str):
+def place_detail(request, kind: Place.Kind, code: str = path_code()):
     return get_object_or_404(
         Place.objects.select_related("parent", "merged_into"), kind=kind, code=code
     )

@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from recours.core.crypto import hash_token
+from recours.observatory.api_fields import WEB_ADDRESS, text
 from recours.observatory.models import ApiToken, Claim, Evidence, Funding, Place, Vendor
 from recours.observatory.moderation import record_change
 
@@ -47,42 +48,42 @@ class ModeratorToken(HttpBearer):
 
 class PlaceRef(Schema):
     kind: Place.Kind
-    code: str = Field(..., max_length=12)
+    code: str = text(..., max_length=12)
 
 
 class ClaimIn(Schema):
     place: PlaceRef
     technology: Claim.Technology
-    vendor: str | None = Field(None, max_length=200)
+    vendor: str | None = text(None, max_length=200)
     operator: Claim.Operator = Claim.Operator.UNKNOWN
     status: Claim.Status
     started_on: date | None = None
     ended_on: date | None = None
     quantity: int | None = Field(None, ge=0, le=10_000_000)
     confidence: Claim.Confidence
-    summary: str = Field("", max_length=10_000)
+    summary: str = text("", max_length=10_000)
 
 
 class ClaimPatch(Schema):
-    vendor: str | None = Field(None, max_length=200)
+    vendor: str | None = text(None, max_length=200)
     operator: Claim.Operator | None = None
     status: Claim.Status | None = None
     started_on: date | None = None
     ended_on: date | None = None
     quantity: int | None = Field(None, ge=0, le=10_000_000)
     confidence: Claim.Confidence | None = None
-    summary: str | None = Field(None, max_length=10_000)
+    summary: str | None = text(None, max_length=10_000)
 
 
 class EvidenceIn(Schema):
     # A Literal, not the model's enum: ninja names enums by class, and Place.Kind would
     # collide with Evidence.Kind in the schema.
     kind: Literal[tuple(Evidence.Kind.values)]
-    title: str = Field("", max_length=300)
-    publisher: str = Field("", max_length=200)
+    title: str = text("", max_length=300)
+    publisher: str = text("", max_length=200)
     published_on: date | None = None
-    url: str = Field("", max_length=1000, pattern=r"^(https?://\S+)?$")
-    notes: str = Field("", max_length=10_000)
+    url: str = Field("", max_length=1000, pattern=WEB_ADDRESS)
+    notes: str = text("", max_length=10_000)
 
 
 class FundingIn(Schema):
@@ -91,8 +92,8 @@ class FundingIn(Schema):
     year: int = Field(..., ge=1990, le=2100)
     # A string, so that the schema says exactly what is accepted: "80000" or "80000.50".
     amount_eur: str = Field(..., pattern=r"^[0-9]{1,12}(\.[0-9]{1,2})?$")
-    purpose: str = Field("", max_length=10_000)
-    evidence_url: str = Field("", max_length=1000, pattern=r"^(https?://\S+)?$")
+    purpose: str = text("", max_length=10_000)
+    evidence_url: str = Field("", max_length=1000, pattern=WEB_ADDRESS)
 
 
 class Created(Schema):
