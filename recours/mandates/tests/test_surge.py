@@ -6,6 +6,7 @@ import subprocess
 import threading
 import time
 import uuid
+from http.client import HTTPException
 
 import pytest
 from django.test import override_settings
@@ -134,7 +135,8 @@ def surge_with_a_crash(server: AppServer, crash) -> tuple[list[str], list[int]]:
         while not stop.is_set() and sent < 60:
             try:
                 batch = [client.form(PAGE) for _ in range(10)]
-            except (OSError, AssertionError):  # server down, or 503 instead of the form
+            # Server down (refused, or cut mid-answer), or 503 instead of the form.
+            except (OSError, HTTPException, AssertionError):
                 time.sleep(0.2)
                 continue
             time.sleep(2.1)
@@ -143,7 +145,7 @@ def surge_with_a_crash(server: AppServer, crash) -> tuple[list[str], list[int]]:
                 sent += 1
                 try:
                     status, location, _ = client.post(SIGN, sign_fields(hidden, email))
-                except OSError:
+                except (OSError, HTTPException):
                     continue  # no answer: not acknowledged, may or may not be stored
                 with lock:
                     statuses.append(status)
