@@ -78,9 +78,12 @@ class OsmCamera(models.Model):
     lon = models.FloatField()
     lat = models.FloatField()
     tags = models.JSONField()
+    # Indexed by Meta.indexes, like every secondary index here: a first import builds
+    # them after its rows are in (cameras.py).
     commune = models.ForeignKey(
-        Place, null=True, blank=True, related_name="osm_cameras", on_delete=models.SET_NULL
-    )
+        Place, null=True, blank=True, related_name="osm_cameras", on_delete=models.SET_NULL,
+        db_index=False,
+    )  # fmt: skip
     # Normalised from the tags (see osm_tags.py), for filters and the map.
     surveillance_type = models.CharField(max_length=30, blank=True)
     camera_type = models.CharField(max_length=30, blank=True)

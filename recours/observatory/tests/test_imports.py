@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from recours.observatory import cameras
 from recours.observatory.models import ImportRun, OsmCamera, Place
@@ -209,6 +210,28 @@ def test_a_truncated_pbf_changes_nothing(tmp_path, pbf_reader):
     with pytest.raises(CommandError, match="not a readable PBF"):
         call_command("import_osm_cameras", path)
     assert OsmCamera.objects.count() == 50_001
+
+
+def camera_indexes():
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, OsmCamera._meta.db_table)
+    return sorted(tuple(c["columns"]) for c in found.values() if c["index"] and not c["unique"])
+
+
+def test_a_first_import_rebuilds_the_indexes_and_a_failed_one_restores_them(tmp_path, pbf_reader):
+    """A first import drops the secondary indexes while it writes (cameras.py)."""
+    indexes = [("commune_id",), ("lon", "lat")]
+    assert camera_indexes() == indexes
+    path = tmp_path / "cameras.osm.pbf"
+    write_pbf(path, 50_000)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+    with pytest.raises(CommandError, match="not a readable PBF"):
+        call_command("import_osm_cameras", path)
+    assert camera_indexes() == indexes and not OsmCamera.objects.exists()
+
+    call_command("import_osm_cameras", SAMPLE)
+    assert camera_indexes() == indexes and OsmCamera.objects.count() == 300
 
 
 def test_the_shipped_osm_sample_imports(capsys):
