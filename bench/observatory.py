@@ -44,6 +44,16 @@ def timed(app: AppServer, *args: str) -> tuple[float, int, str]:
     return float(seconds), int(kilobytes) // 1024, done.stdout.strip().splitlines()[0]
 
 
+def reference_seconds() -> float:
+    """A fixed pure-Python loop, printed beside the figures: machines of the same kind
+    differ by a factor of two from one day to the next, and this says which day it was."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return round(time.perf_counter() - started, 2)
+
+
 def synthetic_communes(folder: Path) -> Path:
     """35,000 square communes (175 × 200) over metropolitan France's bounding box."""
     features, size_lon, size_lat = [], 14.5 / 175, 10.0 / 200
@@ -83,6 +93,7 @@ def main():
     folder = Path(tempfile.mkdtemp(prefix="recours-observatory-bench-"))
     app = AppServer(folder)
     results = {}
+    reference = reference_seconds()
     try:
         app.manage("migrate", "--no-input")
         real = COMMUNES_DIR / "fr-admin-boundaries" / "communes-2018-simplified.geojson"
@@ -121,6 +132,7 @@ def main():
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print(f"\nObservatory import, SQLite: {CAMERAS:,} camera nodes, {label}")
+    print(f"(this machine: a 10,000,000-step Python loop takes {reference} s)")
     print(f"{'step':<30} {'seconds':>8} {'peak MB':>8}  output")
     for name, figures in results.items():
         print(
@@ -133,6 +145,7 @@ def main():
             f"{name:<36} {figures['median_ms']:>10} {figures['p95_ms']:>8} {figures['bytes']:>11,}"
         )
     results["pages"] = page_results
+    results["reference_s"] = reference
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / f"observatory-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(

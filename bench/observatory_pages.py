@@ -40,14 +40,18 @@ def measure(client: Client, url: str, **headers) -> dict:
     }
 
 
-def first_national_map(client: Client) -> dict:
-    """The national map once, with an empty cache: what the first visitor after an import
-    or an edit waits for."""
+OUTLINES = "/observatoire/carte/communes.geojson"
+MEASURES = "/observatoire/carte/mesures.json"
+
+
+def first(client: Client, url: str) -> dict:
+    """One answer with an empty cache: for the measures, what the first visitor after an
+    edit of the record waits for; for the outlines, the first after an import of places."""
     from django.core.cache import cache
 
     cache.clear()
     started = time.perf_counter()
-    response = client.get("/observatoire/carte/communes.geojson", HTTP_ACCEPT_ENCODING="gzip")
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
     elapsed = round((time.perf_counter() - started) * 1000, 1)
     return {"median_ms": elapsed, "p95_ms": elapsed, "bytes": len(response.content)}
 
@@ -66,14 +70,12 @@ def main():
         ),
         "département page": measure(client, department.get_absolute_url()),
         "index with table": measure(client, "/observatoire/"),
-        "map: France, first after a change": first_national_map(client),
-        "map: France, coarse": measure(client, "/observatoire/carte/communes.geojson"),
-        "map: France, coarse, gzip": measure(
-            client, "/observatoire/carte/communes.geojson", **gzip
-        ),
-        "map: 0.8° view, detailed": measure(
-            client, f"/observatoire/carte/communes.geojson?bbox={near}"
-        ),
+        "map: France measures, after an edit": first(client, MEASURES),
+        "map: France measures, gzip": measure(client, MEASURES, **gzip),
+        "map: France outlines, after an import": first(client, OUTLINES),
+        "map: France outlines, gzip": measure(client, OUTLINES, **gzip),
+        "map: France outlines, plain": measure(client, OUTLINES),
+        "map: 0.8° view, detailed": measure(client, f"{OUTLINES}?bbox={near}"),
         "map: street view cameras": measure(
             client, f"/observatoire/carte/cameras.geojson?bbox={street}"
         ),

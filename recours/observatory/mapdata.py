@@ -9,12 +9,10 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from recours.observatory.measures import (
-    declared_cameras_by_place,
-    fipd_by_place,
-    known_cameras,
-    per_inhabitant,
+    Recorded,
+    places_version,
     record_version,
-    vsa_places,
+    recorded_communes,
 )
 from recours.observatory.models import OsmCamera, Place
 
@@ -50,16 +48,11 @@ class BBox:
         return self.max_lon - self.min_lon
 
 
-WORLD = BBox(-180, -90, 180, 90)
-
-
-def communes_geojson(box: BBox = WORLD) -> str:
-    """Communes whose outline meets the box, with their measures as properties."""
-    fipd = fipd_by_place()
-    vsa = vsa_places()
-    declared = declared_cameras_by_place()
+def communes_geojson(box: BBox) -> str:
+    """Communes whose outline meets the box, detailed when the view is narrow, with their
+    measures as properties."""
+    recorded = Recorded.read()
     detailed = box.span <= DETAIL_SPAN
-    outline = "geometry" if detailed else "outline_coarse"
     rows = (
         Place.objects.filter(
             kind=Place.Kind.COMMUNE,
@@ -69,43 +62,94 @@ def communes_geojson(box: BBox = WORLD) -> str:
             max_lat__gte=box.min_lat,
             min_lat__lte=box.max_lat,
         )
-        .values_list("pk", "code", "name", "population", "camera_count", outline)
+        .values_list("pk", "code", "name", "population", "camera_count",
+                     "geometry" if detailed else "outline_coarse")
         .order_by()
-    )
+    )  # fmt: skip
     features = []
-    for pk, code, name, population, cameras, shape in rows.iterator(2000):
-        if not shape:
-            continue
-        if detailed:
-            shape = json.dumps(shape, separators=(",", ":"))
-        # Only what is known: at the scale of France, empty properties would double the
-        # answer.
-        properties = {"code": code, "name": name}
-        cameras = known_cameras(cameras, declared.get(pk))
-        if cameras:
-            properties["cameras"] = cameras
-            if population:
-                properties["cameras_per_1000"] = round(cameras * 1000 / population, 2)
-        if pk in fipd:
-            properties["fipd_per_inhabitant"] = _rounded(per_inhabitant(fipd[pk], population))
-        if pk in vsa:
-            properties["vsa"] = True
-        features.append(
-            f'{{"type":"Feature","geometry":{shape},"properties":'
-            f"{json.dumps(properties, ensure_ascii=False, separators=(',', ':'))}}}"
-        )
+    for *values, shape in rows.iterator(2000):
+        if shape:
+            row = recorded.commune_row(*values)
+            if detailed:
+                shape = json.dumps(shape, separators=(",", ":"))
+            features.append(_feature(shape, row.code, row.name, _known(*row[4:])))
+    return _collection(features)
+
+
+def _feature(shape: str, code: str, name: str, measures: dict) -> str:
+    properties = {"code": code, "name": name} | measures
+    return (
+        f'{{"type":"Feature","geometry":{shape},"properties":'
+        f"{json.dumps(properties, ensure_ascii=False, separators=(',', ':'))}}}"
+    )
+
+
+def _collection(features: list[str]) -> str:
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
 
 
-def national_map() -> tuple[bytes, str]:
-    """Every commune's coarse outline and measures, gzipped, and its ETag. The same for
-    every visitor until the record changes, so built once per change (about a second)
-    and then served from the cache."""
+def measures_by_code() -> dict[str, dict]:
+    """Each commune's known measures, by INSEE code."""
+    return {row.code: _known(*row[4:]) for row in recorded_communes()}
+
+
+def _known(cameras, cameras_per_1000, fipd, fipd_per_inhabitant, vsa) -> dict:
+    """A CommuneRow's last five fields as the map's properties. Only what is known: at the scale of France, empty properties would double the
+    answer."""
+    known = {}
+    if cameras:
+        known["cameras"] = cameras
+        if cameras_per_1000 is not None:
+            known["cameras_per_1000"] = round(cameras_per_1000, 2)
+    if fipd is not None:
+        known["fipd_per_inhabitant"] = _rounded(fipd_per_inhabitant)
+    if vsa:
+        known["vsa"] = True
+    return known
+
+
+# France at once is sent in two parts, each gzipped once and kept in the cache with its
+# ETag: the outlines (several megabytes, changed only by an import of places) and the
+# measures (small, changed by every edit of the record). An edit then costs the next
+# visitor the measures alone.
+def national_outlines() -> tuple[bytes, str]:
+    """Every commune's coarse outline, with its code and name."""
+    version = places_version()
+    return _cached_gzip(f"observatory:outlines:{version}", version, _outlines)
+
+
+def _outlines() -> str:
+    rows = (
+        Place.objects.filter(kind=Place.Kind.COMMUNE, merged_into=None)
+        .exclude(outline_coarse="")
+        .values_list("code", "name", "outline_coarse")
+        .order_by()
+    )
+    return _collection(
+        [_feature(shape, code, name, {}) for code, name, shape in rows.iterator(2000)]
+    )
+
+
+def national_measures() -> tuple[bytes, str]:
+    """{INSEE code: measures} for every commune with something known."""
     version = record_version()
-    key = f"observatory:national-map:{version}"
+    return _cached_gzip(
+        f"observatory:measures:{version}",
+        version,
+        lambda: json.dumps(measures_by_code(), separators=(",", ":")),
+    )
+
+
+def warm() -> None:
+    """Builds France's outlines and measures for the cache, if not there already."""
+    national_outlines()
+    national_measures()
+
+
+def _cached_gzip(key: str, version: str, build) -> tuple[bytes, str]:
     body = cache.get(key)
     if body is None:
-        body = gzip.compress(communes_geojson().encode(), compresslevel=6, mtime=0)
+        body = gzip.compress(build().encode(), compresslevel=6, mtime=0)
         cache.set(key, body, 24 * 3600)
     return body, f'"{version}"'
 

@@ -4,8 +4,8 @@ a few grouped queries, never per commune: the national map asks for all 35,000."
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Q, Sum
@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from recours.observatory.models import Claim, Funding, Place
+from recours.observatory.models import Claim, Funding, ImportRun, Place
 
 # Statuses under which a deployment is, or is about to be, watching people.
 ACTIVE = [Claim.Status.ANNOUNCED, Claim.Status.TRIAL, Claim.Status.IN_SERVICE]
@@ -91,8 +91,6 @@ def per_inhabitant(amount, population) -> float | None:
 def record_version() -> str:
     """Changes whenever anything the measures or the map read changes: an import, a claim
     or a funding row added, edited or removed. Cached answers are keyed on it."""
-    from recours.observatory.models import ImportRun
-
     claims = Claim.objects.aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk"))
     funding = Funding.objects.aggregate(n=Count("pk"), top=Max("pk"))
     last_import = ImportRun.objects.aggregate(top=Max("pk"))["top"]
@@ -100,15 +98,23 @@ def record_version() -> str:
     return hashlib.sha256(state.encode()).hexdigest()[:32]
 
 
+def places_version() -> str:
+    """Changes when the communes do: only an import of places changes them."""
+    last_import = ImportRun.objects.filter(kind="places").aggregate(top=Max("pk"))["top"]
+    communes = Place.objects.filter(kind=Place.Kind.COMMUNE).aggregate(n=Count("pk"), top=Max("pk"))
+    state = f"{last_import} {communes}"
+    return hashlib.sha256(state.encode()).hexdigest()[:32]
+
+
 def commune_rows(*, order: str = "cameras", department: Place | None = None) -> "RowList":
     """Communes with their measures, for the table that stands in for the map: those
     that have something recorded, most first. Computed over every commune, so kept in
-    the cache until the record changes, as plain tuples (35,000 objects would cost more
-    to unpickle from the cache than to compute)."""
+    the cache until the record changes, as plain tuples (35,000 objects, named tuples
+    included, would cost more to unpickle from the cache than to compute)."""
     key = f"observatory:rows:{order}:{department.pk if department else ''}:{record_version()}"
     rows = cache.get(key)
     if rows is None:
-        rows = [astuple(row) for row in _commune_rows(order, department)]
+        rows = [tuple(row) for row in _commune_rows(order, department)]
         cache.set(key, rows, 3600)
     return RowList(rows)
 
@@ -124,12 +130,11 @@ class RowList(Sequence):
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [CommuneRow(*item) for item in self.data[index]]
-        return CommuneRow(*self.data[index])
+            return [CommuneRow._make(item) for item in self.data[index]]
+        return CommuneRow._make(self.data[index])
 
 
-@dataclass(frozen=True)
-class CommuneRow:
+class CommuneRow(NamedTuple):
     kind: str
     code: str
     name: str
@@ -144,30 +149,47 @@ class CommuneRow:
         return reverse("observatory:place", args=[self.kind, self.code])
 
 
-def _commune_rows(order: str, department: Place | None) -> list[CommuneRow]:
-    fipd = fipd_by_place()
-    vsa = vsa_places()
-    declared = declared_cameras_by_place()
+class Recorded(NamedTuple):
+    """What the record says per place (by the id of the place it counts for), read in
+    three grouped queries."""
+
+    fipd: dict[int, Decimal]
+    vsa: set[int]
+    declared_cameras: dict[int, int]
+
+    @classmethod
+    def read(cls) -> "Recorded":
+        return cls(fipd_by_place(), vsa_places(), declared_cameras_by_place())
+
+    def places(self) -> set[int]:
+        return set(self.fipd) | self.vsa | set(self.declared_cameras)
+
+    def commune_row(self, pk, code, name, population, mapped_cameras) -> CommuneRow:
+        cameras = known_cameras(mapped_cameras, self.declared_cameras.get(pk))
+        fipd = self.fipd.get(pk)
+        return CommuneRow(
+            Place.Kind.COMMUNE, code, name, population, cameras,
+            cameras * 1000 / population if population else None,
+            fipd, per_inhabitant(fipd, population), pk in self.vsa,
+        )  # fmt: skip
+
+
+def recorded_communes(department: Place | None = None) -> list[CommuneRow]:
+    """Every commune (of the département) with something recorded, in no order."""
+    recorded = Recorded.read()
     communes = Place.objects.filter(kind=Place.Kind.COMMUNE, merged_into=None)
     if department is not None:
         communes = communes.filter(parent=department)
-    recorded = set(fipd) | vsa | set(declared)
-    rows = []
-    for pk, code, name, population, mapped in (
-        communes.filter(Q(camera_count__gt=0) | Q(pk__in=recorded))
+    return [
+        recorded.commune_row(*values)
+        for values in communes.filter(Q(camera_count__gt=0) | Q(pk__in=recorded.places()))
         .values_list("pk", "code", "name", "population", "camera_count")
         .iterator(5000)
-    ):
-        cameras = known_cameras(mapped, declared.get(pk))
-        rows.append(
-            CommuneRow(
-                kind=Place.Kind.COMMUNE, code=code, name=name, population=population,
-                cameras=cameras,
-                cameras_per_1000=cameras * 1000 / population if population else None,
-                fipd=fipd.get(pk), fipd_per_inhabitant=per_inhabitant(fipd.get(pk), population),
-                vsa=pk in vsa,
-            )
-        )  # fmt: skip
+    ]
+
+
+def _commune_rows(order: str, department: Place | None) -> list[CommuneRow]:
+    rows = recorded_communes(department)
     key = {
         "cameras": lambda row: (row.cameras_per_1000 or 0, row.cameras),
         "fipd": lambda row: (row.fipd_per_inhabitant or 0, row.fipd or 0),

@@ -10,7 +10,7 @@ from pathlib import Path
 from django import forms
 from django.db import transaction
 
-from recours.observatory.geodata import ImportFailed, read_text
+from recours.observatory.geodata import ImportFailed, read_text, record_import
 from recours.observatory.models import Claim, Evidence, Funding, Place, Vendor
 
 
@@ -66,6 +66,10 @@ class TableReport:
     def summary(self) -> str:
         return f"{self.imported} rows imported; {len(self.rejected)} rows rejected"
 
+    @property
+    def problems(self) -> list[str]:
+        return self.rejected
+
 
 def read_rows(path: Path, required: set[str]) -> list[dict]:
     text = read_text(path, spreadsheet=True)
@@ -78,7 +82,7 @@ def read_rows(path: Path, required: set[str]) -> list[dict]:
     return list(reader)
 
 
-def _import(path: Path, form_class, save) -> TableReport:
+def _import(kind: str, path: Path, form_class, save) -> TableReport:
     required = {name for name, f in form_class.base_fields.items() if f.required}
     rows = read_rows(path, required)
     report = TableReport()
@@ -93,6 +97,8 @@ def _import(path: Path, form_class, save) -> TableReport:
                 continue
             save(form.cleaned_data)
             report.imported += 1
+        if report.imported:
+            record_import(kind, path, report, added=report.imported)
     if not report.imported:
         raise ImportFailed(
             f"{path}: no row could be imported\n  " + "\n  ".join(report.rejected[:50])
@@ -126,8 +132,8 @@ def _save_funding(data: dict) -> None:
 
 
 def import_claims(path: Path) -> TableReport:
-    return _import(path, ClaimRow, _save_claim)
+    return _import("claims", path, ClaimRow, _save_claim)
 
 
 def import_funding(path: Path) -> TableReport:
-    return _import(path, FundingRow, _save_funding)
+    return _import("funding", path, FundingRow, _save_funding)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("fournisseurs/", views.vendors, name="vendors"),
     path("fournisseur/<int:pk>/", views.vendor, name="vendor"),
     path("carte/communes.geojson", views.map_communes, name="map_communes"),
+    path("carte/mesures.json", views.map_measures, name="map_measures"),
     path("carte/cameras.geojson", views.map_cameras, name="map_cameras"),
     path("donnees/", views.downloads, name="downloads"),
     path("donnees/<slug:dataset>.<slug:fmt>", views.download, name="download"),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from recours.observatory.geodata import ImportFailed, read_text
+from recours.observatory.geodata import ImportFailed, read_text, record_import
 from recours.observatory.models import Claim, Evidence, Place, Vendor
 from recours.observatory.names import normalised
 
@@ -40,6 +40,10 @@ class GraphReport:
 
     def summary(self) -> str:
         return f"{self.imported} claims imported; {len(self.unmatched)} rows not imported"
+
+    @property
+    def problems(self) -> list[str]:
+        return self.unmatched
 
 
 class CommuneNames:
@@ -112,4 +116,5 @@ def import_vendor_graph(path: Path) -> GraphReport:
                     url=source.strip()[:1000],
                     defaults={"kind": Evidence.Kind.WEB_PAGE, "notes": ATTRIBUTION},
                 )
+        record_import("vendor-graph", path, report, added=report.imported)
     return report

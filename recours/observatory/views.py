@@ -308,7 +308,7 @@ def _bad_bbox():
 @public
 def map_communes(request):
     if "bbox" not in request.GET:
-        return _national_map(request)
+        return _cached_gzip(request, *mapdata.national_outlines(), "application/geo+json")
     box = _bbox(request)
     if box is None:
         return _bad_bbox()
@@ -316,17 +316,22 @@ def map_communes(request):
     return gzip_page(lambda request: response)(request)
 
 
-def _national_map(request):
-    """Served from the cache, gzipped once; a browser holding the current version gets
-    304, one that cannot read gzip (rare) gets it decompressed."""
-    body, etag = mapdata.national_map()
+@require_safe
+@public
+def map_measures(request):
+    return _cached_gzip(request, *mapdata.national_measures(), "application/json")
+
+
+def _cached_gzip(request, body: bytes, etag: str, content_type: str):
+    """A body the cache holds gzipped: a browser holding the current version gets 304,
+    one that cannot read gzip (rare) gets it decompressed."""
     if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
         response = HttpResponseNotModified()
     elif "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""):
-        response = HttpResponse(body, content_type="application/geo+json")
+        response = HttpResponse(body, content_type=content_type)
         response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(gzip.decompress(body), content_type="application/geo+json")
+        response = HttpResponse(gzip.decompress(body), content_type=content_type)
     response["ETag"] = etag
     patch_vary_headers(response, ["Accept-Encoding"])
     return response

@@ -33,6 +33,17 @@ def test_the_map_draws_communes_a_legend_and_cameras_when_zoomed(browser, live_s
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "observatory-map.png")
 
+    page = context.new_page()  # France's outlines joined to the measures, sent apart
+    with page.expect_response(lambda r: "/carte/mesures.json" in r.url):
+        page.goto(live_server.url + reverse("observatory:index") + "#9/43.7/7.25")
+    page.wait_for_selector("#map canvas")
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator("a").inner_text() == "Nice"
+    assert "vidéosurveillance algorithmique : oui" in popup.inner_text()
+
     page = context.new_page()  # a shared link to a view of Nice, zoomed in
     with page.expect_response(lambda r: "/carte/cameras.geojson" in r.url) as cameras:
         page.goto(live_server.url + reverse("observatory:index") + "#15/43.7/7.22")

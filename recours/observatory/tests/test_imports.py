@@ -6,10 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from recours.observatory import cameras
+from recours.observatory.measures import places_version, record_version
 from recours.observatory.models import ImportRun, OsmCamera, Place
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -112,7 +114,7 @@ def cameras_file(tmp_path, nodes, name="cameras.geojson"):
 
 
 def test_cameras_fall_in_their_commune_and_a_reimport_says_what_changed(
-    place_files, tmp_path, capsys
+    place_files, tmp_path, capsys, django_capture_on_commit_callbacks
 ):
     import_places(place_files)
     first = cameras_file(
@@ -140,9 +142,13 @@ def test_cameras_fall_in_their_commune_and_a_reimport_says_what_changed(
         [(1, 5.05, 45.05, {"camera:direction": "S"}), (2, 5.15, 45.05, {}), (5, 5.36, 45.06, {})],
         "newer.geojson",
     )
-    call_command("import_osm_cameras", newer)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_osm_cameras", newer)
     assert "1 added, 1 updated, 2 removed, 1 unchanged" in capsys.readouterr().out
     assert ImportRun.objects.filter(kind="osm-cameras").count() == 2
+    # Built once the import is committed: no visitor waits for France after an import.
+    assert cache.get(f"observatory:measures:{record_version()}") is not None
+    assert cache.get(f"observatory:outlines:{places_version()}") is not None
 
 
 def test_osm_xml_is_read_too(tmp_path):

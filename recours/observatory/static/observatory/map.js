@@ -130,8 +130,17 @@
     var shapes;
     if (span > DETAIL_SPAN) {
       if (detailed) { map.removeLayer(detailed); detailed = null; }
-      shapes = national ? Promise.resolve() : fetchJson(data.communes).then(function (body) {
-        national = L.geoJSON(body, { style: style, onEachFeature: popup }).addTo(map);
+      // France at once comes in two parts, cached apart on the server: the outlines,
+      // which change only when places are imported, and the measures of the record.
+      shapes = national ? Promise.resolve() : Promise.all([
+        fetchJson(data.communes), fetchJson(data.measures)
+      ]).then(function (parts) {
+        var measures = parts[1];
+        parts[0].features.forEach(function (feature) {
+          var known = measures[feature.properties.code] || {};
+          Object.keys(known).forEach(function (name) { feature.properties[name] = known[name]; });
+        });
+        national = L.geoJSON(parts[0], { style: style, onEachFeature: popup }).addTo(map);
       });
     } else {
       if (national) { map.removeLayer(national); national = null; }
