@@ -20,7 +20,8 @@ class Place(models.Model):
         REGION = "region", _("région")
 
     kind = models.CharField(max_length=12, choices=Kind)
-    # INSEE code, the stable key: "75056" (commune), "75" (département), "11" (région).
+    # INSEE code, the stable key: "75056" (commune), "75" (département), "11" (région);
+    # an intercommunalité's SIREN, "200030195" (Métropole Nice Côte d'Azur).
     # Départements and régions share some codes, so the key is (kind, code).
     code = models.CharField(max_length=12)
     name = models.CharField(max_length=200)
@@ -29,6 +30,10 @@ class Place(models.Model):
     postcodes = models.CharField(max_length=200, blank=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, related_name="children", on_delete=models.SET_NULL
+    )
+    # The intercommunalité (EPCI) a commune belongs to, beside its département.
+    epci = models.ForeignKey(
+        "self", null=True, blank=True, related_name="member_communes", on_delete=models.SET_NULL
     )
     # A commune merged into a "commune nouvelle": records on its old code show under the
     # new commune.
@@ -45,7 +50,7 @@ class Place(models.Model):
     # 35,000 of them in one answer, so it is read as text, never parsed.
     outline_coarse = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True)
-    # OpenStreetMap cameras inside the commune, kept by each camera import (a count over
+    # OpenStreetMap cameras inside the place, kept by each camera import (a count over
     # a million rows is too slow for every map or place page).
     camera_count = models.PositiveIntegerField(default=0)
 
@@ -62,6 +67,16 @@ class Place(models.Model):
 
     def get_absolute_url(self):
         return reverse("observatory:place", args=[self.kind, self.code])
+
+    def communes(self) -> models.QuerySet:
+        """The current communes this place covers (a commune covers itself)."""
+        current = Place.objects.filter(kind=Place.Kind.COMMUNE, merged_into=None)
+        return {
+            Place.Kind.COMMUNE: current.filter(pk=self.pk),
+            Place.Kind.EPCI: current.filter(epci=self),
+            Place.Kind.DEPARTEMENT: current.filter(parent=self),
+            Place.Kind.REGION: current.filter(parent__parent=self),
+        }[self.kind]
 
     @property
     def cameras_per_1000(self) -> float | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import shapely
 from django.db import connection, transaction
 
+from recours.observatory.cameras import count_cameras
 from recours.observatory.geodata import (
     ImportFailed,
     features_of,
@@ -160,6 +161,7 @@ def import_places(
     rows += commune_rows
     with transaction.atomic():
         _save(rows, report)
+        count_cameras()  # a département's or a région's, as its communes may have moved
         record_import("places", communes, report, added=report.added, updated=report.updated)
     return report
 

@@ -138,11 +138,11 @@ def _owned(place: Place, field: str = "place") -> Q:
 @public
 def place(request, kind, code):
     place = get_object_or_404(
-        Place.objects.select_related("parent", "parent__parent", "merged_into").defer(
+        Place.objects.select_related("parent", "parent__parent", "merged_into", "epci").defer(
             *HEAVY,
             *(
                 f"{relation}__{name}"
-                for relation in ["parent", "parent__parent", "merged_into"]
+                for relation in ["parent", "parent__parent", "merged_into", "epci"]
                 for name in HEAVY
             ),
         ),
@@ -175,11 +175,15 @@ def place(request, kind, code):
             .annotate(n=Count("pk"))
             .order_by("-n")
         )
+    population = place.population
     children = []
     if place.kind != Place.Kind.COMMUNE:
-        children = place.children.filter(merged_into=None).defer("geometry", "outline_coarse")
-        cameras = children.aggregate(total=Sum("camera_count"))["total"] or 0
-        children = children.order_by("name")
+        # An intercommunalité lists its communes; a département, its communes; a région,
+        # its départements.
+        children = place.member_communes if place.kind == Place.Kind.EPCI else place.children
+        children = children.filter(merged_into=None).defer(*HEAVY).order_by("name")
+        if population is None:
+            population = place.communes().aggregate(total=Sum("population"))["total"]
     last_claim = max((claim.updated_at for claim in claims), default=None)
     last_import = ImportRun.objects.filter(kind="osm-cameras").aggregate(at=Max("finished_at"))[
         "at"
@@ -200,10 +204,9 @@ def place(request, kind, code):
             "funding_total": sum(row.amount_eur for row in funding),
             "cameras": cameras,
             "declared": declared,
+            "population": population,
             "cameras_per_1000": (
-                known_cameras(cameras, declared) * 1000 / place.population
-                if place.population
-                else None
+                known_cameras(cameras, declared) * 1000 / population if population else None
             ),
             "camera_types": camera_types,
             "vendors": sorted({c.vendor for c in claims if c.vendor_id}, key=lambda v: v.name),

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from recours.core.crypto import new_token
-from recours.observatory.cameras import count_cameras_by_commune
+from recours.observatory.cameras import count_cameras
 from recours.observatory.models import ApiToken, Claim, Evidence, OsmCamera, Place, Vendor
 from recours.wsgi import application
 
@@ -37,7 +37,7 @@ def record(db):
     OsmCamera.objects.create(osm_id=1, lon=4.83, lat=45.76, tags={"man_made": "surveillance"},
                              commune=lyon, directions=[90.0])  # fmt: skip
     OsmCamera.objects.create(osm_id=2, lon=2.35, lat=48.85, tags={"man_made": "surveillance"})
-    count_cameras_by_commune()
+    count_cameras()
     return lyon
 
 

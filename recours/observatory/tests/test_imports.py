@@ -13,73 +13,10 @@ from django.db import connection
 from recours.observatory import cameras
 from recours.observatory.measures import places_version, record_version
 from recours.observatory.models import ImportRun, OsmCamera, Place
+from recours.observatory.tests.geo import collection, feature, import_places
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "osm-surveillance-ch-2023-sample.geojson"
-
-
-def square(lon, lat, size=0.1):
-    return {
-        "type": "Polygon",
-        "coordinates": [
-            [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
-        ],
-    }
-
-
-def collection(features):
-    return {"type": "FeatureCollection", "features": features}
-
-
-def feature(geometry, **properties):
-    return {"type": "Feature", "geometry": geometry, "properties": properties}
-
-
-@pytest.fixture
-def place_files(tmp_path):
-    """Three communes of one département: 01002 merged into 01001 since the outlines."""
-    communes = collection(
-        [
-            feature(square(5.0, 45.0), code="01001", nom="Alpha", dep="01"),
-            feature(square(5.1, 45.0), code="01002", nom="Beta", dep="01"),
-            feature(square(5.3, 45.0), code="01003", nom="Gamma", dep="01"),
-            # Gone from the INSEE list without a word: next to Alpha, which has grown.
-            feature(square(4.9, 45.0), code="01004", nom="Delta", dep="01"),
-            # Gone too, with no grown neighbour: reported, kept under its own code.
-            feature(square(5.8, 45.0), code="01005", nom="Epsilon", dep="01"),
-        ]
-    )
-    (tmp_path / "communes.geojson").write_text(json.dumps(communes))
-    (tmp_path / "departements.geojson").write_text(
-        json.dumps(collection([feature(square(5.0, 45.0, 0.5), code="01", nom="Ain")]))
-    )
-    (tmp_path / "regions.geojson").write_text(
-        json.dumps(
-            collection([feature(square(4.0, 44.0, 3), code="84", nom="Auvergne-Rhône-Alpes")])
-        )
-    )
-    insee = tmp_path / "insee"
-    insee.mkdir()
-    (insee / "communes.csv").write_text(
-        "insee_com,insee_reg,insee_dep,commune,code_postal,commune_type,insee_parente,"
-        "population_2021,superficie_km2\n"
-        "01001,84,01,Alpha,01100,COM,,1200,270\n"  # three old outlines of about 88 km²
-        "01001,84,01,Alpha,01101,COM,,1200,270\n"
-        "01002,84,01,Beta,01100,COMD,01001,,\n"
-        "01003,84,01,Gamma,01300,COM,,300,88\n"
-    )
-    (insee / "departements.csv").write_text("insee_dep,insee_reg,departement\n01,84,Ain\n")
-    return tmp_path
-
-
-def import_places(folder):
-    call_command(
-        "import_places",
-        communes=folder / "communes.geojson",
-        departements=folder / "departements.geojson",
-        regions=folder / "regions.geojson",
-        insee=folder / "insee",
-    )
 
 
 def test_places_with_parents_populations_and_mergers(place_files, capsys):
