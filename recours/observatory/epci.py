@@ -1,19 +1,25 @@
 """Import of intercommunalités (EPCI: métropoles, communautés urbaines, d'agglomération
-and de communes) from INSEE's table "Intercommunalité - Métropole au 1er janvier", sheet
-"Composition communale" saved as CSV: one row per commune, with columns CODGEO (the
-commune's INSEE code), EPCI (the intercommunalité's SIREN) and LIBEPCI (its name).
+and de communes), from either of their open publications:
 
-https://www.insee.fr/fr/information/2510634 (Licence Ouverte / Etalab 2.0).
+- INSEE's table "Intercommunalité - Métropole au 1er janvier" (or the DGCL's list), sheet
+  "Composition communale" saved as CSV: one row per commune, with columns CODGEO (the
+  commune's INSEE code), EPCI (the intercommunalité's SIREN) and LIBEPCI (its name);
+  https://www.insee.fr/fr/information/2510634;
+- `epci.json` of Etalab's decoupage-administratif (npm @etalab/decoupage-administratif,
+  the DGCL's list): [{"code": SIREN, "nom": ..., "membres": [{"code": INSEE}, ...]}].
+
+Both under the Licence Ouverte / Etalab 2.0.
 
 Each intercommunalité becomes a place keyed by its SIREN, its outline the union of its
 communes', its population their sum, its parent the département most of them are in.
-Import places first. A commune the table names under a code merged since counts through
-its commune nouvelle; a code we do not know is reported. All or nothing.
+Import places first. A commune named under a code merged since counts through its
+commune nouvelle; a code we do not know is reported. All or nothing.
 """
 
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -24,7 +30,7 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from recours.observatory.cameras import count_cameras
-from recours.observatory.geodata import ImportFailed, record_import
+from recours.observatory.geodata import ImportFailed, read_json, record_import
 from recours.observatory.models import Place
 from recours.observatory.places import coarse_outlines
 from recours.observatory.tables import read_rows
@@ -94,18 +100,39 @@ def _members(path: Path, report: EpciReport) -> tuple[dict[str, set[int]], dict[
     ):
         current[code] = merged_into or pk
     members, names = defaultdict(set), {}
-    for line, row in enumerate(read_rows(path, COLUMNS), start=2):  # line 1: the header
-        code, siren, name = (row[column].strip() for column in ["CODGEO", "EPCI", "LIBEPCI"])
+    for where, code, siren, name in _rows(path):
         if siren == NONE:
             continue
         if not SIREN.fullmatch(siren) or not name:
-            report.problems.append(f"line {line}: {siren!r} is not an intercommunalité's SIREN")
+            report.problems.append(f"{where}: {siren!r} is not an intercommunalité's SIREN")
         elif code not in current:
-            report.problems.append(f"line {line}: commune {code!r} unknown (import places first)")
+            report.problems.append(f"{where}: commune {code!r} unknown (import places first)")
         else:
             members[siren].add(current[code])
             names[siren] = name[:200]
     return members, names
+
+
+def _rows(path: Path) -> Iterator[tuple[str, str, str, str]]:
+    """(where in the file, commune code, SIREN, name) for each commune of each EPCI."""
+    if path.name.endswith((".json", ".json.gz")):
+        epcis = read_json(path)
+        if not isinstance(epcis, list):
+            raise ImportFailed(f"{path}: a list of intercommunalités expected")
+        for number, epci in enumerate(epcis, start=1):
+            try:
+                siren, name = str(epci["code"]).strip(), str(epci["nom"]).strip()
+                codes = [str(member["code"]).strip() for member in epci["membres"]]
+            except (KeyError, TypeError):
+                raise ImportFailed(f"{path}, item {number}: code, nom or membres missing") from None
+            for code in codes:
+                yield f"item {number}", code, siren, name
+    else:
+        for line, row in enumerate(read_rows(path, COLUMNS), start=2):  # line 1: the header
+            yield (
+                f"line {line}",
+                *((row[name] or "").strip() for name in ["CODGEO", "EPCI", "LIBEPCI"]),
+            )
 
 
 class Commune(NamedTuple):

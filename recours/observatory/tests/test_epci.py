@@ -91,3 +91,22 @@ def test_a_newer_table_moves_communes_and_a_bad_file_changes_nothing(epci, tmp_p
             call_command("import_epci", bad)
     assert Place.objects.filter(kind="epci").count() == 1
     assert Place.objects.get(code="01001").epci == epci
+
+
+def test_etalabs_json_list_is_read_too(place_files, tmp_path, capsys):
+    """The shape of epci.json in npm's @etalab/decoupage-administratif."""
+    import_places(place_files)
+    path = tmp_path / "epci.json"
+    path.write_text(json.dumps([
+        {"code": "200000001", "nom": "CA Alpha", "type": "CA",
+         "membres": [{"code": "01001", "nom": "Alpha"}, {"code": "01003", "nom": "Gamma"}]},
+        {"code": "200000002", "nom": "CC Ailleurs", "membres": [{"code": "99999"}]},
+    ]))  # fmt: skip
+
+    call_command("import_epci", path)
+
+    assert "item 2: commune '99999' unknown" in capsys.readouterr().out
+    assert Place.objects.get(kind="epci").member_communes.count() == 2
+    path.write_text(json.dumps({"type": "FeatureCollection"}))
+    with pytest.raises(CommandError, match="a list of intercommunalités expected"):
+        call_command("import_epci", path)

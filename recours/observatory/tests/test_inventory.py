@@ -89,5 +89,7 @@ def test_the_demo_fills_the_observatory_from_the_projects_own_extract(client, db
     assert OsmCamera.objects.count() == 300
     nice = client.get(reverse("observatory:place", args=["commune", "06088"])).content.decode()
     assert "WINTICS" in nice and "technopolice" in nice.lower()
+    assert "Métropole Nice Côte d&#x27;Azur" in nice  # its intercommunalité
+    assert Place.objects.filter(kind="epci").count() > 1200
     call_command("seed_observatory_demo")  # a second run leaves it as it is
     assert OsmCamera.objects.count() == 300

@@ -1,5 +1,5 @@
 """Fills the demo's observatory from the extract shipped in the project: every French
-place, the technopolice vendor–city relations, the Paris 2019 authorisations and the
+place and intercommunalité, the technopolice vendor–city relations, the Paris 2019 authorisations and the
 Swiss OpenStreetMap sample. Does nothing if places are already there."""
 
 from pathlib import Path
@@ -24,6 +24,7 @@ class Command(BaseCommand):
         call_command("import_places", communes=DEMO / "communes.geojson.gz",
                      departements=DEMO / "departements.geojson.gz",
                      regions=DEMO / "regions.geojson.gz", insee=DEMO / "insee", **quiet)  # fmt: skip
+        call_command("import_epci", DEMO / "epci.json.gz", **quiet)
         call_command("import_vendor_graph", DEMO / "technopolice-relations.csv", **quiet)
         call_command("import_paris_inventory",
                      annex1=DEMO / "paris-2019-annexe1-prefecture-police.csv",
