@@ -47,14 +47,26 @@ def declared_cameras_by_place() -> dict[int, int]:
     such figure, not their sum, since documents about one city overlap (Paris's two 2019
     annexes list many of the same cameras)."""
     rows = (
-        Claim.objects.filter(technology=Claim.Technology.CCTV, status__in=ACTIVE)
-        .exclude(quantity=None)
+        _declaring(Claim.objects.all())
         .annotate(owner=_owner())
         .values("owner")
         .annotate(most=Max("quantity"))
         .order_by()
     )
     return {row["owner"]: row["most"] for row in rows}
+
+
+def declared_cameras(place: Place) -> int:
+    """The same figure for one place: a commune's (with the communes merged into it), or
+    what documents declare for a wider place as a whole."""
+    claims = Claim.objects.filter(
+        place.within() if place.kind == Place.Kind.COMMUNE else Q(place=place)
+    )
+    return _declaring(claims).aggregate(most=Max("quantity"))["most"] or 0
+
+
+def _declaring(claims):
+    return claims.filter(technology=Claim.Technology.CCTV, status__in=ACTIVE).exclude(quantity=None)
 
 
 def known_cameras(mapped: int, declared: int | None) -> int:

@@ -6,6 +6,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +68,23 @@ class Place(models.Model):
 
     def get_absolute_url(self):
         return reverse("observatory:place", args=[self.kind, self.code])
+
+    def within(self, field: str = "place") -> models.Q:
+        """Rows whose `field` is this place or a place inside it: a commune with the
+        communes merged into it; an intercommunalité, a département or a région with
+        every commune inside it."""
+        if self.kind == Place.Kind.COMMUNE:
+            return Q(**{field: self}) | Q(**{f"{field}__merged_into": self})
+        if self.kind == Place.Kind.EPCI:
+            return (
+                Q(**{field: self})
+                | Q(**{f"{field}__epci": self})
+                | Q(**{f"{field}__merged_into__epci": self})
+            )
+        inside = Q(**{field: self}) | Q(**{f"{field}__parent": self})
+        if self.kind == Place.Kind.REGION:
+            inside |= Q(**{f"{field}__parent__parent": self})
+        return inside
 
     def communes(self) -> models.QuerySet:
         """The current communes this place covers (a commune covers itself)."""

@@ -25,25 +25,7 @@ def record_licence() -> str:
 
 
 def _in_place(place: Place | None, field: str) -> Q:
-    """Rows of a place: a commune with the communes merged into it; an intercommunalité,
-    a département or a région with every commune inside it."""
-    if place is None:
-        return Q()
-    if place.kind == Place.Kind.COMMUNE:
-        return Q(**{field: place}) | Q(**{f"{field}__merged_into": place})
-    if place.kind == Place.Kind.EPCI:
-        return (
-            Q(**{f"{field}__epci": place})
-            | Q(**{f"{field}__merged_into__epci": place})
-            | Q(**{field: place})
-        )
-    if place.kind == Place.Kind.REGION:
-        return (
-            Q(**{f"{field}__parent__parent": place})
-            | Q(**{f"{field}__parent": place})
-            | Q(**{field: place})
-        )
-    return Q(**{f"{field}__parent": place}) | Q(**{field: place})
+    return place.within(field) if place is not None else Q()
 
 
 def _centre(place: Place) -> list[float] | None:

@@ -29,7 +29,12 @@ from recours.core.middleware import content_security_policy
 from recours.core.ratelimit import Rule, check, client_ip
 from recours.observatory import cada, mapdata, opendata
 from recours.observatory.forms import DocumentRequestLetterForm, LeadForm, MeasureForm, SearchForm
-from recours.observatory.measures import ACTIVE, MEASURES, commune_rows, known_cameras
+from recours.observatory.measures import (
+    MEASURES,
+    commune_rows,
+    declared_cameras,
+    known_cameras,
+)
 from recours.observatory.models import (
     Claim,
     Evidence,
@@ -130,8 +135,8 @@ def communes(request):
     )
 
 
-def _owned(place: Place, field: str = "place") -> Q:
-    return Q(**{field: place}) | Q(**{f"{field}__merged_into": place})
+# A région's page lists at most this many claims; the downloads hold them all.
+CLAIMS_SHOWN = 100
 
 
 @require_safe
@@ -151,21 +156,31 @@ def place(request, kind, code):
     )
     if place.merged_into_id:
         return redirect(place.merged_into)
-    claims = list(
-        Claim.objects.filter(_owned(place))
+    # A commune's own record; a wider place's, with its communes'.
+    claims = (
+        Claim.objects.filter(place.within())
         .select_related("vendor", "place")
         .prefetch_related("evidence")
         .order_by("technology", "-updated_at")
     )
-    funding = list(Funding.objects.filter(_owned(place)).order_by("-year", "programme"))
-    declared = max(
-        (
-            claim.quantity or 0
-            for claim in claims
-            if claim.technology == Claim.Technology.CCTV and claim.status in ACTIVE
-        ),
-        default=0,
+    claims_total = claims.count()
+    claims = list(claims[:CLAIMS_SHOWN])
+    funding = list(
+        Funding.objects.filter(place.within())
+        .select_related("place")
+        .order_by("-year", "programme")
     )
+    # Deployments decided above the commune (a métropole's, a département's police file).
+    wider = []
+    if place.kind == Place.Kind.COMMUNE:
+        above = [place.epci_id, place.parent_id, place.parent.parent_id if place.parent else None]
+        wider = list(
+            Claim.objects.filter(place__in=[pk for pk in above if pk])
+            .select_related("vendor", "place")
+            .prefetch_related("evidence")
+            .order_by("technology", "-updated_at")
+        )
+    declared = declared_cameras(place)
     cameras = place.camera_count
     camera_types = []
     if place.kind == Place.Kind.COMMUNE and cameras:
@@ -200,6 +215,9 @@ def place(request, kind, code):
             "place": place,
             "merged": place.merged.order_by("name"),
             "claims": claims,
+            "claims_total": claims_total,
+            "wide": place.kind != Place.Kind.COMMUNE,
+            "wider": wider,
             "funding": funding,
             "funding_total": sum(row.amount_eur for row in funding),
             "cameras": cameras,

@@ -161,3 +161,21 @@ def test_the_national_map_is_cached_until_the_record_changes(client, record):
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
     assert json.loads(changed.content)["06083"] == {"vsa": True}
     assert client.get(outlines_url, HTTP_IF_NONE_MATCH=outlines["ETag"]).status_code == 304
+
+
+def test_wider_places_show_their_communes_record_and_communes_what_is_decided_above(
+    client, record
+):
+    department = Place.objects.get(kind="departement", code="06")
+    Claim.objects.create(place=department, technology="police_file", status="in_service",
+                         confidence="official", summary="Fichier départemental.")  # fmt: skip
+
+    page = client.get(department.get_absolute_url()).content.decode()
+    assert "3 dispositifs documentés ici ou dans ses communes." in page
+    assert f'<a href="{record.get_absolute_url()}">Nice</a>' in page  # whose claim it is
+    assert "Fichier départemental." in page and "170" in page  # Nice's FIPD money
+
+    nice = client.get(record.get_absolute_url()).content.decode()
+    above = nice[nice.index('id="wider-title"') :]
+    assert "Fichier départemental." in above
+    assert "Fichier départemental." not in nice[: nice.index('id="wider-title"')]
