@@ -26,7 +26,12 @@ from recours.observatory.models import (
     Place,
     Vendor,
 )
-from recours.observatory.moderation import answer_as_evidence, claim_from_lead, record_change
+from recours.observatory.moderation import (
+    answer_as_evidence,
+    claim_from_lead,
+    record_change,
+    reject_lead,
+)
 
 # A typed address without a scheme is taken as https, as Django 6 will do.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -143,8 +148,28 @@ class LeadAdmin(admin.ModelAdmin):
     fields = [*readonly_fields, "place", "status", "moderator_note"]
     autocomplete_fields = ["place"]
 
+    actions = ["reject"]
+
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        # Setting a new lead aside goes through reject_lead, which forgets its document.
+        rejecting = (
+            "status" in form.changed_data
+            and obj.status == Lead.Status.REJECTED
+            and form.initial.get("status") == Lead.Status.NEW
+        )
+        if rejecting:
+            obj.status = Lead.Status.NEW
+        super().save_model(request, obj, form, change)
+        if rejecting:
+            reject_lead(obj, obj.moderator_note)
+
+    @admin.action(description=_("Écarter les pistes choisies (leur document est effacé)"))
+    def reject(self, request, queryset):
+        for lead in queryset.filter(status=Lead.Status.NEW):
+            reject_lead(lead, lead.moderator_note)
 
     @admin.display(boolean=True, description=_("document"))
     def has_attachment(self, lead):

@@ -5,6 +5,7 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.validators import MaxLengthValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from recours.core.forms import AccessibleErrorsMixin, clean_text_input
 from recours.observatory.cada import DOCUMENTS
 from recours.observatory.measures import MEASURES
 from recours.observatory.models import Claim, Lead
+from recours.observatory.scrub import Unreadable, without_metadata
 
 # What a lead's attachment may be, told by its first bytes, never by its name alone.
 ATTACHMENT_TYPES = {
@@ -76,9 +78,10 @@ class LeadForm(AccessibleErrorsMixin, forms.ModelForm):
         label=_("Un document (facultatif)"),
         required=False,
         help_text=_(
-            "PDF, image PNG ou JPEG, OpenDocument ou texte ; %(size)s au plus. Une photo "
-            "peut contenir le lieu et l'heure où elle a été prise, et un document le nom de "
-            "son auteur : retirez-les si vous voulez rester anonyme."
+            "PDF, image PNG ou JPEG, OpenDocument ou texte ; %(size)s au plus. Nous retirons "
+            "des photos le lieu, l'heure et l'appareil qu'elles enregistrent. Un PDF ou un "
+            "document OpenDocument peut contenir le nom de son auteur : retirez-le si vous "
+            "voulez rester anonyme."
         ),
     )
 
@@ -138,9 +141,15 @@ class LeadForm(AccessibleErrorsMixin, forms.ModelForm):
                 ),
                 code="bad_type",
             )
-        upload.seek(0)
+        try:
+            content = without_metadata(kind, content)
+        except Unreadable:
+            raise forms.ValidationError(
+                _("Cette image est illisible : elle semble tronquée ou abîmée."),
+                code="unreadable",
+            ) from None
         self.attachment_info = (kind, hashlib.sha256(content).hexdigest())
-        return upload
+        return ContentFile(content, name=upload.name)
 
     def save(self, commit=True):
         lead = super().save(commit=False)

@@ -44,17 +44,34 @@ def claim_from_lead(lead: Lead, *, by: str, evidence_title: str = "", **claim_fi
             )
             evidence.copy.save(copy.name, copy, save=False)
             evidence.save()
+            _forget_attachment(lead)  # the evidence holds the copy
         lead.status, lead.claim = Lead.Status.ACCEPTED, claim
         lead.place = lead.place or claim.place
-        lead.save(update_fields=["status", "claim", "place"])
+        lead.save(update_fields=["status", "claim", "place", "attachment"])
         record_change(claim, {"created": ["", f"lead {lead.pk}"]}, by)
     return claim
 
 
 def reject_lead(lead: Lead, note: str = "") -> None:
-    Lead.objects.filter(pk=lead.pk, status=Lead.Status.NEW).update(
-        status=Lead.Status.REJECTED, moderator_note=note
-    )
+    """Sets a new lead aside. Its document and the sender's address go with it: nothing
+    will be done with them, so nothing of them is kept (the document's SHA-256 stays,
+    to recognise it if it is sent again)."""
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        if lead.status != Lead.Status.NEW:
+            return
+        _forget_attachment(lead)
+        lead.status, lead.moderator_note, lead.contact = Lead.Status.REJECTED, note, ""
+        lead.save(update_fields=["status", "moderator_note", "contact", "attachment"])
+
+
+def _forget_attachment(lead: Lead) -> None:
+    """Clears the lead's document, and deletes its file once the change is committed
+    (a file deleted before a rollback could not be brought back)."""
+    if lead.attachment:
+        storage, name = lead.attachment.storage, lead.attachment.name
+        transaction.on_commit(lambda: storage.delete(name))
+        lead.attachment = ""
 
 
 def answer_as_evidence(request: DocumentRequest, claim: Claim, *, by: str) -> Evidence:

@@ -2,7 +2,10 @@
 
 import hashlib
 import io
+import struct
 import zipfile
+import zlib
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -13,6 +16,27 @@ from recours.observatory.models import Claim, Evidence, Lead
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# Drawn by Chromium's canvas (tests/data): a JPEG with JFIF and an ICC profile, a PNG.
+JPEG = (Path(__file__).parent / "data" / "square.jpg").read_bytes()
+PNG = (Path(__file__).parent / "data" / "square.png").read_bytes()
+
+
+def segment(marker: int, body: bytes) -> bytes:
+    return bytes([0xFF, marker]) + struct.pack(">H", len(body) + 2) + body
+
+
+def chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def photo_with_metadata() -> bytes:
+    """The JPEG as a phone would send it: EXIF with a GPS position, XMP, IPTC, a comment,
+    and a video appended after the end of the image."""
+    exif = segment(0xE1, b"Exif\x00\x00MM\x00*GPSLatitude 43.6954 GPSLongitude 7.2659")
+    xmp = segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00<x:creator>Jeanne Dupont</x:creator>")
+    iptc = segment(0xED, b"Photoshop 3.0\x008BIM by Jeanne Dupont")
+    comment = segment(0xFE, b"iPhone of Jeanne Dupont, 2026-11-28 08:12")
+    return JPEG[:2] + exif + xmp + JPEG[2:20] + iptc + comment + JPEG[20:] + b"ftypmp42 GPS"
 
 
 def post_lead(client, **extra):
@@ -53,6 +77,27 @@ def test_an_attachment_of_the_wrong_type_is_refused_and_nothing_saved(
     assert response.status_code == 400
     assert "type de fichier" in response.content.decode()
     assert Lead.objects.count() == 0
+
+
+def test_a_photo_loses_what_it_says_of_who_took_it_where_and_when(client, record):
+    png = PNG[:-12] + chunk(b"tEXt", b"Author\x00Jeanne Dupont") + chunk(b"tIME", b"\x07\xea\x0b\x1c\x08\x0c\x00") + PNG[-12:]  # fmt: skip
+
+    for name, sent, kept in [("camera.jpg", photo_with_metadata(), JPEG), ("camera.png", png, PNG)]:
+        assert post_lead(client, attachment=SimpleUploadedFile(name, sent)).status_code == 302
+        lead = Lead.objects.latest("pk")
+        stored = lead.attachment.read()
+        # Byte for byte the picture Chromium drew: only the metadata around it went.
+        assert stored == kept and b"Jeanne" not in stored and b"GPS" not in stored
+        assert lead.attachment_sha256 == hashlib.sha256(kept).hexdigest()
+
+
+@pytest.mark.parametrize("cut", [JPEG[: len(JPEG) // 2], JPEG[:25], PNG[:60]])
+def test_a_truncated_image_is_refused(client, record, cut):
+    name = "photo.png" if cut.startswith(b"\x89PNG") else "photo.jpg"
+    response = post_lead(client, attachment=SimpleUploadedFile(name, cut))
+
+    assert response.status_code == 400 and "illisible" in response.content.decode()
+    assert not Lead.objects.exists()
 
 
 def test_an_attachment_over_the_limit_is_refused(client, record, settings):
@@ -115,6 +160,7 @@ def test_a_moderator_turns_a_lead_into_a_claim_with_its_document(client, record)
     assert kept.copy.read() == PDF
     assert claim.evidence.get(kind=Evidence.Kind.WEB_PAGE).url == "https://press.example/masséna"
     assert claim.changes.get().changes == {"created": ["", f"lead {lead.pk}"]}
+    assert not lead.attachment  # the evidence holds the copy
 
     public = client.get(reverse("observatory:evidence_copy", args=[kept.pk]))
     assert b"".join(public.streaming_content) == PDF
@@ -133,3 +179,26 @@ def test_only_the_forms_that_take_documents_accept_a_large_body(client, record):
     assert elsewhere.status_code == 413
     too_long = post_lead(client, description="x" * 5001)
     assert too_long.status_code == 400 and Lead.objects.count() == 1
+
+
+def test_a_lead_set_aside_forgets_its_document_and_its_senders_address(
+    client, record, django_capture_on_commit_callbacks
+):
+    post_lead(client, contact="source@example.org",
+              attachment=SimpleUploadedFile("arrete.pdf", PDF))  # fmt: skip
+    lead = Lead.objects.get()
+    stored = Path(lead.attachment.path)
+    assert stored.exists()
+    client.force_login(User.objects.create_superuser("mod", "m@example.org", "long password 42"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:observatory_lead_change", args=[lead.pk]),
+            {"place": record.pk, "status": "rejected", "moderator_note": "Hors sujet."},
+        )
+
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert (lead.status, lead.moderator_note, lead.contact) == ("rejected", "Hors sujet.", "")
+    assert not lead.attachment and not stored.exists()
+    assert lead.attachment_sha256 == hashlib.sha256(PDF).hexdigest()

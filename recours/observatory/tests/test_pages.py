@@ -163,9 +163,7 @@ def test_the_national_map_is_cached_until_the_record_changes(client, record):
     assert client.get(outlines_url, HTTP_IF_NONE_MATCH=outlines["ETag"]).status_code == 304
 
 
-def test_wider_places_show_their_communes_record_and_communes_what_is_decided_above(
-    client, record
-):
+def test_wider_places_show_their_communes_record_and_communes_what_is_decided_above(client, record):
     department = Place.objects.get(kind="departement", code="06")
     Claim.objects.create(place=department, technology="police_file", status="in_service",
                          confidence="official", summary="Fichier départemental.")  # fmt: skip
