@@ -79,12 +79,10 @@ def record_import(kind: str, path: Path, report, **counts: int) -> None:
     """An ImportRun row for the import of `path`; `report` has summary() and problems.
     Once the import is committed, the national map is built for the cache, so that no
     visitor waits for it (imports are when the map changes most)."""
-    from django.db import transaction
-
-    from recours.observatory import mapdata
+    from recours.observatory.mapdata import warm_after_commit
     from recours.observatory.models import ImportRun
 
-    transaction.on_commit(mapdata.warm)
+    warm_after_commit()
     ImportRun.objects.create(
         kind=kind,
         source_name=path.name,

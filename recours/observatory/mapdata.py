@@ -7,12 +7,13 @@ import json
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import transaction
 
 from recours.observatory.measures import (
     Recorded,
+    commune_rows,
     places_version,
     record_version,
-    recorded_communes,
 )
 from recours.observatory.models import OsmCamera, Place
 
@@ -89,8 +90,9 @@ def _collection(features: list[str]) -> str:
 
 
 def measures_by_code() -> dict[str, dict]:
-    """Each commune's known measures, by INSEE code."""
-    return {row.code: _known(*row[4:]) for row in recorded_communes()}
+    """Each commune's known measures, by INSEE code: the figures of the table that stands
+    in for the map, from its cache (tuples of CommuneRow's fields)."""
+    return {row[1]: _known(*row[4:]) for row in commune_rows().data}
 
 
 def _known(cameras, cameras_per_1000, fipd, fipd_per_inhabitant, vsa) -> dict:
@@ -141,9 +143,20 @@ def national_measures() -> tuple[bytes, str]:
 
 
 def warm() -> None:
-    """Builds France's outlines and measures for the cache, if not there already."""
+    """Builds what visitors ask for at the scale of France, if not in the cache already:
+    the outlines, the measures and the table of communes."""
     national_outlines()
     national_measures()
+
+
+def warm_after_commit(**kwargs) -> None:
+    """Has warm() run once the current transaction commits: once per transaction,
+    however many rows it changes (an import changes thousands)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(entry[1] is warm for entry in connection.run_on_commit):
+        return
+    # Robust: a cache that is down must not turn a committed edit into an error.
+    transaction.on_commit(warm, robust=True)
 
 
 def _cached_gzip(key: str, version: str, build) -> tuple[bytes, str]:

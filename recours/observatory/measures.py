@@ -186,22 +186,17 @@ class Recorded(NamedTuple):
         )  # fmt: skip
 
 
-def recorded_communes(department: Place | None = None) -> list[CommuneRow]:
-    """Every commune (of the département) with something recorded, in no order."""
+def _commune_rows(order: str, department: Place | None) -> list[CommuneRow]:
     recorded = Recorded.read()
     communes = Place.objects.filter(kind=Place.Kind.COMMUNE, merged_into=None)
     if department is not None:
         communes = communes.filter(parent=department)
-    return [
+    rows = [
         recorded.commune_row(*values)
         for values in communes.filter(Q(camera_count__gt=0) | Q(pk__in=recorded.places()))
         .values_list("pk", "code", "name", "population", "camera_count")
         .iterator(5000)
     ]
-
-
-def _commune_rows(order: str, department: Place | None) -> list[CommuneRow]:
-    rows = recorded_communes(department)
     key = {
         "cameras": lambda row: (row.cameras_per_1000 or 0, row.cameras),
         "fipd": lambda row: (row.fipd_per_inhabitant or 0, row.fipd or 0),

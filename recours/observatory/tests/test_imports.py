@@ -51,7 +51,7 @@ def cameras_file(tmp_path, nodes, name="cameras.geojson"):
 
 
 def test_cameras_fall_in_their_commune_and_a_reimport_says_what_changed(
-    place_files, tmp_path, capsys, django_capture_on_commit_callbacks
+    place_files, tmp_path, capsys
 ):
     import_places(place_files)
     first = cameras_file(
@@ -79,11 +79,19 @@ def test_cameras_fall_in_their_commune_and_a_reimport_says_what_changed(
         [(1, 5.05, 45.05, {"camera:direction": "S"}), (2, 5.15, 45.05, {}), (5, 5.36, 45.06, {})],
         "newer.geojson",
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("import_osm_cameras", newer)
+    call_command("import_osm_cameras", newer)
     assert "1 added, 1 updated, 2 removed, 1 unchanged" in capsys.readouterr().out
     assert ImportRun.objects.filter(kind="osm-cameras").count() == 2
-    # Built once the import is committed: no visitor waits for France after an import.
+
+
+def test_imports_build_the_national_map_once_committed(
+    place_files, django_capture_on_commit_callbacks
+):
+    """No visitor waits for France after an import."""
+    with django_capture_on_commit_callbacks(execute=True):
+        import_places(place_files)
+        call_command("import_osm_cameras", SAMPLE)
+
     assert cache.get(f"observatory:measures:{record_version()}") is not None
     assert cache.get(f"observatory:outlines:{places_version()}") is not None
 

@@ -5,9 +5,12 @@ import gzip
 import json
 
 import pytest
+from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 
 from recours.observatory import mapdata
+from recours.observatory.measures import record_version
 from recours.observatory.models import Claim, Place
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -177,3 +180,18 @@ def test_wider_places_show_their_communes_record_and_communes_what_is_decided_ab
     above = nice[nice.index('id="wider-title"') :]
     assert "Fichier départemental." in above
     assert "Fichier départemental." not in nice[: nice.index('id="wider-title"')]
+
+
+def test_an_edit_builds_the_next_map_once_committed_once_per_transaction(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            nice = Place.objects.create(kind="commune", code="06088", name="Nice")
+            for _ in range(50):  # as an import does
+                Claim.objects.create(place=nice, technology="vsa", status="trial",
+                                     confidence="press")  # fmt: skip
+
+    assert len(callbacks) == 1
+    built = cache.get(f"observatory:measures:{record_version()}")
+    assert json.loads(gzip.decompress(built)) == {"06088": {"vsa": True}}
