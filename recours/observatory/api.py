@@ -47,11 +47,16 @@ class PlaceOut(Schema):
     population: int | None
     postcodes: str
     parent_code: str | None
+    epci_code: str | None
     merged_into_code: str | None
 
     @staticmethod
     def resolve_parent_code(place) -> str | None:
         return place.parent.code if place.parent_id else None
+
+    @staticmethod
+    def resolve_epci_code(place) -> str | None:
+        return place.epci.code if place.epci_id else None
 
     @staticmethod
     def resolve_merged_into_code(place) -> str | None:
@@ -103,6 +108,16 @@ class PlaceDetailOut(PlaceOut):
         return list(_claims().filter(Q(place=place) | Q(place__merged_into=place)))
 
 
+def _places():
+    """Places with the codes of their parent, intercommunalité and commune nouvelle, none
+    of whose outlines the API sends."""
+    related = ["parent", "epci", "merged_into"]
+    heavy = ["geometry", "outline_coarse"]
+    return Place.objects.select_related(*related).defer(
+        *heavy, *(f"{relation}__{name}" for relation in related for name in heavy)
+    )
+
+
 class CameraOut(Schema):
     osm_type: str
     osm_id: int
@@ -134,7 +149,7 @@ class BBox(Schema):
 @cacheable
 @paginate(Pages)
 def list_places(request, filters: Query[PlaceFilter]):
-    places = Place.objects.select_related("parent", "merged_into").order_by("kind", "code")
+    places = _places().order_by("kind", "code")
     if filters.kind:
         places = places.filter(kind=filters.kind)
     if filters.q:
@@ -149,9 +164,7 @@ def list_places(request, filters: Query[PlaceFilter]):
 @api.get("/places/{kind}/{code}", response=PlaceDetailOut, tags=["places"], openapi_extra=NOT_FOUND)
 @cacheable
 def place_detail(request, kind: Place.Kind, code: str = path_code()):
-    return get_object_or_404(
-        Place.objects.select_related("parent", "merged_into"), kind=kind, code=code
-    )
+    return get_object_or_404(_places(), kind=kind, code=code)
 
 
 def _claims():

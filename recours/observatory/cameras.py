@@ -17,6 +17,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
+from typing import NamedTuple
 
 import osmium
 import shapely
@@ -35,8 +36,7 @@ FIELDS = ["lon", "lat", "tags", "commune_id", "surveillance_type", "camera_type"
           "directions", "operator", "fingerprint"]  # fmt: skip
 
 
-@dataclass
-class Node:
+class Node(NamedTuple):
     osm_type: str
     osm_id: int
     lon: float

@@ -46,7 +46,7 @@ def test_places_search_detail_and_cameras_by_bounding_box(client, record):
     assert found["count"] == 1
     assert found["items"][0] | {} == {
         "kind": "commune", "code": "69123", "name": "Lyon", "population": 522250,
-        "postcodes": "69001 69002", "parent_code": "84", "merged_into_code": None,
+        "postcodes": "69001 69002", "parent_code": "84", "epci_code": None, "merged_into_code": None,
     }  # fmt: skip
     assert client.get(f"{BASE}/places", {"q": "69002"}).json()["count"] == 1
 
