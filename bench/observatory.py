@@ -4,7 +4,8 @@
 
 Imports the communes (the real outlines when BENCH_COMMUNES_DIR holds the
 fr-admin-boundaries and fr-communes-insee folders, else a synthetic grid of 35,000
-square communes over France), writes a PBF extract of BENCH_CAMERAS surveillance nodes
+square communes over France) and, with the real outlines, the 1,255 intercommunalités of
+the project's demo extract; writes a PBF extract of BENCH_CAMERAS surveillance nodes
 whose tags are drawn from the shipped Swiss OSM sample (so the tag mix is real) and whose
 positions are spread over the communes, then times `import_osm_cameras` in its own
 process (wall time and peak memory), first into an empty layer, then again unchanged.
@@ -32,6 +33,7 @@ CAMERAS = int(os.environ.get("BENCH_CAMERAS", "1000000"))
 SHARED = ROOT.parent / "shared" / "data"
 COMMUNES_DIR = Path(os.environ.get("BENCH_COMMUNES_DIR", str(SHARED)))
 SAMPLE = ROOT / "recours" / "observatory" / "data" / "osm-surveillance-ch-2023-sample.geojson"
+EPCI = ROOT / "recours" / "observatory" / "data" / "demo" / "epci.json.gz"
 
 
 def timed(app: AppServer, *args: str) -> tuple[float, int, str]:
@@ -108,6 +110,9 @@ def main():
             label = "35,000 synthetic square communes"
         seconds, mb, out = timed(app, "import_places", *args)
         results["import places"] = {"seconds": seconds, "peak_mb": mb, "output": out}
+        if real.exists():
+            seconds, mb, out = timed(app, "import_epci", str(EPCI))
+            results["import intercommunalités"] = {"seconds": seconds, "peak_mb": mb, "output": out}
         boxes = json.loads(app.manage("shell", "-c", (
             "import json; from recours.observatory.models import Place; print(json.dumps(list("
             "Place.objects.filter(kind='commune', merged_into=None).values_list("

@@ -89,6 +89,11 @@ def main():
             client, busiest.get_absolute_url()
         ),
         "département page": measure(client, department.get_absolute_url()),
+        **(
+            {"intercommunalité page": measure(client, busiest.epci.get_absolute_url())}
+            if busiest.epci_id
+            else {}
+        ),
         "index with table": measure(client, "/observatoire/"),
         "map: France outlines, gzip": measure(client, OUTLINES, **gzip),
         "an edit, committed (builds the map)": an_edit(busiest),
