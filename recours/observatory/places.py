@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -159,11 +160,28 @@ def import_places(
         _infer_mergers(commune_rows, attributes, report)
     _union_merged_outlines(commune_rows, by_code, report)
     rows += commune_rows
+    _population_totals(rows)
     with transaction.atomic():
         _save(rows, report)
         count_cameras()  # a département's or a région's, as its communes may have moved
         record_import("places", communes, report, added=report.added, updated=report.updated)
     return report
+
+
+def _population_totals(rows: list[Row]) -> None:
+    """A département's population is its communes', a région's its départements' (INSEE's
+    lists give communes only)."""
+    for part, whole in [
+        (Place.Kind.COMMUNE, Place.Kind.DEPARTEMENT),
+        (Place.Kind.DEPARTEMENT, Place.Kind.REGION),
+    ]:
+        totals = Counter()
+        for row in rows:
+            if row.kind == part and not row.merged_into and row.parent:
+                totals[row.parent] += row.population or 0
+        for row in rows:
+            if row.kind == whole and row.population is None:
+                row.population = totals.get((row.kind, row.code)) or None
 
 
 GROWN = 1.2  # a commune whose current area exceeds its outline's by this has absorbed others

@@ -139,6 +139,27 @@ def communes(request):
 CLAIMS_SHOWN = 100
 
 
+def _children(place: Place) -> list[tuple[str, str, int]]:
+    """(address, name, cameras) of what a wider place lists: an intercommunalité or a
+    département its communes, a région its départements. Plain tuples with one reverse():
+    a département lists up to 900 communes, and model instances with a reverse() each
+    took most of the page's time."""
+    if place.kind == Place.Kind.COMMUNE:
+        return []
+    related = place.member_communes if place.kind == Place.Kind.EPCI else place.children
+    pattern = {}
+    children = []
+    for kind, code, name, cameras in (
+        related.filter(merged_into=None)
+        .order_by("name")
+        .values_list("kind", "code", "name", "camera_count")
+    ):
+        if kind not in pattern:
+            pattern[kind] = reverse("observatory:place", args=[kind, "CODE"])
+        children.append((pattern[kind].replace("CODE", code), name, cameras))
+    return children
+
+
 @require_safe
 @public
 def place(request, kind, code):
@@ -190,15 +211,7 @@ def place(request, kind, code):
             .annotate(n=Count("pk"))
             .order_by("-n")
         )
-    population = place.population
-    children = []
-    if place.kind != Place.Kind.COMMUNE:
-        # An intercommunalité lists its communes; a département, its communes; a région,
-        # its départements.
-        children = place.member_communes if place.kind == Place.Kind.EPCI else place.children
-        children = children.filter(merged_into=None).defer(*HEAVY).order_by("name")
-        if population is None:
-            population = place.communes().aggregate(total=Sum("population"))["total"]
+    children = _children(place)
     last_claim = max((claim.updated_at for claim in claims), default=None)
     last_import = ImportRun.objects.filter(kind="osm-cameras").aggregate(at=Max("finished_at"))[
         "at"
@@ -222,9 +235,10 @@ def place(request, kind, code):
             "funding_total": sum(row.amount_eur for row in funding),
             "cameras": cameras,
             "declared": declared,
-            "population": population,
             "cameras_per_1000": (
-                known_cameras(cameras, declared) * 1000 / population if population else None
+                known_cameras(cameras, declared) * 1000 / place.population
+                if place.population
+                else None
             ),
             "camera_types": camera_types,
             "vendors": sorted({c.vendor for c in claims if c.vendor_id}, key=lambda v: v.name),

@@ -27,6 +27,7 @@ def test_places_with_parents_populations_and_mergers(place_files, capsys):
     assert alpha.population == 1200
     assert alpha.postcodes == "01100 01101"
     assert alpha.parent.code == "01" and alpha.parent.parent.code == "84"
+    assert alpha.parent.population == alpha.parent.parent.population == 1500  # their communes'
     assert beta.merged_into == alpha  # named by INSEE as a commune déléguée
     assert Place.objects.get(code="01004").merged_into == alpha  # found by its outline
     assert Place.objects.get(code="01005").merged_into is None
