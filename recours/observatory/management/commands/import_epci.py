@@ -8,10 +8,10 @@ places first. All or nothing: on an error, nothing changes and the command exits
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from recours.observatory.epci import import_epci
-from recours.observatory.geodata import ImportFailed
+from recours.observatory.management.importing import run_import
 
 
 class Command(BaseCommand):
@@ -21,10 +21,4 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
 
     def handle(self, *args, path, **options):
-        try:
-            report = import_epci(path)
-        except ImportFailed as exc:
-            raise CommandError(f"{exc} (nothing was changed)") from exc
-        self.stdout.write(report.summary())
-        for problem in report.problems:
-            self.stdout.write(f"  skipped: {problem}")
+        run_import(self, lambda: import_epci(path))

@@ -9,10 +9,10 @@ nothing: on an error, the previous layer stays and the command exits non-zero.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from recours.observatory.cameras import import_cameras
-from recours.observatory.geodata import ImportFailed
+from recours.observatory.management.importing import run_import
 
 
 class Command(BaseCommand):
@@ -22,12 +22,4 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
 
     def handle(self, *args, path, **options):
-        try:
-            report = import_cameras(path)
-        except ImportFailed as exc:
-            raise CommandError(f"{exc} (the previous layer is unchanged)") from exc
-        self.stdout.write(report.summary())
-        for problem in report.problems[:50]:
-            self.stdout.write(f"  skipped: {problem}")
-        if len(report.problems) > 50:
-            self.stdout.write(f"  … and {len(report.problems) - 50} more")
+        run_import(self, lambda: import_cameras(path), unchanged="the previous layer is unchanged")

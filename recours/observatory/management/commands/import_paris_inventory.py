@@ -9,10 +9,10 @@ nothing.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from recours.observatory.geodata import ImportFailed
 from recours.observatory.inventory import import_paris_inventory
+from recours.observatory.management.importing import run_import
 
 
 class Command(BaseCommand):
@@ -25,12 +25,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, annex1, annex2, geocoded, **options):
         annexes = {1: annex1} | ({2: annex2} if annex2 else {})
-        try:
-            report = import_paris_inventory(annexes, geocoded)
-        except ImportFailed as exc:
-            raise CommandError(f"{exc} (nothing was changed)") from exc
-        self.stdout.write(report.summary())
-        for line in report.problems:
-            self.stdout.write(f"  skipped: {line}")
+        report = run_import(self, lambda: import_paris_inventory(annexes, geocoded))
         for line in report.notes:
             self.stdout.write(f"  note: {line}")

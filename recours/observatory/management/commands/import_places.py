@@ -9,9 +9,9 @@ All or nothing: on an error, nothing changes and the command exits non-zero.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from recours.observatory.geodata import ImportFailed
+from recours.observatory.management.importing import run_import
 from recours.observatory.places import import_places
 
 
@@ -25,12 +25,6 @@ class Command(BaseCommand):
         parser.add_argument("--insee", type=Path, help="folder with communes.csv, departements.csv")
 
     def handle(self, *args, communes, departements, regions, insee, **options):
-        try:
-            report = import_places(
-                communes=communes, departements=departements, regions=regions, insee=insee
-            )
-        except ImportFailed as exc:
-            raise CommandError(f"{exc} (nothing was changed)") from exc
-        self.stdout.write(report.summary())
-        for problem in report.problems:
-            self.stdout.write(f"  skipped: {problem}")
+        run_import(self, lambda: import_places(
+            communes=communes, departements=departements, regions=regions, insee=insee
+        ))  # fmt: skip

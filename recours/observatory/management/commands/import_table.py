@@ -10,9 +10,9 @@ and exits non-zero, changing nothing, when no row passes.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from recours.observatory.geodata import ImportFailed
+from recours.observatory.management.importing import run_import
 from recours.observatory.tables import import_claims, import_funding
 
 IMPORTERS = {"claims": import_claims, "funding": import_funding}
@@ -26,10 +26,4 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
 
     def handle(self, *args, table, path, **options):
-        try:
-            report = IMPORTERS[table](path)
-        except ImportFailed as exc:
-            raise CommandError(f"{exc}\n(nothing was changed)") from exc
-        self.stdout.write(report.summary())
-        for line in report.rejected:
-            self.stdout.write(f"  rejected: {line}")
+        run_import(self, lambda: IMPORTERS[table](path))

@@ -7,9 +7,9 @@ Import places first. Lists every relation it could not place in a commune.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from recours.observatory.geodata import ImportFailed
+from recours.observatory.management.importing import run_import
 from recours.observatory.vendor_graph import import_vendor_graph
 
 
@@ -20,10 +20,4 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
 
     def handle(self, *args, path, **options):
-        try:
-            report = import_vendor_graph(path)
-        except ImportFailed as exc:
-            raise CommandError(f"{exc} (nothing was changed)") from exc
-        self.stdout.write(report.summary())
-        for line in report.unmatched:
-            self.stdout.write(f"  not imported: {line}")
+        run_import(self, lambda: import_vendor_graph(path))
