@@ -6,7 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.http import (
     FileResponse,
     Http404,
@@ -32,19 +32,17 @@ from recours.observatory.forms import DocumentRequestLetterForm, LeadForm, Measu
 from recours.observatory.measures import (
     MEASURES,
     commune_rows,
-    declared_cameras,
-    known_cameras,
 )
 from recours.observatory.models import (
     Claim,
     Evidence,
     Funding,
     ImportRun,
-    OsmCamera,
     Place,
     Vendor,
 )
 from recours.observatory.names import normalised
+from recours.observatory.place_record import record_of
 
 public = cache_control(public=True, max_age=300)
 # A place's outlines: large, and never shown on its pages.
@@ -135,31 +133,6 @@ def communes(request):
     )
 
 
-# A région's page lists at most this many claims; the downloads hold them all.
-CLAIMS_SHOWN = 100
-
-
-def _children(place: Place) -> list[tuple[str, str, int]]:
-    """(address, name, cameras) of what a wider place lists: an intercommunalité or a
-    département its communes, a région its départements. Plain tuples with one reverse():
-    a département lists up to 900 communes, and model instances with a reverse() each
-    took most of the page's time."""
-    if place.kind == Place.Kind.COMMUNE:
-        return []
-    related = place.member_communes if place.kind == Place.Kind.EPCI else place.children
-    pattern = {}
-    children = []
-    for kind, code, name, cameras in (
-        related.filter(merged_into=None)
-        .order_by("name")
-        .values_list("kind", "code", "name", "camera_count")
-    ):
-        if kind not in pattern:
-            pattern[kind] = reverse("observatory:place", args=[kind, "CODE"])
-        children.append((pattern[kind].replace("CODE", code), name, cameras))
-    return children
-
-
 @require_safe
 @public
 def place(request, kind, code):
@@ -177,75 +150,13 @@ def place(request, kind, code):
     )
     if place.merged_into_id:
         return redirect(place.merged_into)
-    # A commune's own record; a wider place's, with its communes'.
-    claims = (
-        Claim.objects.filter(place.within())
-        .select_related("vendor", "place")
-        .prefetch_related("evidence")
-        .order_by("technology", "-updated_at")
-    )
-    claims_total = claims.count()
-    claims = list(claims[:CLAIMS_SHOWN])
-    funding = list(
-        Funding.objects.filter(place.within())
-        .select_related("place")
-        .order_by("-year", "programme")
-    )
-    # Deployments decided above the commune (a métropole's, a département's police file).
-    wider = []
-    if place.kind == Place.Kind.COMMUNE:
-        above = [place.epci_id, place.parent_id, place.parent.parent_id if place.parent else None]
-        wider = list(
-            Claim.objects.filter(place__in=[pk for pk in above if pk])
-            .select_related("vendor", "place")
-            .prefetch_related("evidence")
-            .order_by("technology", "-updated_at")
-        )
-    declared = declared_cameras(place)
-    cameras = place.camera_count
-    camera_types = []
-    if place.kind == Place.Kind.COMMUNE and cameras:
-        camera_types = list(
-            OsmCamera.objects.filter(commune=place)
-            .values("camera_type")
-            .annotate(n=Count("pk"))
-            .order_by("-n")
-        )
-    children = _children(place)
-    last_claim = max((claim.updated_at for claim in claims), default=None)
-    last_import = ImportRun.objects.filter(kind="osm-cameras").aggregate(at=Max("finished_at"))[
-        "at"
-    ]
-    today = timezone.localdate()
-    requests = [
-        (request_, cada.deadlines(request_, today=today))
-        for request_ in place.document_requests.all()
-    ]
     return render(
         request,
         "observatory/place.html",
         {
             "place": place,
+            "record": record_of(place, today=timezone.localdate()),
             "merged": place.merged.order_by("name"),
-            "claims": claims,
-            "claims_total": claims_total,
-            "wide": place.kind != Place.Kind.COMMUNE,
-            "wider": wider,
-            "funding": funding,
-            "funding_total": sum(row.amount_eur for row in funding),
-            "cameras": cameras,
-            "declared": declared,
-            "cameras_per_1000": (
-                known_cameras(cameras, declared) * 1000 / place.population
-                if place.population
-                else None
-            ),
-            "camera_types": camera_types,
-            "vendors": sorted({c.vendor for c in claims if c.vendor_id}, key=lambda v: v.name),
-            "children": children,
-            "last_claim": last_claim,
-            "last_import": last_import if place.camera_count else None,
-            "requests": requests,
             "datasets": opendata.DATASETS,
         },
     )
