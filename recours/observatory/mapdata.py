@@ -96,8 +96,8 @@ def measures_by_code() -> dict[str, dict]:
 
 
 def _known(cameras, cameras_per_1000, fipd, fipd_per_inhabitant, vsa) -> dict:
-    """A CommuneRow's last five fields as the map's properties. Only what is known: at the scale of France, empty properties would double the
-    answer."""
+    """A CommuneRow's last five fields as the map's properties. Only what is known: at
+    the scale of France, empty properties would double the answer."""
     known = {}
     if cameras:
         known["cameras"] = cameras
@@ -112,8 +112,8 @@ def _known(cameras, cameras_per_1000, fipd, fipd_per_inhabitant, vsa) -> dict:
 
 # France at once is sent in two parts, each gzipped once and kept in the cache with its
 # ETag: the outlines (several megabytes, changed only by an import of places) and the
-# measures (small, changed by every edit of the record). An edit then costs the next
-# visitor the measures alone.
+# measures (small, changed by every edit of the record). Imports and edits build both
+# when they commit (warm_after_commit), so that visitors are served from the cache.
 def national_outlines() -> tuple[bytes, str]:
     """Every commune's coarse outline, with its code and name."""
     version = places_version()
@@ -144,7 +144,7 @@ def national_measures() -> tuple[bytes, str]:
 
 def warm() -> None:
     """Builds what visitors ask for at the scale of France, if not in the cache already:
-    the outlines, the measures and the table of communes."""
+    the outlines, and the measures with the table of communes they are read from."""
     national_outlines()
     national_measures()
 
@@ -153,6 +153,8 @@ def warm_after_commit(**kwargs) -> None:
     """Has warm() run once the current transaction commits: once per transaction,
     however many rows it changes (an import changes thousands)."""
     connection = transaction.get_connection()
+    # Django keeps the pending callbacks as (savepoints, callback, robust); a test checks
+    # that a transaction of fifty rows schedules one.
     if connection.in_atomic_block and any(entry[1] is warm for entry in connection.run_on_commit):
         return
     # Robust: a cache that is down must not turn a committed edit into an error.
