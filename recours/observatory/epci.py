@@ -39,7 +39,10 @@ COLUMNS = {"CODGEO", "EPCI", "LIBEPCI"}
 SIREN = re.compile(r"\d{9}")
 # INSEE's code for the few communes in no intercommunalité (islands such as Sein).
 NONE = "ZZZZZZZZZ"
-ATTRIBUTION = "INSEE, Intercommunalité - Métropole (Licence Ouverte)"
+ATTRIBUTION = {
+    "csv": "INSEE, Intercommunalité - Métropole (Licence Ouverte)",
+    "json": "DGCL, EPCI à fiscalité propre, via Etalab decoupage-administratif (Licence Ouverte)",
+}
 
 
 @dataclass
@@ -71,6 +74,7 @@ def import_epci(path: Path) -> EpciReport:
         .values_list("pk", "population", "parent_id", "outline")
     }
     existing = {place.code: place for place in Place.objects.filter(kind=Place.Kind.EPCI)}
+    source = ATTRIBUTION["json" if _is_json(path) else "csv"]
     with transaction.atomic():
         for siren, pks in sorted(members.items()):
             place = existing.get(siren) or Place(kind=Place.Kind.EPCI, code=siren)
@@ -78,7 +82,7 @@ def import_epci(path: Path) -> EpciReport:
                 report.added += 1
             else:
                 report.updated += 1
-            _describe(place, names[siren], [communes[pk] for pk in sorted(pks)])
+            _describe(place, names[siren], [communes[pk] for pk in sorted(pks)], source)
             place.save()
             Place.objects.filter(pk__in=pks).update(epci=place)
             report.communes += len(pks)
@@ -115,7 +119,7 @@ def _members(path: Path, report: EpciReport) -> tuple[dict[str, set[int]], dict[
 
 def _rows(path: Path) -> Iterator[tuple[str, str, str, str]]:
     """(where in the file, commune code, SIREN, name) for each commune of each EPCI."""
-    if path.name.endswith((".json", ".json.gz")):
+    if _is_json(path):
         epcis = read_json(path)
         if not isinstance(epcis, list):
             raise ImportFailed(f"{path}: a list of intercommunalités expected")
@@ -135,18 +139,22 @@ def _rows(path: Path) -> Iterator[tuple[str, str, str, str]]:
             )
 
 
+def _is_json(path: Path) -> bool:
+    return path.name.endswith((".json", ".json.gz"))
+
+
 class Commune(NamedTuple):
     population: int | None
     parent_id: int | None
     outline: str | None
 
 
-def _describe(place: Place, name: str, communes: list[Commune]) -> None:
+def _describe(place: Place, name: str, communes: list[Commune], source: str) -> None:
     place.name = name
     place.population = sum(c.population or 0 for c in communes) or None
     departements = Counter(c.parent_id for c in communes if c.parent_id)
     place.parent_id = departements.most_common(1)[0][0] if departements else None
-    place.source = ATTRIBUTION
+    place.source = source
     outlines = [c.outline for c in communes if c.outline and c.outline != "null"]
     if outlines:
         outline = shapely.union_all(shapely.make_valid(shapely.from_geojson(outlines)))
