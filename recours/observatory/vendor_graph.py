@@ -1,5 +1,6 @@
 """Leads from a vendor–city relation graph (technopolice-vendor-graph, AGPL-3.0): each
-"vendor a pour client / est utilisé par ville de X" row becomes a claim at that commune,
+"vendor a pour client / est utilisé par ville de X" row becomes a claim at that commune
+(or at the intercommunalité a "Communauté de communes X" or "Métropole X" row names),
 with its source as evidence, at the confidence of a lead ("rumour") until someone
 checks it. City names are free text: they are matched to INSEE communes by normalised
 name, then by a close spelling; a name shared by several communes is not guessed.
@@ -21,6 +22,18 @@ from recours.observatory.names import normalised
 USES = {"a pour client", "est utilisé par"}
 PUBLIC_BODY = re.compile(
     r"^(?:ville|commune|mairie)\s+(?:de\s+la\s+|de\s+l'|de\s+|du\s+|des\s+|d')(.+)$", re.IGNORECASE
+)
+# "Communauté de communes X", "Métropole de X": an intercommunalité.
+GROUPING = re.compile(
+    r"^(?:communaut[ée]s?\s+(?:de\s+communes?|d'agglom[ée]ration|urbaine)|m[ée]tropole|"
+    r"agglom[ée]ration)\s+(?:de\s+la\s+|de\s+l'|de\s+|du\s+|des\s+|d')?(.+)$",
+    re.IGNORECASE,
+)
+# The words that say what kind of intercommunalité a name is, which people drop or
+# change ("Communauté de communes de Nantes" for "Nantes Métropole").
+GROUPING_WORDS = re.compile(
+    r"\b(?:cc|ca|cu|communaute (?:de communes?|d agglomeration|urbaine)|metropole|"
+    r"agglomeration|agglo)\b"
 )
 # What a vendor's "fonctionnalité" rows say it sells, in our vocabulary.
 CAPABILITIES = {
@@ -66,6 +79,40 @@ class CommuneNames:
         return found[0], ""
 
 
+class GroupingNames:
+    """Intercommunalités by their name without the words that say their kind."""
+
+    def __init__(self):
+        self.by_core: dict[str, list[Place]] = {}
+        for place in Place.objects.filter(kind=Place.Kind.EPCI).only("pk", "name", "code"):
+            self.by_core.setdefault(_core(place.name), []).append(place)
+
+    def match(self, name: str) -> tuple[Place | None, str]:
+        found = self.by_core.get(_core(name), [])
+        if len(found) == 1:
+            return found[0], ""
+        if found:
+            codes = ", ".join(sorted(place.code for place in found))
+            return None, f"several intercommunalités have that name ({codes}): not guessed"
+        return None, "no intercommunalité of that name"
+
+
+def _core(name: str) -> str:
+    return " ".join(GROUPING_WORDS.sub(" ", normalised(name)).split())
+
+
+def _place_of(target: str, communes: CommuneNames, groupings: GroupingNames):
+    """The commune or intercommunalité a relation names, or why none."""
+    if body := PUBLIC_BODY.match(target):
+        place, problem = communes.match(body.group(1))
+        if place is None:  # "ville de Chartres Métropole"
+            place = groupings.match(body.group(1))[0]
+        return place, problem
+    if body := GROUPING.match(target):
+        return groupings.match(body.group(1))
+    return None, "is not a commune or an intercommunalité"
+
+
 def rows_of(path: Path) -> list[list[str]]:
     return [row for row in csv.reader(io.StringIO(read_text(path)), delimiter=";") if row]
 
@@ -82,17 +129,13 @@ def import_vendor_graph(path: Path) -> GraphReport:
             technology = CAPABILITIES.get(target.strip().lower()) or CAPABILITIES.get(base)
             if technology:
                 capabilities.setdefault(vendor.strip(), set()).add(technology)
-    names = CommuneNames()
+    names, groupings = CommuneNames(), GroupingNames()
     report = GraphReport()
     with transaction.atomic():
         for number, (_, vendor, target, relation, source, *_) in enumerate(edges, start=1):
             if relation.strip() not in USES:
                 continue
-            body = PUBLIC_BODY.match(target.strip())
-            if not body:
-                report.unmatched.append(f"row {number}: {target!r} is not a commune")
-                continue
-            place, problem = names.match(body.group(1))
+            place, problem = _place_of(target.strip(), names, groupings)
             if place is None:
                 report.unmatched.append(f"row {number}: {target!r}: {problem}")
                 continue

@@ -15,6 +15,9 @@ EDGE;ACME VISION;ville de Nime;a pour client;https://press.example/article
 EDGE;ACME VISION;ville de Saint­-Etienne;est utilisé par;https://press.example/se
 EDGE;ACME VISION;ville de Valence;a pour client;https://acme.example/references
 EDGE;ACME VISION;RATP;a pour client;https://acme.example/references
+EDGE;ACME VISION;Communauté de communes de Nantes;a pour client;https://acme.example/references
+EDGE;ACME VISION;ville de Chartres Métropole;a pour client;https://acme.example/references
+EDGE;ACME VISION;Communauté de commune de Versailles;a pour client;https://acme.example/references
 EDGE;ACME VISION;AN2V;est membre;https://an2v.example/membres
 """
 
@@ -24,6 +27,9 @@ def communes(db):
     for code, name in [("30189", "Nîmes"), ("42218", "Saint-Étienne"),
                        ("26362", "Valence"), ("82186", "Valence")]:  # fmt: skip
         Place.objects.create(kind="commune", code=code, name=name)
+    for code, name in [("244400404", "Nantes Métropole"), ("200033193", "CA Chartres Métropole"),
+                       ("247800584", "CA Versailles Grand Parc (C.A.V.G.P.)")]:  # fmt: skip
+        Place.objects.create(kind="epci", code=code, name=name)
 
 
 def test_leads_are_matched_by_name_and_the_rest_reported(communes, tmp_path, capsys):
@@ -35,14 +41,17 @@ def test_leads_are_matched_by_name_and_the_rest_reported(communes, tmp_path, cap
     out = capsys.readouterr().out
     claims = Claim.objects.order_by("place__code")
     assert [(c.place.code, c.technology, c.confidence) for c in claims] == [
+        ("200033193", "vsa", "rumour"),  # "ville de Chartres Métropole": the agglomeration
+        ("244400404", "vsa", "rumour"),  # "Communauté de communes de Nantes": the métropole
         ("30189", "vsa", "rumour"),  # "Nîmes" and the misspelt "Nime": one claim, two sources
         ("42218", "vsa", "rumour"),  # a soft hyphen and no accent
     ]
-    assert claims[0].evidence.count() == 2
+    assert claims[2].evidence.count() == 2
     assert "'ville de Valence': several communes have that name (26362, 82186)" in out
-    assert "'RATP' is not a commune" in out
+    assert "'RATP': is not a commune or an intercommunalité" in out
+    assert "'Communauté de commune de Versailles': no intercommunalité of that name" in out
     call_command("import_vendor_graph", path)  # again: nothing doubles
-    assert Claim.objects.count() == 2
+    assert Claim.objects.count() == 4
 
 
 def test_a_file_without_relations_is_refused(tmp_path):
