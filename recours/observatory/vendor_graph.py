@@ -104,10 +104,10 @@ def _core(name: str) -> str:
 def _place_of(target: str, communes: CommuneNames, groupings: GroupingNames):
     """The commune or intercommunalité a relation names, or why none."""
     if body := PUBLIC_BODY.match(target):
-        place, problem = communes.match(body.group(1))
-        if place is None:  # "ville de Chartres Métropole"
-            place = groupings.match(body.group(1))[0]
-        return place, problem
+        name = body.group(1)
+        if GROUPING_WORDS.search(normalised(name)):  # "ville de Chartres Métropole"
+            return groupings.match(name)
+        return communes.match(name)
     if body := GROUPING.match(target):
         return groupings.match(body.group(1))
     return None, "is not a commune or an intercommunalité"

@@ -28,6 +28,7 @@ def communes(db):
                        ("26362", "Valence"), ("82186", "Valence")]:  # fmt: skip
         Place.objects.create(kind="commune", code=code, name=name)
     for code, name in [("244400404", "Nantes Métropole"), ("200033193", "CA Chartres Métropole"),
+                       ("241100000", "CA Valence"),
                        ("247800584", "CA Versailles Grand Parc (C.A.V.G.P.)")]:  # fmt: skip
         Place.objects.create(kind="epci", code=code, name=name)
 
@@ -47,6 +48,7 @@ def test_leads_are_matched_by_name_and_the_rest_reported(communes, tmp_path, cap
         ("42218", "vsa", "rumour"),  # a soft hyphen and no accent
     ]
     assert claims[2].evidence.count() == 2
+    # Not guessed, and not given to the intercommunalité "CA Valence" either.
     assert "'ville de Valence': several communes have that name (26362, 82186)" in out
     assert "'RATP': is not a commune or an intercommunalité" in out
     assert "'Communauté de commune de Versailles': no intercommunalité of that name" in out
