@@ -6,7 +6,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -163,6 +163,17 @@ class Vendor(models.Model):
         return reverse("observatory:vendor", args=[self.pk])
 
 
+class ClaimQuerySet(models.QuerySet):
+    def for_display(self):
+        """With what a claim's card shows: place, vendor, sources, history, and whether
+        an official inventory lists its locations (a query per card otherwise)."""
+        return (
+            self.select_related("place", "vendor")
+            .prefetch_related("evidence", "changes")
+            .annotate(listed=models.Exists(InventoryEntry.objects.filter(claim=OuterRef("pk"))))
+        )
+
+
 class Claim(models.Model):
     """One deployment at one place, as far as its evidence shows."""
 
@@ -216,6 +227,8 @@ class Claim(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ClaimQuerySet.as_manager()
+
     def __str__(self):
         return f"{self.get_technology_display()} · {self.place}"
 
@@ -223,13 +236,45 @@ class Claim(models.Model):
 class ClaimChange(models.Model):
     """The history of a claim: what changed, when, and on whose word."""
 
+    # What the public history calls each change (the labels of the claim's card).
+    LABELS = {
+        "created": _("Création"),
+        "evidence": _("Source ajoutée"),
+        "technology": _("Technologie"),
+        "vendor": _("Fournisseur"),
+        "operator": _("Exploitant"),
+        "status": _("Statut"),
+        "started_on": _("Depuis"),
+        "ended_on": _("Jusqu'au"),
+        "quantity": _("Quantité"),
+        "confidence": _("Fiabilité"),
+        "summary": _("Résumé"),
+        "place": _("Lieu"),
+    }
+
     claim = models.ForeignKey(Claim, related_name="changes", on_delete=models.CASCADE)
     changed_at = models.DateTimeField(auto_now_add=True)
     changes = models.JSONField()  # {"field": [old, new], ...}
     by = models.CharField(max_length=200)
 
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
     def __str__(self):
         return f"{self.claim_id} {self.changed_at:%Y-%m-%d}"
+
+    def public_lines(self) -> list[tuple[str, str, str]]:
+        """(what, before, after) for the public history; never who made the change
+        (moderators may not wish to be named) nor which lead it came from."""
+        lines = []
+        for name, (before, after) in self.changes.items():
+            if name == "created":
+                lines.append((self.LABELS[name], "", ""))
+            elif name == "evidence":
+                lines.append((self.LABELS[name], "", str(after)))
+            elif name in self.LABELS:
+                lines.append((self.LABELS[name], _label(name, before), _label(name, after)))
+        return lines
 
 
 class Evidence(models.Model):
@@ -400,3 +445,9 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.name}"
+
+
+def _label(field: str, value) -> str:
+    """A stored value as the public reads it: a choice by its label."""
+    choices = dict(Claim._meta.get_field(field).flatchoices) if field != "vendor" else {}
+    return str(choices.get(value, value or ""))

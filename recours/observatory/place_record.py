@@ -57,11 +57,7 @@ class PlaceRecord:
 
 
 def _claims():
-    return (
-        Claim.objects.select_related("vendor", "place")
-        .prefetch_related("evidence")
-        .order_by("technology", "-updated_at")
-    )
+    return Claim.objects.for_display().order_by("technology", "-updated_at")
 
 
 def record_of(place: Place, *, today: date) -> PlaceRecord:

@@ -168,9 +168,7 @@ def technology(request, slug):
     if slug not in Claim.Technology.values:
         raise Http404
     claims = (
-        Claim.objects.filter(technology=slug)
-        .select_related("place", "vendor")
-        .order_by("place__name", "-updated_at")
+        Claim.objects.filter(technology=slug).for_display().order_by("place__name", "-updated_at")
     )
     return render(
         request,
@@ -194,7 +192,7 @@ def technology(request, slug):
 @public
 def vendor(request, pk):
     vendor = get_object_or_404(Vendor, pk=pk)
-    claims = vendor.claims.select_related("place").prefetch_related("evidence")
+    claims = vendor.claims.for_display()
     return render(
         request,
         "observatory/vendor.html",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from recours.observatory import mapdata
 from recours.observatory.measures import record_version
 from recours.observatory.models import Claim, Place
+from recours.observatory.moderation import record_change
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -195,3 +196,28 @@ def test_an_edit_builds_the_next_map_once_committed_once_per_transaction(
     assert len(callbacks) == 1
     built = cache.get(f"observatory:measures:{record_version()}")
     assert json.loads(gzip.decompress(built)) == {"06088": {"vsa": True}}
+
+
+def test_a_claims_history_is_public_but_not_who_made_each_change(client, record):
+    claim = Claim.objects.get(place=record, technology="vsa")
+    record_change(claim, {"status": ["trial", "in_service"], "vendor": ["Two-I", "Briefcam"]},
+                  "moderatrice-discrete")  # fmt: skip
+
+    page = client.get(record.get_absolute_url()).content.decode()
+
+    assert "Historique (1 modification)" in page
+    assert "Statut : expérimentation → en service ; Fournisseur : Two-I → Briefcam" in page
+    assert "moderatrice" not in page
+
+
+def test_lists_of_claims_take_the_same_queries_for_three_claims_or_forty(
+    client, record, django_assert_max_num_queries
+):
+    for _ in range(40):
+        claim = Claim.objects.create(place=record, technology="vsa", status="trial",
+                                     confidence="press")  # fmt: skip
+        record_change(claim, {"created": ["", "api"]}, "api:moderator")
+    for url in [reverse("observatory:technology", args=["vsa"]), record.get_absolute_url(),
+                reverse("observatory:vendor", args=[Claim.objects.exclude(vendor=None).first().vendor_id])]:  # fmt: skip
+        with django_assert_max_num_queries(15):
+            assert client.get(url).status_code == 200
