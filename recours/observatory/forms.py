@@ -79,9 +79,9 @@ class LeadForm(AccessibleErrorsMixin, forms.ModelForm):
         required=False,
         help_text=_(
             "PDF, image PNG ou JPEG, OpenDocument ou texte ; %(size)s au plus. Nous retirons "
-            "des photos le lieu, l'heure et l'appareil qu'elles enregistrent. Un PDF ou un "
-            "document OpenDocument peut contenir le nom de son auteur : retirez-le si vous "
-            "voulez rester anonyme."
+            "des photos le lieu, l'heure et l'appareil qu'elles enregistrent, et des "
+            "documents OpenDocument leur auteur et leurs dates. Un PDF peut contenir le nom "
+            "de son auteur : retirez-le si vous voulez rester anonyme."
         ),
     )
 
@@ -145,7 +145,7 @@ class LeadForm(AccessibleErrorsMixin, forms.ModelForm):
             content = without_metadata(kind, content)
         except Unreadable:
             raise forms.ValidationError(
-                _("Cette image est illisible : elle semble tronquée ou abîmée."),
+                _("Ce fichier est illisible : il semble tronqué ou abîmé."),
                 code="unreadable",
             ) from None
         self.attachment_info = (kind, hashlib.sha256(content).hexdigest())

@@ -1,12 +1,17 @@
-"""Removes from a photo what it says about who took it, where and when: the EXIF, XMP
-and IPTC blocks of a JPEG (GPS position, time, camera serial number, owner's name), the
-text and time chunks of a PNG. Lossless: the picture's bytes are kept as they are, only
-the blocks around them go. A source who sends a photo of a camera should not send their
-position with it.
+"""Removes from a file what it says about who made it, where and when, before it is
+stored: the EXIF, XMP and IPTC blocks of a JPEG (GPS position, time, camera serial
+number, owner's name), the text and time chunks of a PNG, an OpenDocument's metadata
+(author, dates, editing time) and settings (printer names). The content is kept as it
+is, only the blocks around it go. A source who sends a photo of a camera should not
+send their position with it.
 
-PDF and OpenDocument files may still name their author; the lead form says so."""
+A PDF is kept as it is: rewriting it would break the signature an official document may
+carry. It may still name its author; the lead form says so."""
 
+import io
 import struct
+import zipfile
+import zlib
 
 # JPEG segments kept: the picture's own, JFIF (APP0), the colour profile (APP2
 # "ICC_PROFILE") and Adobe's colour transform (APP14), without which some JPEGs show
@@ -28,6 +33,8 @@ def without_metadata(kind: str, content: bytes) -> bytes:
         return _jpeg(content)
     if kind == "image/png":
         return _png(content)
+    if kind.startswith("application/vnd.oasis.opendocument."):
+        return _opendocument(content)
     return content
 
 
@@ -106,3 +113,36 @@ def _png(content: bytes) -> bytes:
         if kind == b"IEND":
             return b"".join(out)
     raise Unreadable("the image has no end")
+
+
+_ODF_NS = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:version="1.2"'
+# An OpenDocument's metadata and settings, emptied: valid, and saying nothing.
+_ODF_EMPTY = {
+    "meta.xml": f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {_ODF_NS}>'
+    "<office:meta/></office:document-meta>",
+    "settings.xml": f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-settings '
+    f"{_ODF_NS}/>",
+}
+# A 10 MB attachment may not unpack into more than this (a zip bomb would).
+ODF_MAX_UNPACKED = 200 * 1024 * 1024
+
+
+def _opendocument(content: bytes) -> bytes:
+    out = io.BytesIO()
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as target:
+            entries = source.infolist()
+            if sum(entry.file_size for entry in entries) > ODF_MAX_UNPACKED:
+                raise Unreadable("too large once unpacked")
+            for entry in entries:  # "mimetype" first and stored, as it came
+                data = source.read(entry)
+                if entry.filename in _ODF_EMPTY:
+                    data = _ODF_EMPTY[entry.filename].encode()
+                # Each entry's date is when it was last saved.
+                kept = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
+                kept.compress_type = entry.compress_type
+                target.writestr(kept, data)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError,
+            EOFError, OSError) as exc:  # fmt: skip
+        raise Unreadable(f"not a readable archive ({exc})") from exc
+    return out.getvalue()

@@ -100,6 +100,26 @@ def test_a_truncated_image_is_refused(client, record, cut):
     assert not Lead.objects.exists()
 
 
+def test_an_opendocument_loses_its_author_dates_and_printer(client, record):
+    content = "<office:document-content>Arrêté n° 12</office:document-content>"
+    odt = io.BytesIO()
+    with zipfile.ZipFile(odt, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", content)
+        archive.writestr("meta.xml", "<meta:initial-creator>Jeanne Dupont</meta:initial-creator>")
+        archive.writestr("settings.xml", "<config:config-item>PrinterName HP-de-Jeanne")
+
+    response = post_lead(client, attachment=SimpleUploadedFile("cr.odt", odt.getvalue()))
+
+    assert response.status_code == 302
+    stored = zipfile.ZipFile(Lead.objects.get().attachment.open("rb"))
+    first = stored.infolist()[0]
+    assert (first.filename, first.compress_type) == ("mimetype", zipfile.ZIP_STORED)
+    assert stored.read("content.xml").decode() == content
+    assert b"Jeanne" not in stored.read("meta.xml") + stored.read("settings.xml")
+    assert {entry.date_time for entry in stored.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
 def test_an_attachment_over_the_limit_is_refused(client, record, settings):
     settings.OBSERVATORY_ATTACHMENT_MAX_SIZE = 1000
     response = post_lead(client, attachment=SimpleUploadedFile("big.txt", b"x" * 1001))
