@@ -5,11 +5,13 @@ import io
 import struct
 import zipfile
 import zlib
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from recours.observatory.models import Claim, Evidence, Lead
@@ -222,3 +224,19 @@ def test_a_lead_set_aside_forgets_its_document_and_its_senders_address(
     assert (lead.status, lead.moderator_note, lead.contact) == ("rejected", "Hors sujet.", "")
     assert not lead.attachment and not stored.exists()
     assert lead.attachment_sha256 == hashlib.sha256(PDF).hexdigest()
+
+
+def test_a_leads_contact_address_is_erased_after_the_retention_period(client, record, settings):
+    settings.OBSERVATORY_LEAD_CONTACT_DAYS = 30
+    for email in ["old@example.org", "recent@example.org"]:
+        post_lead(client, contact=email)
+    Lead.objects.filter(contact="old@example.org").update(
+        received_on=date.today() - timedelta(days=31)
+    )
+    out = io.StringIO()
+
+    call_command("purge_leads", stdout=out)
+
+    assert out.getvalue().strip() == "1 contact addresses erased"
+    assert sorted(Lead.objects.values_list("contact", flat=True)) == ["", "recent@example.org"]
+    assert Lead.objects.count() == 2  # what the leads said stays
