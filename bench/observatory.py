@@ -10,7 +10,8 @@ whose tags are drawn from the shipped Swiss OSM sample (so the tag mix is real) 
 positions are spread over the communes, then times `import_osm_cameras` in its own
 process (wall time and peak memory), first into an empty layer, then again unchanged.
 Then times the place pages and the map data with that volume (bench/observatory_pages.py).
-Prints tables; writes JSON under var/bench/.
+On SQLite, then on PostgreSQL with Redis when DATABASE_URL is set. Prints tables; writes
+JSON under var/bench/.
 """
 
 import json
@@ -91,11 +92,11 @@ def write_extract(path: Path, boxes: list[tuple[float, float, float, float]]) ->
     writer.close()
 
 
-def main():
+def run(database_url: str, redis_url: str) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="recours-observatory-bench-"))
-    app = AppServer(folder)
+    app = AppServer(folder, database_url=database_url)
+    app.env["REDIS_URL"] = redis_url
     results = {}
-    reference = reference_seconds()
     try:
         app.manage("migrate", "--no-input")
         real = COMMUNES_DIR / "fr-admin-boundaries" / "communes-2018-simplified.geojson"
@@ -104,15 +105,16 @@ def main():
             args = ["--communes", str(real), "--insee", str(COMMUNES_DIR / "fr-communes-insee"),
                     "--departements", str(boundaries / "departements-avec-outre-mer-simplified.geojson"),
                     "--regions", str(boundaries / "regions-avec-outre-mer-simplified.geojson")]  # fmt: skip
-            label = "35,357 real commune outlines"
+            results["label"] = "35,357 real commune outlines"
         else:
             args = ["--communes", str(synthetic_communes(folder))]
-            label = "35,000 synthetic square communes"
+            results["label"] = "35,000 synthetic square communes"
+        steps = results["steps"] = {}
         seconds, mb, out = timed(app, "import_places", *args)
-        results["import places"] = {"seconds": seconds, "peak_mb": mb, "output": out}
+        steps["import places"] = {"seconds": seconds, "peak_mb": mb, "output": out}
         if real.exists():
             seconds, mb, out = timed(app, "import_epci", str(EPCI))
-            results["import intercommunalités"] = {"seconds": seconds, "peak_mb": mb, "output": out}
+            steps["import intercommunalités"] = {"seconds": seconds, "peak_mb": mb, "output": out}
         boxes = json.loads(app.manage("shell", "-c", (
             "import json; from recours.observatory.models import Place; print(json.dumps(list("
             "Place.objects.filter(kind='commune', merged_into=None).values_list("
@@ -121,11 +123,11 @@ def main():
         extract = folder / "cameras.osm.pbf"
         started = time.monotonic()
         write_extract(extract, boxes)
-        results["write PBF extract"] = {"seconds": round(time.monotonic() - started, 1), "peak_mb": 0,
-                                        "output": f"{extract.stat().st_size // 1024 // 1024} MB"}  # fmt: skip
+        steps["write PBF extract"] = {"seconds": round(time.monotonic() - started, 1), "peak_mb": 0,
+                                      "output": f"{extract.stat().st_size // 1024 // 1024} MB"}  # fmt: skip
         for name in ["import cameras (empty layer)", "re-import, unchanged"]:
             seconds, mb, out = timed(app, "import_osm_cameras", str(extract))
-            results[name] = {"seconds": seconds, "peak_mb": mb, "output": out}
+            steps[name] = {"seconds": seconds, "peak_mb": mb, "output": out}
         app.manage("collectstatic", "--no-input")
         pages = subprocess.run(
             [sys.executable, "bench/observatory_pages.py"],
@@ -133,28 +135,55 @@ def main():
         )  # fmt: skip
         if pages.returncode:
             sys.exit(f"observatory_pages.py failed:\n{pages.stderr[-3000:]}")
-        page_results = json.loads(pages.stdout.strip().splitlines()[-1])
+        results["pages"] = json.loads(pages.stdout.strip().splitlines()[-1])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    print(f"\nObservatory import, SQLite: {CAMERAS:,} camera nodes, {label}")
+    return results
+
+
+def print_tables(database: str, results: dict, reference: float) -> None:
+    print(f"\nObservatory import, {database}: {CAMERAS:,} camera nodes, {results['label']}")
     print(f"(this machine: a 10,000,000-step Python loop takes {reference} s)")
     print(f"{'step':<30} {'seconds':>8} {'peak MB':>8}  output")
-    for name, figures in results.items():
+    for name, figures in results["steps"].items():
         print(
             f"{name:<30} {figures['seconds']:>8} {figures['peak_mb']:>8}  {figures['output'][:90]}"
         )
-    print(f"\nObservatory pages, server time in process, {CAMERAS:,} cameras stored")
+    print(f"\nObservatory pages, {database}, server time in process, {CAMERAS:,} cameras stored")
     print(f"{'page':<36} {'median ms':>10} {'p95 ms':>8} {'bytes':>11}")
-    for name, figures in page_results.items():
+    for name, figures in results["pages"].items():
         print(
             f"{name:<36} {figures['median_ms']:>10} {figures['p95_ms']:>8} {figures['bytes']:>11,}"
         )
-    results["pages"] = page_results
-    results["reference_s"] = reference
+
+
+def main():
+    """On SQLite; and on PostgreSQL with Redis, in a database of its own, when
+    DATABASE_URL is set (as bench/load.py)."""
+    reference = reference_seconds()
+    runs = {"SQLite": ("", "")}
+    created = None
+    if os.environ.get("DATABASE_URL"):
+        created = f"recours_observatory_bench_{int(time.time())}"
+        subprocess.run(["psql", os.environ["DATABASE_URL"], "-qc", f"CREATE DATABASE {created}"],
+                       check=True)  # fmt: skip
+        runs["PostgreSQL + Redis"] = (
+            os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + created,
+            os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
+        )
+    report = {"reference_s": reference}
+    try:
+        for database, (database_url, redis_url) in runs.items():
+            report[database] = run(database_url, redis_url)
+            print_tables(database, report[database], reference)
+    finally:
+        if created:
+            subprocess.run(["psql", os.environ["DATABASE_URL"], "-qc", f"DROP DATABASE {created}"],
+                           check=False)  # fmt: skip
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / f"observatory-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(
-        json.dumps(results, indent=2)
+        json.dumps(report, indent=2)
     )
 
 

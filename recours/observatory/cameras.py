@@ -211,17 +211,23 @@ INSERT_COLUMNS = ["osm_type", "osm_id", *FIELDS]
 
 
 def _insert(rows: list[tuple]) -> None:
-    """New cameras in one executemany: the ORM's bulk_create spent most of an import's
-    time building and compiling model instances."""
+    """New cameras in one statement per batch: COPY on PostgreSQL (an executemany of a
+    million rows took most of a first import there), one executemany on SQLite. The ORM's
+    bulk_create spent most of an import's time building and compiling model instances."""
     if not rows:
         return
     table = connection.ops.quote_name(OsmCamera._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(OsmCamera._meta.get_field(name).column) for name in INSERT_COLUMNS
     )
-    marks = ", ".join(["%s"] * len(INSERT_COLUMNS))
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # psycopg 3
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(INSERT_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
 
 
 @contextmanager
