@@ -12,8 +12,10 @@ from django.db import transaction
 from recours.observatory.measures import (
     Recorded,
     commune_rows,
+    headline_totals,
     places_version,
     record_version,
+    top_communes,
 )
 from recours.observatory.models import OsmCamera, Place
 
@@ -144,9 +146,12 @@ def national_measures() -> tuple[bytes, str]:
 
 def warm() -> None:
     """Builds what visitors ask for at the scale of France, if not in the cache already:
-    the outlines, and the measures with the table of communes they are read from."""
+    the outlines, the measures with the table of communes they are read from, and the
+    index's figures."""
     national_outlines()
     national_measures()
+    top_communes()
+    headline_totals()
 
 
 def warm_after_commit(**kwargs) -> None:

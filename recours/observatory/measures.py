@@ -131,6 +131,17 @@ def commune_rows(*, order: str = "cameras", department: Place | None = None) -> 
     return RowList(rows)
 
 
+def top_communes(*, order: str = "cameras", count: int = 20) -> list["CommuneRow"]:
+    """The first rows of the table, for the index: kept apart, so that the index does not
+    unpickle the whole table from the cache to show twenty rows."""
+    key = f"observatory:top:{order}:{count}:{record_version()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = [tuple(row) for row in commune_rows(order=order)[:count]]
+        cache.set(key, rows, 3600)
+    return [CommuneRow._make(row) for row in rows]
+
+
 class RowList(Sequence):
     """The cached tuples, turned into rows only for the slice a page shows."""
 
@@ -204,3 +215,29 @@ def _commune_rows(order: str, department: Place | None) -> list[CommuneRow]:
     }[order]
     rows.sort(key=key, reverse=True)
     return rows
+
+
+def headline_totals() -> dict:
+    """The index's headline figures, kept until the record changes (summing 35,000
+    communes' counts reads the whole places table)."""
+    key = f"observatory:totals:{record_version()}"
+    totals = cache.get(key)
+    if totals is None:
+        totals = _count_totals()
+        cache.set(key, totals, 3600)
+    return totals
+
+
+def _count_totals() -> dict:
+    return {
+        "claims": Claim.objects.count(),
+        # The stored counts: counting a million camera rows costs a tenth of a second.
+        "cameras": Place.objects.filter(kind=Place.Kind.COMMUNE).aggregate(
+            total=Sum("camera_count")
+        )["total"]
+        or 0,
+        "places": Claim.objects.values("place").distinct().count(),
+        "fipd": Funding.objects.filter(programme=Funding.Programme.FIPD).aggregate(
+            total=Sum("amount_eur")
+        )["total"],
+    }

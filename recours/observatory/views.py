@@ -6,7 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import (
     FileResponse,
     Http404,
@@ -32,11 +32,12 @@ from recours.observatory.forms import DocumentRequestLetterForm, LeadForm, Measu
 from recours.observatory.measures import (
     MEASURES,
     commune_rows,
+    headline_totals,
+    top_communes,
 )
 from recours.observatory.models import (
     Claim,
     Evidence,
-    Funding,
     ImportRun,
     Place,
     Vendor,
@@ -72,34 +73,19 @@ def index(request):
             "measure": measure or "cameras",
             "measure_label": MEASURES[measure or "cameras"],
             "measures": MEASURES,
-            "top": commune_rows(order=measure or "cameras")[:20],
+            "top": top_communes(order=measure or "cameras"),
             "technologies": _technology_counts(),
             "vendors": Vendor.objects.annotate(places=Count("claims__place", distinct=True))
             .filter(places__gt=0)
             .order_by("-places", "name")[:30],
             "recent": Claim.objects.select_related("place", "vendor").order_by("-updated_at")[:10],
-            "totals": _totals(),
+            "totals": headline_totals(),
             "tile_url": settings.OBSERVATORY_TILE_URL,
             "tile_attribution": settings.OBSERVATORY_TILE_ATTRIBUTION,
         },
     )
     response["Content-Security-Policy"] = map_csp()
     return response
-
-
-def _totals() -> dict:
-    return {
-        "claims": Claim.objects.count(),
-        # The stored counts: counting a million camera rows costs a tenth of a second.
-        "cameras": Place.objects.filter(kind=Place.Kind.COMMUNE).aggregate(
-            total=Sum("camera_count")
-        )["total"]
-        or 0,
-        "places": Claim.objects.values("place").distinct().count(),
-        "fipd": Funding.objects.filter(programme=Funding.Programme.FIPD).aggregate(
-            total=Sum("amount_eur")
-        )["total"],
-    }
 
 
 def _technology_counts():
