@@ -125,8 +125,9 @@ def _confirm_path(server) -> str:
 
 
 def surge_with_a_crash(server: AppServer, crash) -> tuple[list[str], list[int]]:
-    """Eight visitors sign in a loop; `crash()` runs 3.5 s in. Returns the e-mails whose
-    signature was acknowledged (302 to the check-your-mail page) and every status seen."""
+    """Eight visitors sign in a loop; `crash(statuses)` runs 3.5 s in, with the list of
+    statuses seen so far (it grows meanwhile). Returns the e-mails whose signature was
+    acknowledged (302 to the check-your-mail page) and every status seen."""
     acknowledged, statuses, lock, stop = [], [], threading.Lock(), threading.Event()
 
     def visitor(number):
@@ -156,7 +157,7 @@ def surge_with_a_crash(server: AppServer, crash) -> tuple[list[str], list[int]]:
     for thread in threads:
         thread.start()
     time.sleep(3.5)
-    crash()
+    crash(statuses)
     time.sleep(3)
     stop.set()
     for thread in threads:
@@ -183,7 +184,7 @@ def assert_nothing_acknowledged_was_lost(server: AppServer, acknowledged: list[s
 
 
 def test_killing_the_app_server_mid_surge_loses_no_acknowledged_signature(server):
-    def crash():
+    def crash(statuses):
         server.kill()
         time.sleep(0.5)
         server.start()
@@ -211,9 +212,14 @@ def test_killing_postgresql_mid_surge_loses_no_acknowledged_signature(private_po
     app = AppServer(tmp_path, database_url=private_postgres.url("recours")).prepare().start()
     try:
 
-        def crash():
+        def crash(statuses):
             private_postgres.kill()
-            time.sleep(3)  # long enough for signatures to arrive while it is down
+            # Down until signatures have arrived meanwhile (3 s usually is; a loaded
+            # machine may need longer), 15 s at most.
+            time.sleep(3)
+            deadline = time.monotonic() + 12
+            while 503 not in statuses and time.monotonic() < deadline:
+                time.sleep(0.2)
             private_postgres.start()
 
         acknowledged, statuses = surge_with_a_crash(app, crash)
