@@ -25,7 +25,7 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 class Unreadable(ValueError):
-    """The file is not the image its first bytes announce (truncated, or malformed)."""
+    """The file is not what its first bytes announce (truncated, or malformed)."""
 
 
 def without_metadata(kind: str, content: bytes) -> bytes:
