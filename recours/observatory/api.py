@@ -109,13 +109,8 @@ class PlaceDetailOut(PlaceOut):
 
 
 def _places():
-    """Places with the codes of their parent, intercommunalité and commune nouvelle, none
-    of whose outlines the API sends."""
-    related = ["parent", "epci", "merged_into"]
-    heavy = ["geometry", "outline_coarse"]
-    return Place.objects.select_related(*related).defer(
-        *heavy, *(f"{relation}__{name}" for relation in related for name in heavy)
-    )
+    """Places with the codes of their parent, intercommunalité and commune nouvelle."""
+    return Place.objects.without_outlines("parent", "epci", "merged_into")
 
 
 class CameraOut(Schema):

@@ -13,6 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from recours.observatory.names import normalised
 
 
+class PlaceQuerySet(models.QuerySet):
+    OUTLINES = ("geometry", "outline_coarse")
+
+    def without_outlines(self, *related: str):
+        """Places, and the `related` places joined to them, without their outlines:
+        large, read only by imports and the map, never by pages or the API."""
+        return self.select_related(*related).defer(
+            *self.OUTLINES, *(f"{rel}__{name}" for rel in related for name in self.OUTLINES)
+        )
+
+
 class Place(models.Model):
     class Kind(models.TextChoices):
         COMMUNE = "commune", _("commune")
@@ -54,6 +65,8 @@ class Place(models.Model):
     # OpenStreetMap cameras inside the place, kept by each camera import (a count over
     # a million rows is too slow for every map or place page).
     camera_count = models.PositiveIntegerField(default=0)
+
+    objects = PlaceQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "code"], name="one_place_per_code")]

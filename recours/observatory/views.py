@@ -123,14 +123,7 @@ def communes(request):
 @public
 def place(request, kind, code):
     place = get_object_or_404(
-        Place.objects.select_related("parent", "parent__parent", "merged_into", "epci").defer(
-            *HEAVY,
-            *(
-                f"{relation}__{name}"
-                for relation in ["parent", "parent__parent", "merged_into", "epci"]
-                for name in HEAVY
-            ),
-        ),
+        Place.objects.without_outlines("parent", "parent__parent", "merged_into", "epci"),
         kind=kind,
         code=code,
     )
