@@ -10,7 +10,7 @@ import pytest
 
 from recours.campaigns.models import Organisation
 from recours.core.crypto import generate_keypair
-from recours.core.testing import make_campaign, old_clock
+from recours.testing import make_campaign, old_clock
 
 
 @pytest.fixture(autouse=True)

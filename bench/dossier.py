@@ -86,11 +86,17 @@ def fill_database() -> tuple[str, list[Path]]:
     call_command("migrate", verbosity=0)
     from recours.campaigns.models import Organisation
     from recours.core.crypto import generate_keypair, key_id, seal, sha256_hex
-    from recours.core.testing import make_campaign
-    from recours.mandates.domain import email_hash_for, evidence_digest_of
-    from recours.mandates.dossier.keyshares import split_private_key
+    from recours.core.keyshares import split_private_key
+    from recours.mandates.digests import (
+        GENESIS,
+        commitment_for,
+        entry_digest,
+        evidence_digest_of,
+        new_salt,
+    )
+    from recours.mandates.domain import email_hash_for
     from recours.mandates.models import LogEntry, Mandate
-    from recours.mandates.transparency import GENESIS, commitment_for, entry_digest, new_salt
+    from recours.testing import make_campaign
 
     public, private = generate_keypair()
     organisation = Organisation.objects.create(

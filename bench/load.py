@@ -150,7 +150,7 @@ def prepare_bodies(app: AppServer, folder: Path, count: int) -> tuple[str, str, 
     django.setup()
     from urllib.parse import urlencode
 
-    from recours.core.testing import old_clock
+    from recours.testing import old_clock
 
     client = Client(app.port)
     hidden = client.form("/technopolice/")

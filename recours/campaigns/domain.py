@@ -4,12 +4,26 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from recours.campaigns.models import Campaign, StatusChange, TextVersion
 from recours.core.crypto import canonical_json, sha256_hex
 
 COUNT_CACHE_SECONDS = 30
+PUBLIC_STATUSES = [
+    Campaign.Status.OPEN,
+    Campaign.Status.CLOSED,
+    Campaign.Status.FILED,
+    Campaign.Status.CASE_CLOSED,
+]
+
+
+def public_campaign(slug: str) -> Campaign:
+    """The campaign a public page shows: any but a draft, else 404."""
+    return get_object_or_404(
+        Campaign.objects.select_related("organisation"), slug=slug, status__in=PUBLIC_STATUSES
+    )
 
 
 def complaint_snapshot(campaign: Campaign) -> dict:

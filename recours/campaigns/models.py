@@ -113,7 +113,7 @@ class Campaign(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("campaigns:detail", args=[self.slug])
+        return reverse("mandates:campaign", args=[self.slug])
 
     def is_accepting_signatures(self, now=None) -> bool:
         now = now or timezone.now()

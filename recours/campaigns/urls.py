@@ -5,7 +5,6 @@ from recours.campaigns import views
 app_name = "campaigns"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/count.json", views.count_json, name="count_json"),
     path("<slug:slug>/badge.svg", views.badge_svg, name="badge"),
     path("<slug:slug>/partager/mastodon/", views.share_mastodon, name="share_mastodon"),

@@ -18,7 +18,6 @@ from django.utils import timezone
 from recours.campaigns.domain import PublishedTexts, forget_count
 from recours.campaigns.models import Campaign
 from recours.core.crypto import (
-    canonical_json,
     hash_token,
     key_id,
     keyed_hash,
@@ -29,6 +28,7 @@ from recours.core.crypto import (
 )
 from recours.core.mail import queue_email
 from recours.mandates import transparency
+from recours.mandates.digests import evidence_digest_of
 from recours.mandates.identity import SignerIdentity, canonical_email
 from recours.mandates.models import Invalidation, Mandate, MandateToken, SubmissionKey
 
@@ -265,24 +265,6 @@ def evidence_digest(mandate: Mandate) -> str:
         signed_at=mandate.signed_at.isoformat(),
         confirmed_at=mandate.confirmed_at.isoformat(),
         method=mandate.confirmation_method,
-    )
-
-
-def evidence_digest_of(**fields: str) -> str:
-    """The SHA-256 fixed at confirmation over the texts' hashes, the sealed record's hash,
-    the UTC times and the method (R1.6); recomputed offline from an export to check it."""
-    return sha256_hex(
-        canonical_json(
-            {
-                "campaign": fields["campaign"],
-                "complaint_sha256": fields["complaint_sha256"],
-                "mandate_sha256": fields["mandate_sha256"],
-                "sealed_identity_sha256": fields["sealed_sha256"],
-                "signed_at": fields["signed_at"],
-                "confirmed_at": fields["confirmed_at"],
-                "method": fields["method"],
-            }
-        )
     )
 
 

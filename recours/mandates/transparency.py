@@ -11,47 +11,15 @@ mandate is counted, without the log saying anything about who signed:
   count; a receipt (commitment and position) gets an inclusion proof against that root.
 """
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
 from django.utils import timezone
 
-from recours.core.crypto import canonical_json, sha256_hex
 from recours.core.merkle import inclusion_proof, leaf_hash, root_from_leaf_hashes
+from recours.mandates.digests import GENESIS, commitment_for, entry_digest, new_salt
 from recours.mandates.models import LogEntry, Mandate
-
-GENESIS = "0" * 64
-
-
-def new_salt() -> str:
-    return secrets.token_hex(16)
-
-
-def commitment_for(*, salt: str, evidence_sha256: str, sealed_sha256: str) -> str:
-    return sha256_hex(
-        bytes.fromhex(salt) + bytes.fromhex(evidence_sha256) + bytes.fromhex(sealed_sha256)
-    )
-
-
-def entry_digest(
-    *,
-    previous_hash: str,
-    position: int,
-    kind: str,
-    commitment: str,
-    ref_position: int | None,
-    created_at: datetime,
-) -> str:
-    body = {
-        "position": position,
-        "kind": kind,
-        "commitment": commitment,
-        "ref_position": ref_position,
-        "created_at": created_at.isoformat(),
-    }
-    return sha256_hex(bytes.fromhex(previous_hash) + canonical_json(body))
 
 
 def append_entry(*, campaign_id: int, kind: str, commitment: str, ref_position=None) -> LogEntry:

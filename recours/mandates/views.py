@@ -4,10 +4,10 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from recours.campaigns.domain import confirmed_count, published_texts
-from recours.campaigns.views import public_campaign, render_campaign_page
+from recours.campaigns.domain import confirmed_count, public_campaign, published_texts
 from recours.core.ratelimit import client_ip, network_of
 from recours.mandates import abuse, domain, pow, transparency
+from recours.mandates.campaign_page import cached_campaign_page, render_campaign_page
 from recours.mandates.forms import ReceiptForm, RightsRequestForm, SignForm, form_clock
 from recours.mandates.models import MandateToken
 
@@ -27,6 +27,11 @@ def token_problem_page(request, slug, problem: domain.TokenProblem):
         {"problem": problem.value, "campaign": public_campaign(slug)},
         status=TOKEN_PAGE_STATUS[problem],
     )
+
+
+@require_safe
+def campaign_page(request, slug):
+    return cached_campaign_page(request, public_campaign(slug))
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,7 +5,7 @@ screen reader, zoom): see the accessibility statement."""
 
 import pytest
 
-from recours.core.testing import link_from, queued_mails
+from recours.testing import link_from, queued_mails
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}

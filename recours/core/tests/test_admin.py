@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from recours.core.testing import queued_mails
+from recours.testing import queued_mails
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

@@ -23,18 +23,17 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
 from recours.core.crypto import SealingError, key_id, sha256_hex, unseal
+from recours.core.keyshares import KeyShare, combine_shares
 from recours.core.merkle import leaf_hash, root_from_leaf_hashes
 from recours.core.pdf import markdown_blocks, render_pdf
-from recours.mandates.domain import evidence_digest_of
-from recours.mandates.dossier.export import EXPORT_FORMAT
-from recours.mandates.dossier.keyshares import KeyShare, combine_shares
+from recours.mandates.digests import commitment_for, evidence_digest_of
+from recours.mandates.dossier import EXPORT_FORMAT
 from recours.mandates.dossier.workers import (
     ANNEX_CHUNK,
     in_workers,
     render_annex_piece,
     write_letter_piece,
 )
-from recours.mandates.transparency import commitment_for
 
 TYPST = Path(__file__).resolve().parent / "typst"
 LETTER_CHUNK = 200  # ~250 MB per worker

@@ -11,9 +11,8 @@ from pathlib import Path
 from django.utils import timezone
 
 from recours.campaigns.models import Campaign, TextVersion
+from recours.mandates.dossier import EXPORT_FORMAT
 from recours.mandates.models import Mandate
-
-EXPORT_FORMAT = "recours-sealed-export/1"
 
 
 def campaign_header(campaign: Campaign) -> dict:

@@ -16,8 +16,8 @@ from django.db import transaction
 
 from recours.campaigns.models import Campaign
 from recours.core.crypto import SealingError, key_id, seal, unseal
+from recours.core.keyshares import KeyShare, combine_shares
 from recours.mandates.dossier.build import DossierError, load_export
-from recours.mandates.dossier.keyshares import KeyShare, combine_shares
 from recours.mandates.models import Mandate
 
 RESEALED_FORMAT = "recours-resealed/1"

@@ -6,8 +6,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from recours.core.ratelimit import Rule, client_ip, hit, network_of
-from recours.core.testing import old_clock, solved_pow
 from recours.mandates.models import Mandate
+from recours.testing import old_clock, solved_pow
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

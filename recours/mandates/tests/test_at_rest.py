@@ -9,8 +9,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from recours.core.testing import link_from
 from recours.core.tests.live import LiveSite
+from recours.testing import link_from
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("processes")]
 
@@ -27,7 +27,7 @@ NEEDLES = ["Ysolde", "Quenneville", "ysolde.quenneville", "Glycines-Bleues"]
 
 
 def sign_and_confirm(site: LiveSite) -> None:
-    campaign_path = reverse("campaigns:detail", args=["technopolice"])
+    campaign_path = reverse("mandates:campaign", args=["technopolice"])
     page = site.get(campaign_path)
     time.sleep(2.1)  # the form refuses submissions faster than a person
     site.post_form(reverse("mandates:sign", args=["technopolice"]), page, SIGNER)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from recours.core.testing import link_from, queued_mails
+from recours.testing import link_from, queued_mails
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"

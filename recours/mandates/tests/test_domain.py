@@ -6,10 +6,10 @@ from django.utils import timezone
 from recours.campaigns.domain import confirmed_count, published_texts
 from recours.campaigns.models import Campaign
 from recours.core.crypto import unseal
-from recours.core.testing import link_from, queued_mails
 from recours.mandates import domain
 from recours.mandates.identity import SignerIdentity
 from recours.mandates.models import Mandate, MandateToken
+from recours.testing import link_from, queued_mails
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -186,7 +186,7 @@ def test_counter_equals_recount_after_mixed_activity(campaign):
 
 
 def test_email_hash_is_scoped_to_the_campaign(campaign, organisation, keypair):
-    from recours.core.testing import make_campaign
+    from recours.testing import make_campaign
 
     other = make_campaign(organisation, keypair[0], slug="autre")
 

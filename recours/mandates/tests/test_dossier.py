@@ -10,17 +10,17 @@ from pypdf import PdfReader
 
 from recours.campaigns.domain import published_texts
 from recours.campaigns.models import Campaign
-from recours.core.testing import link_from, queued_mails
-from recours.mandates import domain
-from recours.mandates.dossier.build import DossierError, build_dossier
-from recours.mandates.dossier.keyshares import (
+from recours.core.keyshares import (
     ShareError,
     combine_shares,
     read_share,
     split_private_key,
 )
+from recours.mandates import domain
+from recours.mandates.dossier.build import DossierError, build_dossier
 from recours.mandates.dossier.verify import verify_dossier
 from recours.mandates.identity import SignerIdentity
+from recours.testing import link_from, queued_mails
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

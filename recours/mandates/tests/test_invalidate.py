@@ -4,9 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from recours.core.testing import link_from, old_clock, queued_mails
 from recours.mandates import domain, transparency
 from recours.mandates.models import Invalidation, Mandate
+from recours.testing import link_from, old_clock, queued_mails
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 
 from recours.campaigns.domain import published_texts
-from recours.core.testing import link_from, queued_mails
 from recours.mandates import domain
 from recours.mandates.identity import SignerIdentity
 from recours.mandates.models import Mandate
+from recours.testing import link_from, queued_mails
 
 pytestmark = [
     pytest.mark.integration,

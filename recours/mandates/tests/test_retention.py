@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from recours.campaigns.domain import change_campaign_status, published_texts
 from recours.campaigns.models import Campaign
-from recours.core.testing import link_from, queued_mails
 from recours.mandates import domain, transparency
 from recours.mandates.identity import SignerIdentity
 from recours.mandates.models import Mandate, MandateToken
 from recours.mandates.retention import purge
+from recours.testing import link_from, queued_mails
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from recours.core.mail import send_due_emails
 from recours.core.models import OutboxEmail
-from recours.core.testing import link_from, queued_mails
+from recours.testing import link_from, queued_mails
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

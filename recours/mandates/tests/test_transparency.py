@@ -3,10 +3,10 @@ from django.urls import reverse
 
 from recours.campaigns.domain import published_texts
 from recours.core.merkle import verify_inclusion
-from recours.core.testing import link_from, queued_mails
 from recours.mandates import domain, transparency
 from recours.mandates.identity import SignerIdentity
 from recours.mandates.models import LogEntry, Mandate
+from recours.testing import link_from, queued_mails
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

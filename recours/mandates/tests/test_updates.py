@@ -2,9 +2,9 @@ import pytest
 from django.urls import reverse
 
 from recours.core.mail import send_due_emails
-from recours.core.testing import link_from, queued_mails
 from recours.mandates.models import Mandate, SignerUpdate
 from recours.mandates.updates import UpdateAlreadySent, send_signer_update
+from recours.testing import link_from, queued_mails
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

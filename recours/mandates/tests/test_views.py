@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from recours.campaigns.models import Campaign
 from recours.core.models import OutboxEmail
-from recours.core.testing import link_from, old_clock, queued_mails
 from recours.mandates.models import Mandate
+from recours.testing import link_from, old_clock, queued_mails
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

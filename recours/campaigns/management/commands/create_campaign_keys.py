@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from recours.campaigns.models import Campaign
 from recours.core.crypto import generate_keypair
-from recours.mandates.dossier.keyshares import ShareError, split_private_key
+from recours.core.keyshares import ShareError, split_private_key
 
 
 class Command(BaseCommand):

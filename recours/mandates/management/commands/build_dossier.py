@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from recours.core.keyshares import ShareError, read_share
 from recours.mandates.dossier.build import DossierError, build_dossier
-from recours.mandates.dossier.keyshares import ShareError, read_share
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from recours.core.crypto import public_key_is_valid
+from recours.core.keyshares import ShareError, read_share
 from recours.mandates.dossier.build import DossierError
-from recours.mandates.dossier.keyshares import ShareError, read_share
 from recours.mandates.dossier.rotation import reseal_export
 
 

@@ -1,9 +1,12 @@
-"""Helpers for the test suites and benchmarks of every part (not used by the product)."""
+"""Helpers for the test suites and benchmarks of every part (not used by the product).
+
+It lives beside the parts, not in `core`, because it builds campaigns and sign forms."""
 
 import secrets
 import time
 from datetime import timedelta
 
+import altcha
 from django.core import signing
 from django.utils import timezone
 
@@ -11,6 +14,7 @@ from recours.campaigns.domain import publish_text_versions
 from recours.campaigns.models import Campaign, Ground, Source
 from recours.core.models import OutboxEmail
 from recours.mandates.forms import FORM_CLOCK_SALT
+from recours.mandates.pow import new_challenge
 
 
 def old_clock(seconds_ago: float = 30, key: str | None = None) -> str:
@@ -20,10 +24,6 @@ def old_clock(seconds_ago: float = 30, key: str | None = None) -> str:
 
 def solved_pow() -> str:
     """The payload a browser's proof-of-work widget sends, solved here in Python."""
-    import altcha
-
-    from recours.mandates.pow import new_challenge
-
     challenge = altcha.Challenge.from_dict(new_challenge())
     return altcha.Payload(challenge, altcha.solve_challenge(challenge)).to_base64()
 

@@ -1,0 +1,124 @@
+"""The campaign page: the complaint, the counter and the sign form, the most viewed page
+of a surge. It belongs to the sign path because it carries the sign form.
+
+Its HTML is the same for every visitor but for two values: the CSRF token and the sign
+form's one-time clock. The page is always rendered with those two as slots, the marker
+strings below, and each request fills them in (a string replace, no template rendering).
+The template itself writes the markers where the values go, so the cached page cannot
+drift from the markup: there is no pattern to keep in step with it."""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from recours.campaigns.domain import confirmed_count, published_texts
+from recours.campaigns.models import Campaign
+from recours.campaigns.presentation import time_left_message
+from recours.core.crypto import sha256_hex
+from recours.core.middleware import content_security_policy
+from recours.core.text import render_markdown
+from recours.mandates import pow
+from recours.mandates.forms import SignForm, form_clock
+
+PAGE_CACHE_SECONDS = 60
+CSRF_SLOT, CLOCK_SLOT = "@@csrf-token@@", "@@form-clock@@"
+TEMPLATE = "mandates/campaign_page.html"
+# The Mastodon share form leads, through our redirect, to the visitor's instance.
+PAGE_CSP = content_security_policy(form_action="'self' https:")
+
+
+@dataclass(frozen=True)
+class SlottedPage:
+    """A rendered page whose CSRF token and form clock are still markers."""
+
+    html: str
+
+    def filled(self, request) -> str:
+        return self.html.replace(CSRF_SLOT, get_token(request)).replace(CLOCK_SLOT, form_clock())
+
+
+def page_context(request, campaign: Campaign, form: SignForm | None = None) -> dict:
+    """What the template needs. Without a form (the page as everyone first sees it), the
+    fresh sign form carries the clock slot; a form sent back with errors keeps its data."""
+    texts = published_texts(campaign)
+    if texts is None:
+        raise Http404
+    now = timezone.now()
+    campaign.confirmed_count = confirmed_count(campaign)
+    accepting = campaign.is_accepting_signatures(now)
+    if accepting and form is None:
+        form = SignForm(
+            asks_postal_address=campaign.asks_postal_address,
+            initial={
+                "clock": CLOCK_SLOT,
+                "complaint_version": texts.complaint.pk,
+                "mandate_version": texts.mandate.pk,
+            },
+        )
+    complaint = texts.complaint.content
+    return {
+        "campaign": campaign,
+        "texts": texts,
+        "body_html": render_markdown(complaint["body"]),
+        "grounds": [
+            {**ground, "html": render_markdown(ground["text"])} for ground in complaint["grounds"]
+        ],
+        "mandate_html": render_markdown(texts.mandate.content["text"]),
+        "accepting": accepting,
+        "time_left": time_left_message(campaign.closes_at, now),
+        "form": form if accepting else None,
+        "share_url": request.build_absolute_uri(campaign.get_absolute_url()),
+        "pow_strings": pow.widget_strings(),
+    }
+
+
+def render_slotted(request, campaign: Campaign, form: SignForm | None = None) -> SlottedPage:
+    # A `csrf_token` in the context wins over the context processor's: the template's
+    # {% csrf_token %} then writes the marker.
+    context = page_context(request, campaign, form) | {"csrf_token": CSRF_SLOT}
+    return SlottedPage(render_to_string(TEMPLATE, context, request))
+
+
+def page_response(request, page: SlottedPage, status: int = 200) -> HttpResponse:
+    response = HttpResponse(page.filled(request), status=status)
+    response["Content-Security-Policy"] = PAGE_CSP
+    return response
+
+
+def render_campaign_page(request, campaign: Campaign, form: SignForm, status: int):
+    """The page with a sign form sent back with its errors (never cached)."""
+    return page_response(request, render_slotted(request, campaign, form), status=status)
+
+
+def _cache_key(request, campaign: Campaign) -> str:
+    """Everything that changes the page but the slots: texts, count, whether it accepts
+    signatures, time left, language, host."""
+    texts = published_texts(campaign)
+    if texts is None:
+        raise Http404
+    now = timezone.now()
+    parts = (
+        campaign.pk,
+        texts.complaint.sha256,
+        texts.mandate.sha256,
+        get_language(),
+        confirmed_count(campaign),
+        campaign.is_accepting_signatures(now),
+        time_left_message(campaign.closes_at, now),
+        request.get_host(),
+    )
+    return "campaign-page/2:" + sha256_hex("\x1f".join(map(str, parts)).encode())
+
+
+def cached_campaign_page(request, campaign: Campaign) -> HttpResponse:
+    key = _cache_key(request, campaign)
+    page = cache.get(key)
+    if page is None:
+        page = render_slotted(request, campaign)
+        cache.set(key, page, PAGE_CACHE_SECONDS)
+    return page_response(request, page)
