@@ -13,6 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from recours.core.admin import ReadOnlyAdmin
 from recours.observatory.cada import DOCUMENTS
+from recours.observatory.domain import (
+    create_claim,
+    delete_claims,
+    delete_funding,
+    save_evidence,
+    save_funding,
+    update_claim,
+)
 from recours.observatory.models import (
     ApiToken,
     Claim,
@@ -26,12 +34,7 @@ from recours.observatory.models import (
     Place,
     Vendor,
 )
-from recours.observatory.moderation import (
-    answer_as_evidence,
-    claim_from_lead,
-    record_change,
-    reject_lead,
-)
+from recours.observatory.moderation import answer_as_evidence, claim_from_lead, reject_lead
 
 # A typed address without a scheme is taken as https, as Django 6 will do.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -67,24 +70,27 @@ class ClaimAdmin(admin.ModelAdmin):
     inlines = [EvidenceInline, ClaimChangeInline]
 
     def save_model(self, request, obj, form, change):
-        before = Claim.objects.filter(pk=obj.pk).values().first() if change else {}
-        super().save_model(request, obj, form, change)
-        changes = {
-            name: [str(before.get(form.instance._meta.get_field(name).attname, "")),
-                   str(getattr(obj, form.instance._meta.get_field(name).attname))]
-            for name in form.changed_data
-        }  # fmt: skip
-        record_change(obj, changes, request.user.get_username())
+        by = request.user.get_username()
+        if change:
+            changes = {name: getattr(obj, name) for name in form.changed_data}
+            update_claim(claim=obj, changes=changes, by=by)
+        else:
+            create_claim(claim=obj, by=by, origin="admin")
+
+    def delete_model(self, request, obj):
+        delete_claims(claims=[obj])
+
+    def delete_queryset(self, request, queryset):
+        delete_claims(claims=list(queryset))
 
     def save_formset(self, request, form, formset, change):
-        # An uploaded copy gets its SHA-256 as it is saved: the proof it is unaltered.
-        for evidence_form in formset.forms:
-            evidence = evidence_form.instance
-            if "copy" in evidence_form.changed_data and evidence.copy:
-                evidence.copy.seek(0)
-                evidence.sha256 = hashlib.sha256(evidence.copy.read()).hexdigest()
-                evidence.copy.seek(0)
-        super().save_formset(request, form, formset, change)
+        if formset.model is not Evidence:
+            return super().save_formset(request, form, formset, change)
+        for evidence in formset.save(commit=False):
+            save_evidence(evidence=evidence, by=request.user.get_username())
+        for evidence in formset.deleted_objects:
+            evidence.delete()
+        return None
 
 
 @admin.register(Place)
@@ -108,6 +114,15 @@ class FundingAdmin(admin.ModelAdmin):
     list_display = ["place", "programme", "year", "amount_eur"]
     list_filter = ["programme", "year"]
     autocomplete_fields = ["place"]
+
+    def save_model(self, request, obj, form, change):
+        save_funding(funding=obj)
+
+    def delete_model(self, request, obj):
+        delete_funding(fundings=[obj])
+
+    def delete_queryset(self, request, queryset):
+        delete_funding(fundings=list(queryset))
 
 
 @admin.register(OsmCamera)

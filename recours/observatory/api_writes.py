@@ -15,9 +15,9 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from recours.core.crypto import hash_token
+from recours.observatory import domain
 from recours.observatory.api_fields import WEB_ADDRESS, text
 from recours.observatory.models import ApiToken, Claim, Evidence, Funding, Place, Vendor
-from recours.observatory.moderation import record_change
 
 WRITE_REFUSALS = {
     "responses": {
@@ -109,60 +109,50 @@ def _vendor(name: str | None) -> Vendor | None:
     return Vendor.objects.get_or_create(name=name)[0] if name else None
 
 
-def _check_dates(started_on, ended_on):
-    if started_on and ended_on and ended_on < started_on:
-        raise HttpError(422, "ended_on is before started_on")
-
-
 def _by(request) -> str:
     user = getattr(request, "auth", None) or AnonymousUser()
     return f"api:{user.get_username()}"
 
 
 def create_claim(request, payload: ClaimIn):
-    _check_dates(payload.started_on, payload.ended_on)
     place = _place(payload.place)
+    fields = payload.dict(exclude={"place", "vendor"})
     with transaction.atomic():
-        fields = payload.dict(exclude={"place", "vendor"})
-        claim = Claim.objects.create(place=place, vendor=_vendor(payload.vendor), **fields)
-        record_change(claim, {"created": ["", "api"]}, _by(request))
+        claim = Claim(place=place, vendor=_vendor(payload.vendor), **fields)
+        try:
+            domain.create_claim(claim=claim, by=_by(request), origin="api")
+        except domain.ClaimError as error:
+            raise HttpError(422, str(error)) from None
     return Status(201, {"id": claim.pk})
 
 
 def update_claim(request, claim_id: int, payload: ClaimPatch):
+    claim = get_object_or_404(Claim.objects.only("pk"), pk=claim_id)
+    changes = payload.dict(exclude_unset=True)
+    for name, value in changes.items():
+        if value is None and name in {"operator", "status", "confidence", "summary"}:
+            raise HttpError(422, f"{name} cannot be emptied")
     with transaction.atomic():
-        claim = get_object_or_404(Claim.objects.select_for_update(), pk=claim_id)
-        given = payload.dict(exclude_unset=True)
-        changes = {}
-        if "vendor" in given:
-            vendor = _vendor(given.pop("vendor"))
-            if vendor != claim.vendor:
-                changes["vendor"] = [str(claim.vendor or ""), str(vendor or "")]
-                claim.vendor = vendor
-        for name, value in given.items():
-            if value is None and name in {"operator", "status", "confidence", "summary"}:
-                raise HttpError(422, f"{name} cannot be emptied")
-            if getattr(claim, name) != value:
-                changes[name] = [str(getattr(claim, name) or ""), str(value or "")]
-                setattr(claim, name, value)
-        _check_dates(claim.started_on, claim.ended_on)
-        claim.save()
-        record_change(claim, changes, _by(request))
+        if "vendor" in changes:
+            changes["vendor"] = _vendor(changes["vendor"])
+        try:
+            domain.update_claim(claim=claim, changes=changes, by=_by(request))
+        except domain.ClaimError as error:
+            raise HttpError(422, str(error)) from None
     return {"id": claim.pk}
 
 
 def add_evidence(request, claim_id: int, payload: EvidenceIn):
     claim = get_object_or_404(Claim, pk=claim_id)
-    with transaction.atomic():
-        evidence = Evidence.objects.create(claim=claim, **payload.dict())
-        record_change(claim, {"evidence": ["", payload.url or payload.title]}, _by(request))
+    evidence = Evidence(claim=claim, **payload.dict())
+    domain.save_evidence(evidence=evidence, by=_by(request))
     return Status(201, {"id": evidence.pk})
 
 
 def add_funding(request, payload: FundingIn):
     place = _place(payload.place)
     fields = payload.dict(exclude={"place"}) | {"amount_eur": Decimal(payload.amount_eur)}
-    funding = Funding.objects.create(place=place, **fields)
+    funding = domain.save_funding(funding=Funding(place=place, **fields))
     return Status(201, {"id": funding.pk})
 
 

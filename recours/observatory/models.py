@@ -5,6 +5,7 @@ import secrets
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q
 from django.urls import reverse
@@ -244,6 +245,10 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"{self.get_technology_display()} · {self.place}"
+
+    def clean(self):
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("La fin précède le début.")})
 
 
 class ClaimChange(models.Model):

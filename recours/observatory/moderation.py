@@ -7,12 +7,8 @@ import hashlib
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from recours.observatory.models import Claim, ClaimChange, DocumentRequest, Evidence, Lead
-
-
-def record_change(claim: Claim, changes: dict, by: str) -> None:
-    if changes:
-        ClaimChange.objects.create(claim=claim, changes=changes, by=by)
+from recours.observatory.domain import create_claim, update_claim
+from recours.observatory.models import Claim, DocumentRequest, Evidence, Lead
 
 
 def _copy(field_file, name_hint: str) -> tuple[ContentFile, str]:
@@ -28,7 +24,7 @@ def claim_from_lead(lead: Lead, *, by: str, evidence_title: str = "", **claim_fi
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
         if lead.status != Lead.Status.NEW:
             raise ValueError("this lead was already dealt with")
-        claim = Claim.objects.create(**claim_fields)
+        claim = create_claim(claim=Claim(**claim_fields), by=by, origin=f"lead {lead.pk}")
         if lead.url:
             Evidence.objects.create(
                 claim=claim, kind=Evidence.Kind.WEB_PAGE, title=evidence_title, url=lead.url
@@ -48,7 +44,6 @@ def claim_from_lead(lead: Lead, *, by: str, evidence_title: str = "", **claim_fi
         lead.status, lead.claim = Lead.Status.ACCEPTED, claim
         lead.place = lead.place or claim.place
         lead.save(update_fields=["status", "claim", "place", "attachment"])
-        record_change(claim, {"created": ["", f"lead {lead.pk}"]}, by)
     return claim
 
 
@@ -94,8 +89,8 @@ def answer_as_evidence(request: DocumentRequest, claim: Claim, *, by: str) -> Ev
         request.claim = claim
         request.save(update_fields=["claim"])
         ranks = list(Claim.Confidence.values)  # from rumour up to a court's word
-        before = claim.confidence
-        if ranks.index(before) < ranks.index(Claim.Confidence.DOCUMENT_REQUEST):
-            Claim.objects.filter(pk=claim.pk).update(confidence=Claim.Confidence.DOCUMENT_REQUEST)
-            record_change(claim, {"confidence": [before, Claim.Confidence.DOCUMENT_REQUEST]}, by)
+        if ranks.index(claim.confidence) < ranks.index(Claim.Confidence.DOCUMENT_REQUEST):
+            update_claim(
+                claim=claim, changes={"confidence": Claim.Confidence.DOCUMENT_REQUEST}, by=by
+            )
     return evidence

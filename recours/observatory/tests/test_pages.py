@@ -10,9 +10,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from recours.observatory import mapdata
+from recours.observatory.domain import create_claim, record_change
 from recours.observatory.measures import record_version
 from recours.observatory.models import Claim, Place
-from recours.observatory.moderation import record_change
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -159,8 +159,9 @@ def test_the_national_map_is_cached_until_the_record_changes(client, record):
     assert "06083" not in json.loads(gzip.decompress(first.content))
     assert client.get(measures_url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
-    Claim.objects.create(place=Place.objects.get(code="06083"), technology="vsa",
-                         status="in_service", confidence="official")  # fmt: skip
+    create_claim(claim=Claim(place=Place.objects.get(code="06083"), technology="vsa",
+                             status="in_service", confidence="official"),
+                 by="moderator", origin="admin")  # fmt: skip
     changed = client.get(measures_url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
     assert json.loads(changed.content)["06083"] == {"vsa": True}
@@ -189,9 +190,9 @@ def test_an_edit_builds_the_next_map_once_committed_once_per_transaction(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
             nice = Place.objects.create(kind="commune", code="06088", name="Nice")
-            for _ in range(50):  # as an import does
-                Claim.objects.create(place=nice, technology="vsa", status="trial",
-                                     confidence="press")  # fmt: skip
+            for _ in range(50):
+                create_claim(claim=Claim(place=nice, technology="vsa", status="trial",
+                                         confidence="press"), by="api:bot", origin="api")  # fmt: skip
 
     assert len(callbacks) == 1
     built = cache.get(f"observatory:measures:{record_version()}")
@@ -200,8 +201,8 @@ def test_an_edit_builds_the_next_map_once_committed_once_per_transaction(
 
 def test_a_claims_history_is_public_but_not_who_made_each_change(client, record):
     claim = Claim.objects.get(place=record, technology="vsa")
-    record_change(claim, {"status": ["trial", "in_service"], "vendor": ["Two-I", "Briefcam"]},
-                  "moderatrice-discrete")  # fmt: skip
+    record_change(claim=claim, changes={"status": ["trial", "in_service"],
+                  "vendor": ["Two-I", "Briefcam"]}, by="moderatrice-discrete")  # fmt: skip
 
     page = client.get(record.get_absolute_url()).content.decode()
 
@@ -216,7 +217,7 @@ def test_lists_of_claims_take_the_same_queries_for_three_claims_or_forty(
     for _ in range(40):
         claim = Claim.objects.create(place=record, technology="vsa", status="trial",
                                      confidence="press")  # fmt: skip
-        record_change(claim, {"created": ["", "api"]}, "api:moderator")
+        record_change(claim=claim, changes={"created": ["", "api"]}, by="api:moderator")
     for url in [reverse("observatory:technology", args=["vsa"]), record.get_absolute_url(),
                 reverse("observatory:vendor", args=[Claim.objects.exclude(vendor=None).first().vendor_id])]:  # fmt: skip
         with django_assert_max_num_queries(15):
