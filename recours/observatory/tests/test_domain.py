@@ -116,3 +116,21 @@ def test_the_admin_refuses_dates_in_the_wrong_order(client, claim):
     assert response.status_code == 200
     assert "La fin précède le début." in response.content.decode()
     assert Claim.objects.get(pk=claim.pk).ended_on is None
+
+
+def test_the_migration_names_vendors_the_admin_recorded_as_ids(claim):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    briefcam = Vendor.objects.create(name="Briefcam")
+    old = claim.changes.create(
+        changes={"vendor": [str(claim.vendor_id), str(briefcam.pk)], "status": ["trial", "ended"]},
+        by="m",
+    )
+    migration = import_module("recours.observatory.migrations.0008_claim_history_names")
+
+    migration.ids_to_names(apps, None)
+
+    old.refresh_from_db()
+    assert old.changes == {"vendor": ["Two-I", "Briefcam"], "status": ["trial", "ended"]}
