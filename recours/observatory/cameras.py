@@ -32,8 +32,6 @@ from recours.observatory.models import OsmCamera, Place
 from recours.observatory.osm_tags import normalise
 
 BATCH = 5_000
-FIELDS = ["lon", "lat", "tags", "commune_id", "surveillance_type", "camera_type", "zone",
-          "directions", "operator", "fingerprint"]  # fmt: skip
 
 
 class Node(NamedTuple):
@@ -42,6 +40,48 @@ class Node(NamedTuple):
     lon: float
     lat: float
     tags: dict
+
+
+class Located(NamedTuple):
+    """A node placed in its commune by the reading process: what crosses to the writing
+    process (a named tuple pickles as a plain one, a tenth of the cost of an object)."""
+
+    osm_type: str
+    osm_id: int
+    lon: float
+    lat: float
+    tags_json: str
+    commune_id: int | None
+
+
+class CameraRow(NamedTuple):
+    """A camera as written: its fields are the table's columns, in order (COPY and the
+    INSERT take them as they are), JSON fields as text."""
+
+    osm_type: str
+    osm_id: int
+    lon: float
+    lat: float
+    tags: str
+    commune_id: int | None
+    surveillance_type: str
+    camera_type: str
+    zone: str
+    directions: str
+    operator: str
+    fingerprint: str
+
+    def as_model(self, pk: int) -> OsmCamera:
+        fields = self._asdict() | {
+            "tags": json.loads(self.tags),
+            "directions": json.loads(self.directions),
+        }
+        return OsmCamera(pk=pk, **fields)
+
+
+INSERT_COLUMNS = CameraRow._fields
+# What a re-import may change of a known camera (its key stays).
+UPDATED_FIELDS = [name for name in CameraRow._fields if name not in {"osm_type", "osm_id"}]
 
 
 @dataclass
@@ -207,10 +247,7 @@ def _fingerprint(lon: float, lat: float, commune_id: int | None, tags_json: str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-INSERT_COLUMNS = ["osm_type", "osm_id", *FIELDS]
-
-
-def _insert(rows: list[tuple]) -> None:
+def _insert(rows: list[CameraRow]) -> None:
     """New cameras in one statement per batch: COPY on PostgreSQL (an executemany of a
     million rows took most of a first import there), one executemany on SQLite. The ORM's
     bulk_create spent most of an import's time building and compiling model instances."""
@@ -294,27 +331,34 @@ def _batches(nodes: Iterator[Node], size: int) -> Iterator[list[Node]]:
         yield batch
 
 
-def _prepare(batch: list[Node], index: CommuneIndex) -> list[tuple]:
-    """(osm_type, osm_id, lon, lat, tags as JSON, commune id) for each node: the work that
-    does not need the database. Plain tuples cross to the writing process at a tenth of
-    the cost of objects; what only new or changed rows need is done there."""
+def _prepare(batch: list[Node], index: CommuneIndex) -> list[Located]:
+    """Each node placed in its commune: the work that does not need the database. What
+    only new or changed rows need is done by the writing process."""
     communes = index.locate([(node.lon, node.lat) for node in batch])
     return [
-        (node.osm_type, node.osm_id, node.lon, node.lat,
-         json.dumps(node.tags, sort_keys=True, ensure_ascii=False), commune_id)
+        Located(node.osm_type, node.osm_id, node.lon, node.lat,
+                json.dumps(node.tags, sort_keys=True, ensure_ascii=False), commune_id)
         for node, commune_id in zip(batch, communes, strict=True)
     ]  # fmt: skip
 
 
-def _row(prepared: tuple, fingerprint: str) -> tuple:
-    """The INSERT_COLUMNS of a new or changed camera."""
-    osm_type, osm_id, lon, lat, tags_json, commune_id = prepared
-    fields = normalise(json.loads(tags_json))
-    return (
-        osm_type, osm_id, lon, lat, tags_json, commune_id, fields["surveillance_type"],
-        fields["camera_type"], fields["zone"], json.dumps(fields["directions"]),
-        fields["operator"], fingerprint,
-    )  # fmt: skip
+def _row(located: Located, fingerprint: str) -> CameraRow:
+    """The row of a new or changed camera."""
+    fields = normalise(json.loads(located.tags_json))
+    return CameraRow(
+        osm_type=located.osm_type,
+        osm_id=located.osm_id,
+        lon=located.lon,
+        lat=located.lat,
+        tags=located.tags_json,
+        commune_id=located.commune_id,
+        surveillance_type=fields["surveillance_type"],
+        camera_type=fields["camera_type"],
+        zone=fields["zone"],
+        directions=json.dumps(fields["directions"]),
+        operator=fields["operator"],
+        fingerprint=fingerprint,
+    )
 
 
 def _read_and_prepare(path: Path, index: CommuneIndex, out) -> None:
@@ -368,29 +412,29 @@ def _write_batches(path, index, report, existing, seen) -> None:
     for batch in _prepared_batches(path, index, report):
         report.read += len(batch)
         new, changed = [], []
-        for prepared in batch:
-            osm_type, osm_id, lon, lat, tags_json, commune_id = prepared
-            key = (osm_type, osm_id)
+        for located in batch:
+            key = (located.osm_type, located.osm_id)
             if key in seen:
-                report.problems.append(f"{osm_type}/{osm_id}: duplicate, first kept")
+                report.problems.append(f"{located.osm_type}/{located.osm_id}: duplicate, "
+                                       "first kept")  # fmt: skip
                 continue
             seen.add(key)
-            if commune_id is None:
+            if located.commune_id is None:
                 report.outside += 1
-            fingerprint = _fingerprint(lon, lat, commune_id, tags_json)
+            fingerprint = _fingerprint(
+                located.lon, located.lat, located.commune_id, located.tags_json
+            )
             pk, known = existing.get(key, (None, None))
             if known == fingerprint:
                 report.unchanged += 1
                 continue
-            row = _row(prepared, fingerprint)
+            row = _row(located, fingerprint)
             if pk is None:
                 new.append(row)
             else:
-                changed.append(OsmCamera(pk=pk, **dict(zip(INSERT_COLUMNS, row, strict=True))
-                                         | {"tags": json.loads(row[4]),
-                                            "directions": json.loads(row[9])}))  # fmt: skip
+                changed.append(row.as_model(pk))
         _insert(new)
-        OsmCamera.objects.bulk_update(changed, FIELDS)
+        OsmCamera.objects.bulk_update(changed, UPDATED_FIELDS)
         report.added += len(new)
         report.updated += len(changed)
 

@@ -224,3 +224,11 @@ def test_a_missing_file_is_refused_clearly(tmp_path):
     with pytest.raises(CommandError, match="cannot read"):
         call_command("import_places", communes=tmp_path / "nope.geojson")
     assert not Place.objects.exists()
+
+
+def test_a_camera_row_has_every_column_of_the_layer_and_no_other():
+    from recours.observatory.cameras import CameraRow
+
+    columns = {field.attname for field in OsmCamera._meta.concrete_fields} - {"id"}
+
+    assert set(CameraRow._fields) == columns
