@@ -152,8 +152,6 @@ class LetterForm(AccessibleErrorsMixin, forms.Form):
         for name in list(self.fields):
             if name not in self.procedure.fields:
                 del self.fields[name]
-        if kind == "taj-effacement":
-            self.fields["court_city"].required = False
 
     def clean(self):
         data = super().clean()
@@ -201,14 +199,27 @@ class LetterForm(AccessibleErrorsMixin, forms.Form):
             value = data.get(name)
             if birth and value and value < birth:
                 self.add_error(name, _("Cette date précède votre naissance."))
-        if (
-            self.kind == "taj-effacement"
-            and not data.get("use_referent")
-            and not data.get("court_city")
-            and "court_city" in self.fields
-        ):
-            self.add_error(
-                "court_city",
-                _("Indiquez la ville du tribunal, ou choisissez le magistrat référent."),
-            )
+        for rule in self.procedure.rules:
+            for name, message in rule(data):
+                self.add_error(name, message)
         return data
+
+
+class PassphraseForm(forms.Form):
+    passphrase = forms.CharField(
+        label=_("Phrase de passe"),
+        min_length=10,
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "Dix caractères au moins. Sans elle, personne (nous non plus) ne peut rouvrir le fichier."
+        ),
+    )
+
+
+class LoadForm(forms.Form):
+    file = forms.FileField(label=_("Fichier de sauvegarde (.recours)"))
+    passphrase = forms.CharField(
+        label=_("Phrase de passe"), max_length=200, strip=False, widget=forms.PasswordInput
+    )

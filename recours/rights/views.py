@@ -3,7 +3,6 @@ saved on the server or written to a log, and every answer is marked `no-store`."
 
 from datetime import date
 
-from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -12,9 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from recours.core import letters as documents
 from recours.core.deadlines import calendar_file
-from recours.rights.forms import LetterForm
-from recours.rights.letters import build_letter
-from recours.rights.procedures import ARTICLES, PROCEDURES
+from recours.rights.forms import LetterForm, LoadForm, PassphraseForm
+from recours.rights.law import ARTICLES
+from recours.rights.procedures import PROCEDURES
 from recours.rights.savefile import MAX_SIZE, SaveFileError, open_answers, seal_answers
 
 DOWNLOADS = {
@@ -29,26 +28,6 @@ SAVE_ERRORS = {
     "damaged": _("Ce fichier de sauvegarde est abîmé ou incomplet."),
     "wrong_passphrase": _("La phrase de passe ne correspond pas, ou le fichier a été modifié."),
 }
-
-
-class PassphraseForm(forms.Form):
-    passphrase = forms.CharField(
-        label=_("Phrase de passe"),
-        min_length=10,
-        max_length=200,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_(
-            "Dix caractères au moins. Sans elle, personne (nous non plus) ne peut rouvrir le fichier."
-        ),
-    )
-
-
-class LoadForm(forms.Form):
-    file = forms.FileField(label=_("Fichier de sauvegarde (.recours)"))
-    passphrase = forms.CharField(
-        label=_("Phrase de passe"), max_length=200, strip=False, widget=forms.PasswordInput
-    )
 
 
 def _procedure(kind):
@@ -86,7 +65,7 @@ def letter(request, kind):
     passphrase_form = PassphraseForm(request.POST if action == "save" else None)
     if not form.is_valid():
         return _page(request, procedure, form, passphrase_form, status=400)
-    built = build_letter(kind, form.cleaned_data)
+    built = procedure.letter(form.cleaned_data)
     if action == "save":
         if not passphrase_form.is_valid():
             return _page(request, procedure, form, passphrase_form, built, status=400)

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.urls import reverse
 from pypdf import PdfReader
 
-from recours.rights.letters import build_letter
+from recours.rights.procedures import build_letter
 
 pytestmark = pytest.mark.integration
 
