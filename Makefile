@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-DEMO_ENV := DEBUG=1
+DEMO_ENV := RECOURS_MODE=demo DEBUG=1
 
 .PHONY: demo test bench install check lint format messages clean
 

@@ -18,17 +18,23 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from recours.core.email_url import parse_email_url
-from recours.core.env import env_bool, env_int, env_list, env_secret, env_str
+from recours.core.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
-_command = sys.argv[1] if len(sys.argv) > 1 else ""
-DEV_SERVER = _command in {"runserver", "serve_demo"}
-TESTING = "pytest" in sys.modules or _command == "test"
-# Commands run on the organisers' offline machine: no server secret is used there.
-OFFLINE = _command in {"build_dossier", "verify_dossier", "reseal_export"}
-DEBUG = env_bool("DEBUG", default=DEV_SERVER)
+# What this process is, said by the environment, never guessed from the command line:
+# "production"; "demo" (`make demo`); "test"; "offline", the organisers' offline machine
+# that builds the dossier, where no server secret is used. pytest-django loads these
+# settings before any conftest can set a variable, so a pytest run defaults to "test".
+MODE = env_choice(
+    "RECOURS_MODE",
+    {"production", "demo", "test", "offline"},
+    default="test" if "pytest" in sys.modules else "production",
+)
+TESTING = MODE == "test"
+OFFLINE = MODE == "offline"
+DEBUG = env_bool("DEBUG", default=MODE == "demo")
 
 
 def _dev_secret(name: str) -> str:
@@ -54,7 +60,8 @@ def _required_secret(name: str) -> str:
     if DEBUG:
         return _dev_secret(name)
     raise ImproperlyConfigured(
-        f"{name} is not set. Production (DEBUG off) needs it: set {name} or {name}_FILE."
+        f"{name} is not set. Production (DEBUG off) needs it: set {name} or {name}_FILE "
+        "(on the organisers' offline machine, set RECOURS_MODE=offline instead)."
     )
 
 

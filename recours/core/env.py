@@ -12,11 +12,26 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
+    """A switch. Anything but the documented spellings is refused: a typo such as
+    `DEBUG=ture` must stop the process, not silently mean false."""
     value = os.environ.get(name)
     if value is None or value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    spelled = value.strip().lower()
+    if spelled not in TRUE | FALSE:
+        raise ValueError(f"{name}={value!r}: write 1, true, yes or on; or 0, false, no or off")
+    return spelled in TRUE
+
+
+def env_choice(name: str, choices: set[str], default: str) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ValueError(f"{name}={value!r}: write one of {', '.join(sorted(choices))}")
+    return value
 
 
 def env_int(name: str, default: int) -> int:
