@@ -65,12 +65,14 @@ def an_edit(place: Place) -> dict:
     waits for, not the visitors)."""
     from django.db import transaction
 
+    from recours.observatory.domain import create_claim
     from recours.observatory.models import Claim
 
     def edit():
         with transaction.atomic():
-            Claim.objects.create(place=place, technology="vsa", status="trial",
-                                 confidence="press", summary="bench")  # fmt: skip
+            create_claim(claim=Claim(place=place, technology="vsa", status="trial",
+                                     confidence="press", summary="bench"),
+                         by="bench", origin="admin")  # fmt: skip
         return 0
 
     return once(edit)

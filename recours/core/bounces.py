@@ -18,6 +18,8 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from recours.core.models import OutboxEmail
+
 log = logging.getLogger(__name__)
 
 # Sent with `about` (the OutboxEmail's `about`) once per bounced mail.
@@ -78,8 +80,6 @@ def _reports_permanent_failure(message) -> bool:
 
 def record_bounce(row_id: int) -> bool:
     """Marks the row bounced and tells its app; a second report of it changes nothing."""
-    from recours.core.models import OutboxEmail
-
     changed = OutboxEmail.objects.filter(pk=row_id, bounced_at__isnull=True).update(
         bounced_at=timezone.now()
     )

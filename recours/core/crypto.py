@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from nacl.exceptions import CryptoError
@@ -68,6 +69,15 @@ def keyed_hash(*parts: str) -> str:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks (a national extract does not fit in memory)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def new_token() -> tuple[str, str]:

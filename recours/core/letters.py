@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from recours.core.deadlines import Deadline
+from django.http import HttpResponse
+
+from recours.core.deadlines import Deadline, calendar_file
 from recours.core.pdf import render_pdf
 
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "letter.typ"
@@ -132,3 +134,25 @@ def letter_odt(letter: Letter) -> bytes:
         archive.writestr("styles.xml", ODT_STYLES, zipfile.ZIP_DEFLATED)
         archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
+
+
+# The forms a person can take a letter away in: the action's name is the extension.
+DOWNLOADS = {
+    "pdf": ("application/pdf", letter_pdf),
+    "odt": ("application/vnd.oasis.opendocument.text", letter_odt),
+    "txt": ("text/plain; charset=utf-8", lambda letter: letter_text(letter).encode()),
+    "ics": (
+        "text/calendar; charset=utf-8",
+        lambda letter: calendar_file(letter.deadlines).encode(),
+    ),
+}
+
+
+def download_response(letter: Letter, action: str, stem: str) -> HttpResponse:
+    """The letter as a file named `stem.<action>`. Never kept by a cache on the way: it
+    carries the sender's name and address."""
+    content_type, write = DOWNLOADS[action]
+    response = HttpResponse(write(letter), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{action}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -12,6 +12,7 @@ from django.utils import timezone
 from recours.core.crypto import unseal
 from recours.core.mail import queue_email
 from recours.core.text import render_markdown
+from recours.mandates.domain import issue_token
 from recours.mandates.models import Mandate, MandateToken, SignerUpdate
 
 BATCH = 500
@@ -49,8 +50,6 @@ def send_signer_update(*, update: SignerUpdate) -> int:
 
 
 def _queue_update(update: SignerUpdate, mandate: Mandate) -> None:
-    from recours.mandates.domain import issue_token
-
     email = unseal(settings.CONTACT_KEY, bytes(mandate.contact_sealed))["email"]
     token = issue_token(mandate, MandateToken.Purpose.UNSUBSCRIBE)
     queue_email(

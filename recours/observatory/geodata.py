@@ -2,10 +2,13 @@
 what each import did."""
 
 import gzip
-import hashlib
 import json
 import zlib
 from pathlib import Path
+
+from recours.core.crypto import sha256_file
+from recours.observatory.mapdata import warm_after_commit
+from recours.observatory.models import ImportRun
 
 
 class ImportFailed(Exception):
@@ -67,26 +70,15 @@ def features_of(path: Path) -> list[dict]:
     return features
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def record_import(kind: str, path: Path, report, **counts: int) -> None:
     """An ImportRun row for the import of `path`; `report` has summary() and problems.
     Once the import is committed, the national map is built for the cache, so that no
     visitor waits for it (imports are when the map changes most)."""
-    from recours.observatory.mapdata import warm_after_commit
-    from recours.observatory.models import ImportRun
-
     warm_after_commit()
     ImportRun.objects.create(
         kind=kind,
         source_name=path.name,
-        source_sha256=sha256_of(path),
+        source_sha256=sha256_file(path),
         report="\n".join([report.summary(), *report.problems[:1000]]),
         **counts,
     )

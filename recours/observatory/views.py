@@ -24,7 +24,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from recours.core import letters
 from recours.core.crypto import keyed_hash
-from recours.core.deadlines import calendar_file
 from recours.core.middleware import content_security_policy
 from recours.core.ratelimit import Rule, check, client_ip
 from recours.observatory import cada, mapdata, opendata
@@ -371,17 +370,6 @@ def lead_thanks(request):
     return render(request, "observatory/lead_thanks.html")
 
 
-LETTER_DOWNLOADS = {
-    "pdf": ("application/pdf", lambda letter: letters.letter_pdf(letter)),
-    "odt": ("application/vnd.oasis.opendocument.text", lambda letter: letters.letter_odt(letter)),
-    "txt": ("text/plain; charset=utf-8", lambda letter: letter.as_text().encode()),
-    "ics": (
-        "text/calendar; charset=utf-8",
-        lambda letter: calendar_file(letter.deadlines).encode(),
-    ),
-}
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def document_request_letter(request, kind, code):
@@ -401,11 +389,8 @@ def document_request_letter(request, kind, code):
         return render(request, "observatory/request_letter.html", context, status=400)
     letter = cada.build_request_letter(place, form.cleaned_data)
     action = request.POST.get("action", "preview")
-    if action in LETTER_DOWNLOADS:
-        content_type, build = LETTER_DOWNLOADS[action]
-        response = HttpResponse(build(letter), content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="demande-cada-{code}.{action}"'
-        return response
+    if action in letters.DOWNLOADS:
+        return letters.download_response(letter, action, f"demande-cada-{code}")
     context["letter"] = letter
     context["tracking_url"] = reverse("observatory:place", args=[kind, code])
     return render(request, "observatory/request_letter.html", context)

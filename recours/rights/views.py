@@ -10,18 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from recours.core import letters as documents
-from recours.core.deadlines import calendar_file
 from recours.rights.forms import LetterForm, LoadForm, PassphraseForm
 from recours.rights.law import ARTICLES
 from recours.rights.procedures import PROCEDURES
 from recours.rights.savefile import MAX_SIZE, SaveFileError, open_answers, seal_answers
 
-DOWNLOADS = {
-    "pdf": ("application/pdf", "pdf"),
-    "odt": ("application/vnd.oasis.opendocument.text", "odt"),
-    "txt": ("text/plain; charset=utf-8", "txt"),
-    "ics": ("text/calendar; charset=utf-8", "ics"),
-}
 SAVE_ERRORS = {
     "too_large": _("Ce fichier est trop gros pour être un fichier de sauvegarde."),
     "not_a_save_file": _("Ce fichier n'est pas une sauvegarde de ce site."),
@@ -73,15 +66,8 @@ def letter(request, kind):
             {"kind": kind, "answers": _answers(form)}, passphrase_form.cleaned_data["passphrase"]
         )
         return _download(content, "application/octet-stream", f"lettre-{kind}.recours")
-    if action in DOWNLOADS:
-        content_type, extension = DOWNLOADS[action]
-        content = {
-            "pdf": documents.letter_pdf,
-            "odt": documents.letter_odt,
-            "txt": lambda letter: documents.letter_text(letter).encode(),
-            "ics": lambda letter: calendar_file(letter.deadlines).encode(),
-        }[action](built)
-        return _download(content, content_type, f"lettre-{kind}.{extension}")
+    if action in documents.DOWNLOADS:
+        return documents.download_response(built, action, f"lettre-{kind}")
     return _page(request, procedure, form, PassphraseForm(), built)
 
 

@@ -7,7 +7,6 @@ end: a failure at any point leaves no partial dossier.
 
 import base64
 import csv
-import hashlib
 import io
 import json
 import os
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from recours.core.crypto import SealingError, key_id, sha256_hex, unseal
+from recours.core.crypto import SealingError, key_id, sha256_file, sha256_hex, unseal
 from recours.core.keyshares import KeyShare, combine_shares
 from recours.core.merkle import leaf_hash, root_from_leaf_hashes
 from recours.core.pdf import markdown_blocks, render_pdf
@@ -335,17 +334,9 @@ def commitments_root(commitments: list[str]) -> str:
     return root_from_leaf_hashes([leaf_hash(bytes.fromhex(c)) for c in commitments]).hex()
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _write_manifest(work: Path, export: dict, signers: list[Signer]) -> dict:
     files = {
-        str(path.relative_to(work)): file_sha256(path)
+        str(path.relative_to(work)): sha256_file(path)
         for path in sorted(work.rglob("*"))
         if path.is_file()
     }

@@ -4,7 +4,8 @@ and the Merkle root of the mandate commitments. Says exactly what differs."""
 import json
 from pathlib import Path
 
-from recours.mandates.dossier.build import MANIFEST, commitments_root, file_sha256
+from recours.core.crypto import sha256_file
+from recours.mandates.dossier.build import MANIFEST, commitments_root
 
 
 def verify_dossier(directory: Path) -> list[str]:
@@ -27,7 +28,7 @@ def verify_dossier(directory: Path) -> list[str]:
         path = directory / name
         if name not in present:
             problems.append(f"{name}: missing")
-        elif file_sha256(path) != digest:
+        elif sha256_file(path) != digest:
             problems.append(f"{name}: content differs from the manifest (SHA-256)")
     problems += [f"{name}: not listed in the manifest" for name in sorted(present - set(expected))]
     try:

@@ -402,6 +402,7 @@ def test_build_dossier_runs_offline_without_database_or_server_secrets(
         "PATH": os.environ["PATH"],
         # Unreachable on purpose: the command must never open a connection.
         "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+        "RECOURS_MODE": "offline",
     }
 
     result = subprocess.run(
@@ -444,7 +445,7 @@ def test_build_dossier_command_error_is_one_line_and_exit_code_1(export_file, tm
             str(tmp_path / "x"),
         ],
         cwd=Path(__file__).resolve().parents[3],
-        env={"PATH": os.environ["PATH"]},
+        env={"PATH": os.environ["PATH"], "RECOURS_MODE": "offline"},
         capture_output=True,
         text=True,
         timeout=120,

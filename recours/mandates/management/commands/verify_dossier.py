@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recours.mandates.dossier.build import MANIFEST, file_sha256
+from recours.core.crypto import sha256_file
+from recours.mandates.dossier.build import MANIFEST
 from recours.mandates.dossier.verify import verify_dossier
 
 
@@ -20,4 +21,4 @@ class Command(BaseCommand):
             raise CommandError(
                 "the dossier does not match its manifest:\n  " + "\n  ".join(problems)
             )
-        self.stdout.write(f"dossier intact; manifest SHA-256 {file_sha256(directory / MANIFEST)}")
+        self.stdout.write(f"dossier intact; manifest SHA-256 {sha256_file(directory / MANIFEST)}")
