@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(DEMO_ENV) $(PY) manage.py serve_demo 127.0.0.1:8000
 
 test: $(STAMP)
-	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup --cov --cov-report=term $(PYTEST_ARGS)
 
 # Benchmarks print their tables and keep JSON under var/bench/ (never part of `make test`).
 bench: $(STAMP)

@@ -38,7 +38,14 @@ def test_env_choice_refuses_an_unknown_mode(monkeypatch):
 
 
 def _settings_of(**env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "PEPPER"}}
+    # As a host starts it: none of this run's secrets, nor pytest-cov's hooks, which
+    # would load pytest into the process.
+    clean = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"DEBUG", "SECRET_KEY", "PEPPER", "RECOURS_MODE"}
+        and not name.startswith(("COV_CORE_", "PYTEST_"))
+    }
     code = "from django.conf import settings; print(settings.MODE, settings.DEBUG)"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,

@@ -134,3 +134,26 @@ def test_the_migration_names_vendors_the_admin_recorded_as_ids(claim):
 
     old.refresh_from_db()
     assert old.changes == {"vendor": ["Two-I", "Briefcam"], "status": ["trial", "ended"]}
+
+
+def test_deletions_rebuild_the_map_once_they_commit(claim, django_capture_on_commit_callbacks):
+    funding = domain.save_funding(
+        funding=Funding(place=claim.place, programme="fipd", year=2022, amount_eur=1)
+    )
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        with transaction.atomic():
+            assert domain.delete_funding(fundings=[funding]) == 1
+            deleted = domain.delete_claims(claims=[claim])
+
+    assert deleted == 1
+    assert len(callbacks) == 1
+    assert (Claim.objects.count(), Funding.objects.count()) == (0, 0)
+
+
+def test_create_claim_refuses_a_claim_without_its_status(claim):
+    with pytest.raises(domain.ClaimError, match="status cannot be empty"):
+        domain.create_claim(claim=Claim(place=claim.place, technology="vsa", confidence="press"),
+                            by="m", origin="api")  # fmt: skip
+
+    assert Claim.objects.count() == 1
