@@ -137,9 +137,7 @@ def test_the_migration_names_vendors_the_admin_recorded_as_ids(claim):
 
 
 def test_deletions_rebuild_the_map_once_they_commit(claim, django_capture_on_commit_callbacks):
-    funding = domain.save_funding(
-        funding=Funding(place=claim.place, programme="fipd", year=2022, amount_eur=1)
-    )
+    funding = Funding.objects.create(place=claim.place, programme="fipd", year=2022, amount_eur=1)
 
     with django_capture_on_commit_callbacks() as callbacks:
         with transaction.atomic():
