@@ -80,7 +80,9 @@ def update_claim(*, claim: Claim, changes: dict, by: str) -> Claim:
     if unknown:
         raise ClaimError(f"not a field of a claim: {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        current = Claim.objects.select_for_update().select_related("place", "vendor")
+        # Locks the claim's row only: PostgreSQL cannot lock the nullable side of the
+        # outer join that brings its vendor.
+        current = Claim.objects.select_for_update(of=("self",)).select_related("place", "vendor")
         current = current.get(pk=claim.pk)
         history = {}
         for name, value in changes.items():

@@ -89,6 +89,10 @@ class LiveSite:
         while time.monotonic() < deadline:
             files = sorted(mail_dir.glob("*.log")) if mail_dir.exists() else []
             if len(files) >= count:
-                return [file.read_text() for file in files]
+                # The file backend creates the file before it writes the mail into it.
+                texts = [file.read_text() for file in files]
+                time.sleep(0.2)
+                if all(texts) and texts == [file.read_text() for file in files]:
+                    return texts
             time.sleep(0.2)
         raise AssertionError("no mail arrived")
