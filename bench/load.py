@@ -146,7 +146,9 @@ def prepare_bodies(app: AppServer, folder: Path, count: int) -> tuple[str, str, 
     import django
     from django.conf import settings
 
-    os.environ.update({k: v for k, v in app.env.items() if k in {"SECRET_KEY", "PEPPER", "DEBUG"}})
+    os.environ.update(
+        {k: v for k, v in app.env.items() if k in {"SECRET_KEY", "PEPPER", "DATA_KEY", "DEBUG"}}
+    )
     django.setup()
     from urllib.parse import urlencode
 

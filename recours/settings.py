@@ -17,6 +17,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from recours.core.at_rest import new_key as new_data_key
+from recours.core.at_rest import parse_key as parse_data_key
 from recours.core.email_url import parse_email_url
 from recours.core.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 
@@ -37,13 +39,13 @@ OFFLINE = MODE == "offline"
 DEBUG = env_bool("DEBUG", default=MODE == "demo")
 
 
-def _dev_secret(name: str) -> str:
+def _dev_secret(name: str, make=lambda: secrets.token_urlsafe(50)) -> str:
     """A secret generated once and kept under var/, for the demo and tests only."""
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     path = VAR_DIR / "dev-secrets.json"
     known = json.loads(path.read_text()) if path.exists() else {}
     if name not in known:
-        known[name] = secrets.token_urlsafe(50)
+        known[name] = make()
         path.write_text(json.dumps(known))
         path.chmod(0o600)
     return known[name]
@@ -92,6 +94,35 @@ def _contact_key() -> str:
 
 
 CONTACT_KEY = _contact_key()
+
+
+def _data_keys() -> tuple[bytes, list[bytes]]:
+    """DATA_KEY encrypts what the server must read back for a moment (the outbox's
+    recipients and bodies, leads' contact addresses: recours/core/at_rest.py); the
+    database never holds it. DATA_KEY_OLD (comma-separated) keeps previous keys readable
+    during a rotation. Required in production, like SECRET_KEY."""
+    value = env_secret("DATA_KEY")
+    if not value:
+        if TESTING:
+            value = base64.b64encode(b"\x02" * 32).decode()
+        elif OFFLINE:
+            value = new_data_key()  # never used offline; a throwaway value
+        elif DEBUG:
+            value = _dev_secret("DATA_KEY", new_data_key)
+        else:
+            raise ImproperlyConfigured(
+                "DATA_KEY is not set. Production (DEBUG off) needs it: set DATA_KEY or "
+                "DATA_KEY_FILE to 32 bytes in base64 (python -m recours.core.at_rest)."
+            )
+    try:
+        current = parse_data_key(value)
+        old = [parse_data_key(item) for item in env_secret("DATA_KEY_OLD").split(",") if item]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATA_KEY or DATA_KEY_OLD: {error}") from None
+    return current, old
+
+
+DATA_KEY, DATA_KEY_OLD = _data_keys()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

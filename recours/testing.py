@@ -4,6 +4,7 @@ It lives beside the parts, not in `core`, because it builds campaigns and sign f
 
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 import altcha
@@ -28,9 +29,27 @@ def solved_pow() -> str:
     return altcha.Payload(challenge, altcha.solve_challenge(challenge)).to_base64()
 
 
-def queued_mails(template=None):
+@dataclass(frozen=True)
+class QueuedMail:
+    """An outbox row as the tests read it: its content decrypted (with the test key)."""
+
+    row: OutboxEmail
+    pk: int
+    template: str
+    to: str
+    subject: str
+    body_text: str
+    body_html: str
+    reply_to: str
+
+
+def queued_mails(template=None) -> list[QueuedMail]:
     rows = OutboxEmail.objects.filter(status=OutboxEmail.Status.QUEUED).order_by("pk")
-    return list(rows.filter(template=template) if template else rows)
+    rows = rows.filter(template=template) if template else rows
+    return [
+        QueuedMail(row=row, pk=row.pk, template=row.template, **row.content.__dict__)
+        for row in rows
+    ]
 
 
 def link_from(body: str, marker: str) -> str:

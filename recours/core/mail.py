@@ -1,12 +1,15 @@
 """The mail outbox: queue in the caller's transaction, send from a worker.
 
 A mail is rendered from `emails/<name>-subject.txt`, `-body.txt` and `-body.html` in the
-language the signer used, and stored as a row. The worker claims rows with a conditional
-update so that two workers never send the same row, retries temporary SMTP failures with
-exponential backoff, and wipes the recipient and body once the mail has left.
+language the signer used, and stored as a row whose recipient, subject and bodies are
+encrypted with DATA_KEY (never in the database). The worker claims rows with a
+conditional update so that two workers never send the same row, decrypts a row only to
+send it, retries temporary SMTP failures with exponential backoff, and wipes the row once
+the mail has left. Errors are stored and logged with every address taken out.
 """
 
 import logging
+import re
 import smtplib
 import socket
 from datetime import timedelta
@@ -18,15 +21,17 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from recours.core import bounces
-from recours.core.models import OutboxEmail
+from recours.core import at_rest, bounces
+from recours.core.models import MailContent, OutboxEmail
 
 log = logging.getLogger(__name__)
 
 Status = OutboxEmail.Status
 BACKOFF_BASE = timedelta(seconds=30)
 STALE_CLAIM = timedelta(minutes=10)
-WIPED = {"to": "", "reply_to": "", "body_text": "", "body_html": ""}
+WIPED = {"sealed": b""}
+# Anything shaped like an address, as SMTP servers quote them in their refusals.
+ADDRESS = re.compile(r"[^\s<>()\[\]{},;:'\"]+@[^\s<>()\[\]{},;:'\"]+")
 
 
 def queue_email(
@@ -38,13 +43,12 @@ def queue_email(
         subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
         body_text = render_to_string(f"emails/{template}-body.txt", context)
         body_html = render_to_string(f"emails/{template}-body.html", context)
+    content = MailContent(
+        to=to, subject=subject, body_text=body_text, body_html=body_html, reply_to=reply_to
+    )
     return OutboxEmail.objects.create(
         template=template,
-        to=to,
-        reply_to=reply_to,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
+        sealed=content.sealed(),
         next_attempt_at=timezone.now(),
         about=about,
     )
@@ -87,7 +91,7 @@ def mark_stale_claims() -> int:
 
 def send_due_emails(*, limit: int = 100) -> dict[str, int]:
     """Sends up to `limit` due mails over one SMTP connection. Returns counts by outcome."""
-    counts = {"sent": 0, "retry": 0, "failed": 0}
+    counts = {"sent": 0, "retry": 0, "failed": 0, "unreadable": 0}
     due = list(
         OutboxEmail.objects.filter(status=Status.QUEUED, next_attempt_at__lte=timezone.now())
         .order_by("next_attempt_at", "pk")
@@ -105,27 +109,52 @@ def send_due_emails(*, limit: int = 100) -> dict[str, int]:
             smtp.close()
         except Exception:  # noqa: BLE001 - closing a broken connection must not mask results
             log.debug("outbox: closing the SMTP connection failed", exc_info=True)
-    if counts["sent"] or counts["failed"]:
+    if counts["sent"] or counts["failed"] or counts["unreadable"]:
         _flush_wiped_pages()
     return counts
 
 
+def without_addresses(text: str) -> str:
+    """An error as it may be stored and logged: every address replaced by a mark."""
+    return ADDRESS.sub("[adresse]", text)
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        # Its str() is the dict of refused addresses; keep the codes and the replies.
+        replies = "; ".join(
+            f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
+            for code, reply in exc.recipients.values()
+        )
+        return without_addresses(f"SMTPRecipientsRefused: {replies}")[:300]
+    return without_addresses(f"{type(exc).__name__}: {exc}")[:300]
+
+
 def _send_one(smtp, row: OutboxEmail) -> str:
+    try:
+        content = row.content
+    except at_rest.Unreadable as exc:
+        # Never sent garbled, never a crash: the row is set aside and counted.
+        OutboxEmail.objects.filter(pk=row.pk).update(
+            status=Status.FAILED, last_error=f"unreadable: {exc}"[:300], **WIPED
+        )
+        log.error("outbox: mail #%d cannot be decrypted with DATA_KEY (%s)", row.pk, exc)
+        return "unreadable"
     message = EmailMultiAlternatives(
-        subject=row.subject,
-        body=row.body_text,
+        subject=content.subject,
+        body=content.body_text,
         # Django uses from_email as the envelope sender and the From header as written.
         from_email=bounces.return_path(row.pk) or settings.DEFAULT_FROM_EMAIL,
-        to=[row.to],
-        reply_to=[row.reply_to] if row.reply_to else None,
+        to=[content.to],
+        reply_to=[content.reply_to] if content.reply_to else None,
         headers={"From": settings.DEFAULT_FROM_EMAIL},
         connection=smtp,
     )
-    message.attach_alternative(row.body_html, "text/html")
+    message.attach_alternative(content.body_html, "text/html")
     try:
         message.send()
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the row
-        error = f"{type(exc).__name__}: {exc}"[:300]
+        error = _error_text(exc)
         if _is_temporary(exc) and row.attempts < settings.MAIL_MAX_ATTEMPTS:
             delay = BACKOFF_BASE * (2 ** (row.attempts - 1))
             OutboxEmail.objects.filter(pk=row.pk).update(

@@ -1,11 +1,38 @@
+import json
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from recours.core import at_rest
+
+OUTBOX_PURPOSE = "outbox"
+
+
+@dataclass(frozen=True)
+class MailContent:
+    """What a mail says and to whom: everything in it that may name a person."""
+
+    to: str
+    subject: str
+    body_text: str
+    body_html: str
+    reply_to: str = ""
+
+    def sealed(self) -> bytes:
+        plain = json.dumps(self.__dict__, ensure_ascii=False, separators=(",", ":"))
+        return at_rest.encrypt(plain.encode(), purpose=OUTBOX_PURPOSE)
+
+    @classmethod
+    def opened(cls, sealed: bytes) -> "MailContent":
+        return cls(**json.loads(at_rest.decrypt(sealed, purpose=OUTBOX_PURPOSE)))
 
 
 class OutboxEmail(models.Model):
     """One mail to send. The database is the queue: the web request writes the row in its
-    own transaction, the `send_emails` worker claims and sends it. The recipient and body
-    are the only plain personal data Recours keeps, and only until the mail has left."""
+    own transaction, the `send_emails` worker claims and sends it. Its recipient, subject
+    and bodies are one value encrypted with DATA_KEY (core/at_rest.py), which the
+    database never holds, and are wiped once the mail has left."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("en attente")
@@ -17,11 +44,8 @@ class OutboxEmail(models.Model):
         UNCERTAIN = "uncertain", _("incertain")
 
     template = models.CharField(max_length=60)
-    to = models.TextField(blank=True)
-    reply_to = models.TextField(blank=True)
-    subject = models.CharField(max_length=300)
-    body_text = models.TextField(blank=True)
-    body_html = models.TextField(blank=True)
+    # A MailContent encrypted at rest; empty once wiped.
+    sealed = models.BinaryField(blank=True, default=b"")
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
@@ -42,4 +66,9 @@ class OutboxEmail(models.Model):
 
     @property
     def is_wiped(self) -> bool:
-        return not (self.to or self.reply_to or self.body_text or self.body_html)
+        return not self.sealed
+
+    @property
+    def content(self) -> MailContent:
+        """The mail, decrypted (raises at_rest.Unreadable without the right key)."""
+        return MailContent.opened(self.sealed)

@@ -74,6 +74,16 @@ class LeadForm(AccessibleErrorsMixin, forms.ModelForm):
     url = forms.URLField(
         label=_("adresse d'une source"), max_length=1000, required=False, assume_scheme="https"
     )
+    # Not a model field: the lead stores it encrypted (Lead.contact).
+    contact = forms.EmailField(
+        label=_("adresse pour vous recontacter"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "Facultatif. Laissez vide pour rester anonyme : nous n'enregistrons pas votre "
+            "adresse IP."
+        ),
+    )
     attachment = forms.FileField(
         label=_("Un document (facultatif)"),
         required=False,
@@ -87,15 +97,11 @@ class LeadForm(AccessibleErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Lead
-        fields = ["place_text", "technology", "description", "url", "contact"]
+        fields = ["place_text", "technology", "description", "url"]
         help_texts = {
             "description": _(
                 "Ce qui est installé ou prévu, où, depuis quand, qui l'exploite, d'où vous le "
                 "savez."
-            ),
-            "contact": _(
-                "Facultatif. Laissez vide pour rester anonyme : nous n'enregistrons pas votre "
-                "adresse IP."
             ),
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}

@@ -11,7 +11,10 @@ from django.db.models import OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from recours.core import at_rest
 from recours.observatory.names import normalised
+
+LEAD_CONTACT_PURPOSE = "lead-contact"
 
 
 class PlaceQuerySet(models.QuerySet):
@@ -364,7 +367,9 @@ class Lead(models.Model):
     attachment = models.FileField(upload_to=private_upload, blank=True)
     attachment_sha256 = models.CharField(max_length=64, blank=True)
     attachment_type = models.CharField(max_length=100, blank=True)
-    contact = models.EmailField(_("adresse pour vous recontacter"), blank=True)
+    # The sender's address, if they left one, encrypted at rest with DATA_KEY (the
+    # database never holds it): read through `contact`.
+    contact_sealed = models.BinaryField(blank=True, default=b"")
     # The day only: the hour of a report could tie it to someone's movements.
     received_on = models.DateField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.NEW)
@@ -378,6 +383,14 @@ class Lead(models.Model):
 
     def __str__(self):
         return f"{self.place_text} · {self.received_on}"
+
+    @property
+    def contact(self) -> str:
+        return at_rest.decrypt_text(self.contact_sealed, purpose=LEAD_CONTACT_PURPOSE)
+
+    @contact.setter
+    def contact(self, address: str) -> None:
+        self.contact_sealed = at_rest.encrypt_text(address, purpose=LEAD_CONTACT_PURPOSE)
 
 
 class DocumentRequest(models.Model):

@@ -57,7 +57,7 @@ def reject_lead(lead: Lead, note: str = "") -> None:
             return
         _forget_attachment(lead)
         lead.status, lead.moderator_note, lead.contact = Lead.Status.REJECTED, note, ""
-        lead.save(update_fields=["status", "moderator_note", "contact", "attachment"])
+        lead.save(update_fields=["status", "moderator_note", "contact_sealed", "attachment"])
 
 
 def _forget_attachment(lead: Lead) -> None:

@@ -360,7 +360,7 @@ def report_lead(request):
     if not form.is_valid():
         return render(request, "observatory/lead_form.html", {"form": form}, status=400)
     lead = form.save(commit=False)
-    lead.place = place
+    lead.place, lead.contact = place, form.cleaned_data["contact"]
     lead.save()
     return redirect("observatory:lead_thanks")
 

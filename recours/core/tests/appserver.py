@@ -23,6 +23,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# The key that encrypts the outbox at rest (core/at_rest.py), as a host would set it.
+DATA_KEY = "AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM="
+
+
 class AppServer:
     def __init__(self, var_dir: Path, *, database_url: str = "", workers: int = 4):
         self.var_dir = var_dir
@@ -34,6 +38,7 @@ class AppServer:
             "DEBUG": "0",
             "SECRET_KEY": "s" * 60,
             "PEPPER": PEPPER,
+            "DATA_KEY": DATA_KEY,
             "ALLOWED_HOSTS": "127.0.0.1",
             "SITE_URL": f"http://127.0.0.1:{self.port}",
             "SECURE_SSL_REDIRECT": "0",

@@ -22,7 +22,7 @@ def free_port() -> int:
 
 
 class LiveSite:
-    def __init__(self, var_dir: Path, database_url: str = ""):
+    def __init__(self, var_dir: Path, database_url: str = "", email_url: str = ""):
         self.var_dir = var_dir
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -30,7 +30,7 @@ class LiveSite:
             **os.environ,
             "DEBUG": "1",
             "VAR_DIR": str(var_dir),
-            "EMAIL_URL": f"file://{var_dir / 'mail'}",
+            "EMAIL_URL": email_url or f"file://{var_dir / 'mail'}",
             "SITE_URL": self.base,
             "DATABASE_URL": database_url,
             "REDIS_URL": "",
@@ -55,7 +55,8 @@ class LiveSite:
             cwd=BASE_DIR,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            # Kept, so that a test can search what the server logged.
+            stderr=open(self.var_dir / "server.log", "ab"),  # noqa: SIM115
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -19,8 +19,9 @@ def server_binaries() -> Path | None:
 
 
 class PrivateCluster:
-    def __init__(self):
+    def __init__(self, **options: str):
         self.bin = server_binaries()
+        self.options = options  # server settings, e.g. autovacuum="off"
         # Not under pytest's folder: the server runs as `postgres` when we are root, and
         # must be able to reach its files.
         self.folder = Path(tempfile.mkdtemp(prefix="recours-pg-"))
@@ -50,7 +51,8 @@ class PrivateCluster:
     def start(self):
         self.process = subprocess.Popen(
             [str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port),
-             "-k", str(self.folder), "-c", "listen_addresses=127.0.0.1"],
+             "-k", str(self.folder), "-c", "listen_addresses=127.0.0.1",
+             *[arg for name, value in self.options.items() for arg in ("-c", f"{name}={value}")]],
             stdout=subprocess.DEVNULL,
             stderr=open(self.folder / "server.log", "ab"),  # noqa: SIM115
             start_new_session=True,

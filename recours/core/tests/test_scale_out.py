@@ -131,7 +131,7 @@ def confirm_path(server: AppServer) -> str:
         "-c",
         "from recours.core.models import OutboxEmail; import re; print(re.search("
         "r'/technopolice/confirmer/[^/]+/', OutboxEmail.objects.order_by('-pk')"
-        ".values_list('body_text', flat=True).first()).group(0))",
+        ".first().content.body_text).group(0))",
     )
     return out.strip().splitlines()[-1]
 

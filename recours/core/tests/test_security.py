@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "k" * 20 + "-production-secret-key-that-is-long-and-random-0123456789",
     "PEPPER": "p" * 60,
+    "DATA_KEY": "BAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ=",
     "ALLOWED_HOSTS": "recours.example.org",
     "VAR_DIR": "/tmp/recours-security-test",
 }
@@ -37,7 +38,7 @@ def test_check_deploy_is_clean_in_production():
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "PEPPER"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "PEPPER", "DATA_KEY"])
 def test_production_refuses_to_start_without_its_secrets(missing):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
 

@@ -12,16 +12,21 @@ from recours.core.tests.appserver import free_port
 
 
 class Inbox:
-    """Keeps every message; answers each RCPT with the code in `refuse` when set."""
+    """Keeps every message; answers each RCPT with the code in `refuse` when set, or with
+    `refuse_if(address)` when that gives one."""
 
     def __init__(self):
         self.messages = []
         self.senders = []  # envelope senders (MAIL FROM)
         self.refuse = None
+        self.refuse_if = lambda address: None
+        self.refused = []  # (address, reply) of each refusal
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse:
-            return self.refuse
+        refusal = self.refuse or self.refuse_if(address)
+        if refusal:
+            self.refused.append((address, refusal))
+            return refusal
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -34,23 +39,32 @@ class Inbox:
 
 
 @contextmanager
-def running_smtp_server():
+def smtp_on_loopback():
+    """The server alone, for a process of its own to send to: (inbox, port)."""
     inbox = Inbox()
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        with override_settings(
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def running_smtp_server():
+    with (
+        smtp_on_loopback() as (inbox, port),
+        override_settings(
             EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=port,
             EMAIL_USE_TLS=False,
             EMAIL_USE_SSL=False,
             EMAIL_TIMEOUT=5,
-        ):
-            yield inbox
-    finally:
-        controller.stop()
+        ),
+    ):
+        yield inbox
 
 
 def text_part(message):

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 def test_real_smtp_flow_sign_receive_confirm_withdraw(client, campaign, sign_data, smtp_server):
     client.post(reverse("mandates:sign", args=[campaign.slug]), sign_data())
 
-    assert send_due_emails() == {"sent": 1, "retry": 0, "failed": 0}
+    assert send_due_emails() == {"sent": 1, "retry": 0, "failed": 0, "unreadable": 0}
     [message] = smtp_server.messages
     assert message["To"] == "marianne.dupontel@example.org"
     assert message["Subject"] == f"Confirmez votre mandat : {campaign.title}"
@@ -39,7 +39,7 @@ def test_sending_again_sends_nothing_twice(client, campaign, sign_data, smtp_ser
     send_due_emails()
     second = send_due_emails()
 
-    assert second == {"sent": 0, "retry": 0, "failed": 0}
+    assert second == {"sent": 0, "retry": 0, "failed": 0, "unreadable": 0}
     assert len(smtp_server.messages) == 1
 
 
@@ -49,14 +49,14 @@ def test_temporary_refusal_is_retried_later(client, campaign, sign_data, smtp_se
     client.post(reverse("mandates:sign", args=[campaign.slug]), sign_data())
     smtp_server.refuse = "451 4.3.0 Try again later"
 
-    assert send_due_emails() == {"sent": 0, "retry": 1, "failed": 0}
+    assert send_due_emails() == {"sent": 0, "retry": 1, "failed": 0, "unreadable": 0}
     row = OutboxEmail.objects.get()
     assert (row.status, row.attempts, row.is_wiped) == ("queued", 1, False)
     assert row.next_attempt_at > timezone.now()
 
     smtp_server.refuse = None
     OutboxEmail.objects.update(next_attempt_at=timezone.now())
-    assert send_due_emails() == {"sent": 1, "retry": 0, "failed": 0}
+    assert send_due_emails() == {"sent": 1, "retry": 0, "failed": 0, "unreadable": 0}
     assert len(smtp_server.messages) == 1
 
 
@@ -64,7 +64,7 @@ def test_permanent_refusal_fails_and_wipes_the_address(client, campaign, sign_da
     client.post(reverse("mandates:sign", args=[campaign.slug]), sign_data())
     smtp_server.refuse = "550 5.1.1 No such user"
 
-    assert send_due_emails() == {"sent": 0, "retry": 0, "failed": 1}
+    assert send_due_emails() == {"sent": 0, "retry": 0, "failed": 1, "unreadable": 0}
 
     row = OutboxEmail.objects.get()
     assert (row.status, row.is_wiped) == ("failed", True)
@@ -82,7 +82,7 @@ def test_unreachable_server_is_a_temporary_failure(client, campaign, sign_data):
     ):
         result = send_due_emails()
 
-    assert result == {"sent": 0, "retry": 1, "failed": 0}
+    assert result == {"sent": 0, "retry": 1, "failed": 0, "unreadable": 0}
     assert OutboxEmail.objects.get().status == "queued"
 
 
@@ -99,4 +99,4 @@ def test_stale_claim_becomes_uncertain_and_is_never_resent(client, campaign, sig
     assert mark_stale_claims() == 1
     row = OutboxEmail.objects.get()
     assert (row.status, row.is_wiped) == ("uncertain", True)
-    assert send_due_emails() == {"sent": 0, "retry": 0, "failed": 0}
+    assert send_due_emails() == {"sent": 0, "retry": 0, "failed": 0, "unreadable": 0}

@@ -119,7 +119,7 @@ def _confirm_path(server) -> str:
         "-c",
         "from recours.core.models import OutboxEmail;"
         "import re; print(re.search(r'/technopolice/confirmer/[^/]+/', "
-        "OutboxEmail.objects.order_by('-pk').values_list('body_text', flat=True).first()).group(0))",
+        "OutboxEmail.objects.order_by('-pk').first().content.body_text).group(0))",
     )
     return token.strip().splitlines()[-1]
 

@@ -230,7 +230,7 @@ def test_a_leads_contact_address_is_erased_after_the_retention_period(client, re
     settings.OBSERVATORY_LEAD_CONTACT_DAYS = 30
     for email in ["old@example.org", "recent@example.org"]:
         post_lead(client, contact=email)
-    Lead.objects.filter(contact="old@example.org").update(
+    Lead.objects.filter(pk=Lead.objects.order_by("pk").first().pk).update(
         received_on=date.today() - timedelta(days=31)
     )
     out = io.StringIO()
@@ -238,5 +238,14 @@ def test_a_leads_contact_address_is_erased_after_the_retention_period(client, re
     call_command("purge_leads", stdout=out)
 
     assert out.getvalue().strip() == "1 contact addresses erased"
-    assert sorted(Lead.objects.values_list("contact", flat=True)) == ["", "recent@example.org"]
+    assert sorted(lead.contact for lead in Lead.objects.all()) == ["", "recent@example.org"]
     assert Lead.objects.count() == 2  # what the leads said stays
+
+
+def test_a_leads_contact_address_is_stored_encrypted(client, record):
+    post_lead(client, contact="source.discrete@example.org")
+
+    lead = Lead.objects.get()
+    assert lead.contact == "source.discrete@example.org"
+    assert b"source.discrete" not in bytes(lead.contact_sealed)
+    assert len(lead.contact_sealed) > len("source.discrete@example.org")

@@ -18,7 +18,10 @@ class Command(BaseCommand):
             mark_stale_claims()
             counts = send_due_emails(limit=batch)
             if any(counts.values()):
-                self.stdout.write("sent {sent}, deferred {retry}, failed {failed}".format(**counts))
+                self.stdout.write(
+                    "sent {sent}, deferred {retry}, failed {failed}, "
+                    "unreadable {unreadable}".format(**counts)
+                )
             if once:
                 return
             if counts["sent"] < batch:

@@ -19,5 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         cutoff = timezone.localdate() - timedelta(days=settings.OBSERVATORY_LEAD_CONTACT_DAYS)
-        erased = Lead.objects.filter(received_on__lt=cutoff).exclude(contact="").update(contact="")
+        erased = (
+            Lead.objects.filter(received_on__lt=cutoff)
+            .exclude(contact_sealed=b"")
+            .update(contact_sealed=b"")
+        )
         self.stdout.write(f"{erased} contact addresses erased")
