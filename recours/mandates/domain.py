@@ -88,8 +88,8 @@ def sign_mandate(
     """Records a pending mandate and queues its confirmation mail, in one transaction.
 
     The identity is sealed to the campaign's public key before the transaction; nothing
-    identifying is stored in clear except the recipient of the queued mail, which the
-    worker wipes once sent. A second signature with the same e-mail creates nothing new:
+    identifying is stored in clear: the queued mail's recipient is encrypted with the
+    server's DATA_KEY, and the worker wipes it once sent. A second signature with the same e-mail creates nothing new:
     a pending mandate takes the newly typed identity and gets a fresh confirmation link
     (older links stop working, so the mail last received is the one confirmed); a
     confirmed signer receives a mail with their manage link. A form submitted again with
@@ -402,7 +402,8 @@ def held_data(mandate: Mandate) -> dict:
 def request_rights(*, token: str, kind: str, reply_to: str, message: str) -> Mandate:
     """Sends the organisers a signer's rights request (GDPR Arts. 15-17, R2.7) through the
     outbox. It names the mandate by its public commitment, which the organisers find in
-    their dossier; the signer's address travels only as the reply address, wiped once sent."""
+    their dossier; the signer's address travels only as the reply address, encrypted at
+    rest and wiped once sent."""
     with transaction.atomic():
         mandate = _token_row(token, Purpose.MANAGE).mandate
         campaign = mandate.campaign
