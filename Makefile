@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(PY) bench/load.py
 	$(PY) bench/dossier.py
 	$(PY) bench/observatory.py
+	$(PY) bench/at_rest.py
 
 # What CI checks besides the tests.
 check: $(STAMP)
