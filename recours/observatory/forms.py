@@ -1,6 +1,7 @@
 import hashlib
 import io
 import zipfile
+import zlib
 from datetime import date
 
 from django import forms
@@ -14,7 +15,7 @@ from recours.core.forms import AccessibleErrorsMixin, clean_text_input
 from recours.observatory.cada import DOCUMENTS
 from recours.observatory.measures import MEASURES
 from recours.observatory.models import Claim, Lead
-from recours.observatory.scrub import Unreadable, without_metadata
+from recours.observatory.scrub import TooLarge, Unreadable, read_entry, without_metadata
 
 # What a lead's attachment may be, told by its first bytes, never by its name alone.
 ATTACHMENT_TYPES = {
@@ -27,8 +28,15 @@ ATTACHMENT_TYPES = {
 }
 
 
+TOO_LARGE_UNPACKED = _(
+    "Ce fichier est trop grand une fois décompressé (ou son image a trop de pixels) : "
+    "envoyez-en une version plus légère."
+)
+
+
 def sniff(head: bytes, whole) -> str | None:
-    """The type of a file from its content, among ATTACHMENT_TYPES; None otherwise."""
+    """The type of a file from its content, among ATTACHMENT_TYPES; None otherwise.
+    Raises TooLarge for an archive whose "mimetype" entry unpacks into too much."""
     if head.startswith(b"%PDF-"):
         return "application/pdf"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -38,8 +46,9 @@ def sniff(head: bytes, whole) -> str | None:
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(whole) as archive:
-                mimetype = archive.read("mimetype").decode("ascii").strip()
-        except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, OSError):
+                mimetype = read_entry(archive, "mimetype", 200).decode("ascii").strip()
+        except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, OSError, zlib.error,
+                NotImplementedError, EOFError, RuntimeError):  # fmt: skip
             return None
         return mimetype if mimetype in ATTACHMENT_TYPES else None
     try:
@@ -137,7 +146,10 @@ class LeadForm(AccessibleErrorsMixin, forms.ModelForm):
             )
         upload.seek(0)
         content = upload.read()
-        kind = sniff(content[:4096], io.BytesIO(content))
+        try:
+            kind = sniff(content[:4096], io.BytesIO(content))
+        except TooLarge:
+            raise forms.ValidationError(TOO_LARGE_UNPACKED, code="too_large_unpacked") from None
         name = upload.name.lower()
         if kind is None or not name.endswith(ATTACHMENT_TYPES[kind]):
             raise forms.ValidationError(
@@ -149,6 +161,8 @@ class LeadForm(AccessibleErrorsMixin, forms.ModelForm):
             )
         try:
             content = without_metadata(kind, content)
+        except TooLarge:
+            raise forms.ValidationError(TOO_LARGE_UNPACKED, code="too_large_unpacked") from None
         except Unreadable:
             raise forms.ValidationError(
                 _("Ce fichier est illisible : il semble tronqué ou abîmé."),

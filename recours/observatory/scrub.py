@@ -19,6 +19,8 @@ import zlib
 # anything after the end of the image go.
 _SOS, _EOI, _COM = 0xDA, 0xD9, 0xFE
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RST0-7 carry no length
+# Start-of-frame markers, which give the picture's size (C4, C8 and CC are other things).
+_SOF = set(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 # PNG chunks that go: text (author, software, comments), EXIF and the last-modified time.
 _PNG_DROPPED = {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"}
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -72,6 +74,9 @@ def _jpeg(content: bytes) -> bytes:
         end = position + length
         if length < 2 or end > len(content):
             raise Unreadable("truncated segment")
+        if marker in _SOF and length >= 7:
+            height, width = struct.unpack(">HH", content[position + 3 : position + 7])
+            check_pixels(width, height)
         if marker == _SOS:
             end = _scan_end(content, end)
             out.append(b"\xff" + bytes([marker]) + content[position:end])
@@ -107,6 +112,10 @@ def _png(content: bytes) -> bytes:
         end = position + 12 + length  # length, type, data, CRC
         if end > len(content):
             raise Unreadable("truncated chunk")
+        if kind == b"IHDR":
+            if length < 8:
+                raise Unreadable("truncated header")
+            check_pixels(*struct.unpack(">II", content[position + 8 : position + 16]))
         if kind not in _PNG_DROPPED:
             out.append(content[position:end])
         position = end
@@ -123,26 +132,65 @@ _ODF_EMPTY = {
     "settings.xml": f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-settings '
     f"{_ODF_NS}/>",
 }
-# A 10 MB attachment may not unpack into more than this (a zip bomb would).
-ODF_MAX_UNPACKED = 200 * 1024 * 1024
+# What an archive may unpack into, whatever its entries declare (a declared size can lie,
+# and a zip bomb's does not need to): all its entries together, at most this many times
+# its own size, and in at most this many entries. A real OpenDocument of 10 MB (mostly
+# pictures, stored) unpacks into little more; its XML compresses about ten times.
+ODF_MAX_UNPACKED = 64 * 1024 * 1024
+ODF_MAX_RATIO = 100
+ODF_MAX_ENTRIES = 2000
+# Pixels an image may declare: a picture of a camera needs far fewer, and a moderator's
+# browser must not be made to decode a bomb.
+IMAGE_MAX_PIXELS = 50_000_000
+CHUNK = 64 * 1024
+ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+
+
+class TooLarge(Unreadable):
+    """Over a limit once unpacked or decoded; the message says which."""
 
 
 def _opendocument(content: bytes) -> bytes:
     out = io.BytesIO()
+    budget = min(ODF_MAX_UNPACKED, len(content) * ODF_MAX_RATIO)
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as target:
             entries = source.infolist()
-            if sum(entry.file_size for entry in entries) > ODF_MAX_UNPACKED:
-                raise Unreadable("too large once unpacked")
+            if len(entries) > ODF_MAX_ENTRIES:
+                raise TooLarge("too many entries")
+            if sum(entry.file_size for entry in entries) > budget:
+                raise TooLarge("too large once unpacked")
             for entry in entries:  # "mimetype" first and stored, as it came
-                data = source.read(entry)
-                if entry.filename in _ODF_EMPTY:
-                    data = _ODF_EMPTY[entry.filename].encode()
+                if entry.compress_type not in ZIP_METHODS:
+                    raise Unreadable("an entry is compressed in a way OpenDocument never is")
                 # Each entry's date is when it was last saved.
                 kept = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
                 kept.compress_type = entry.compress_type
-                target.writestr(kept, data)
+                if entry.filename in _ODF_EMPTY:
+                    target.writestr(kept, _ODF_EMPTY[entry.filename].encode())
+                    continue
+                with source.open(entry) as reading, target.open(kept, "w") as writing:
+                    while chunk := reading.read(CHUNK):
+                        budget -= len(chunk)
+                        if budget < 0:
+                            raise TooLarge("too large once unpacked")
+                        writing.write(chunk)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError,
-            EOFError, OSError) as exc:  # fmt: skip
+            EOFError, OSError, RuntimeError) as exc:  # fmt: skip
         raise Unreadable(f"not a readable archive ({exc})") from exc
     return out.getvalue()
+
+
+def read_entry(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """At most `limit` bytes of an entry, read through a bounded stream (the entry may
+    declare a small size and unpack into gigabytes, or the reverse)."""
+    with archive.open(name) as reading:
+        data = reading.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"{name} is too large")
+    return data
+
+
+def check_pixels(width: int, height: int) -> None:
+    if width * height > IMAGE_MAX_PIXELS:
+        raise TooLarge(f"{width} × {height} pixels is more than an image here may have")
