@@ -81,17 +81,21 @@ def test_postgres_dump_holds_no_signer_identity(tmp_path):
     assert found_in(dump) == []
 
 
-# Distinctive signers: the server accepts the first's mail and defers the second's (4xx),
-# so that when the files are searched one row is wiped and the other still waits.
+# Distinctive signers: the server accepts the first's mail, defers the second's (4xx) and
+# refuses the third's (5xx), so that when the files are searched one row was sent and
+# wiped, one still waits, and one failed with an error that names the address.
 QUEUE_SIGNERS = [
     {"given_names": "Zéphyrine", "surname": "Aubertinard", "email": "zephyrine.accepte@example.org",
      "postal_address": "3 allée des Cormorans-Argentés\n29200 Brest"},
     {"given_names": "Théodulf", "surname": "Vantongerloo", "email": "theodulf.differe@example.org",
      "postal_address": "8 quai des Lamaneurs-Royaux\n76600 Le Havre"},
+    {"given_names": "Ermengarde", "surname": "Kerbiriou", "email": "ermengarde.refuse@example.org",
+     "postal_address": "5 venelle des Goémoniers\n29760 Penmarch"},
 ]  # fmt: skip
 QUEUE_NEEDLES = [
     "Zéphyrine", "Aubertinard", "zephyrine.accepte", "Cormorans-Argentés",
     "Théodulf", "Vantongerloo", "theodulf.differe", "Lamaneurs-Royaux",
+    "Ermengarde", "Kerbiriou", "ermengarde.refuse", "Goémoniers",
 ]  # fmt: skip
 
 
@@ -111,7 +115,12 @@ def files_under(folder: Path) -> bytes:
 
 
 def sign_with_one_mail_deferred(site: LiveSite, inbox) -> None:
-    inbox.refuse_if = lambda address: "451 4.2.0 Mailbox busy" if "differe" in address else None
+    # The replies quote the address, as real servers do: the stored error must not.
+    inbox.refuse_if = lambda address: (
+        f"451 4.2.0 <{address}>: mailbox busy" if "differe" in address
+        else f"550 5.1.1 <{address}>: no such user" if "refuse" in address
+        else None
+    )  # fmt: skip
     campaign_path = reverse("mandates:campaign", args=["technopolice"])
     for signer in QUEUE_SIGNERS:
         page = site.get(campaign_path)
@@ -119,10 +128,10 @@ def sign_with_one_mail_deferred(site: LiveSite, inbox) -> None:
         site.post_form(reverse("mandates:sign", args=["technopolice"]), page,
                        SIGNER | signer)  # fmt: skip
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not (inbox.messages and inbox.refused):
+    while time.monotonic() < deadline and not (inbox.messages and len(inbox.refused) == 2):
         time.sleep(0.2)
     assert [str(message["To"]) for message in inbox.messages] == [QUEUE_SIGNERS[0]["email"]]
-    assert [address for address, _ in inbox.refused] == [QUEUE_SIGNERS[1]["email"]]
+    assert [address for address, _ in inbox.refused] == [s["email"] for s in QUEUE_SIGNERS[1:]]
     time.sleep(1.5)  # the worker wipes the sent row right after sending
 
 
