@@ -4,6 +4,10 @@ with no third party: fixed windows counted with an atomic increment.
 A refusal costs one cache round trip per rule and no form parsing. The client's address
 is REMOTE_ADDR, or, behind reverse proxies listed in TRUSTED_PROXIES, the last address in
 X-Forwarded-For that is not one of them: a client cannot choose its own address.
+
+What is counted (an address, a network, an e-mail domain, an account) is never written
+into a key: keys hold its keyed hash (the pepper's HMAC), so that the cache, which Redis
+may write to disk, names no one.
 """
 
 import ipaddress
@@ -12,6 +16,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+
+from recours.core.crypto import keyed_hash
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,11 @@ def network_of(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
+def _pseudonym(rule: Rule, value: str) -> str:
+    # 24 hex digits: a collision between two visitors is out of reach, and keys stay short.
+    return keyed_hash("ratelimit", rule.name, value)[:24]
+
+
 def _count(rule: Rule, key: str, now: float) -> tuple[int, int]:
     """Adds one to the counter of `key` in the current window of `rule`; returns the new
     count and the seconds until the window turns over."""
@@ -74,7 +85,7 @@ def _count(rule: Rule, key: str, now: float) -> tuple[int, int]:
 def hit(rule: Rule, value: str, *, now: float | None = None) -> Refusal | None:
     """Counts one attempt for `value` under `rule`; a Refusal once over the limit."""
     count, retry_after = _count(
-        rule, f"rl:{rule.name}:{value}", time.time() if now is None else now
+        rule, f"rl:{rule.name}:{_pseudonym(rule, value)}", time.time() if now is None else now
     )
     return Refusal(rule.name, retry_after) if count > rule.limit else None
 
@@ -86,7 +97,8 @@ def hit_distinct(
     refuses a new member once `rule.limit` members were seen. Members already seen are
     not refused here: their own per-member rules apply."""
     now = time.time() if now is None else now
-    seen = f"rl:{rule.name}:{group}:{int(now // rule.window)}:{member}"
+    group = _pseudonym(rule, group)
+    seen = f"rl:{rule.name}:{group}:{int(now // rule.window)}:{_pseudonym(rule, member)}"
     if not cache.add(seen, 1, rule.window + 5):
         return None
     count, retry_after = _count(rule, f"rl:{rule.name}:{group}", now)
