@@ -349,6 +349,8 @@ SIGN_RATE_LIMITS = {
     "ip-hour": (env_int("SIGN_LIMIT_IP_HOUR", 30), 3600),
     "network": (env_int("SIGN_LIMIT_NETWORK_ADDRESSES", 64), 600),
     "domain": (env_int("SIGN_LIMIT_DOMAIN", 600), 600),
+    # Mails to one address for one campaign in a day (confirmation or "already signed").
+    "recipient": (env_int("SIGN_LIMIT_MAILS_PER_RECIPIENT", 3), 86400),
     # Stricter, on top of the above, for a form that carries no solved proof of work
     # (no JavaScript, or a bot): people without JavaScript still sign, bots pay.
     "nojs-ip-burst": (env_int("SIGN_LIMIT_NOJS_IP_BURST", 3), 60),

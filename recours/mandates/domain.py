@@ -27,6 +27,7 @@ from recours.core.crypto import (
     sha256_hex,
 )
 from recours.core.mail import queue_email
+from recours.core.ratelimit import Rule, hit
 from recours.mandates import transparency
 from recours.mandates.digests import evidence_digest_of
 from recours.mandates.identity import SignerIdentity, canonical_email
@@ -43,6 +44,7 @@ class SignOutcome(enum.Enum):
     CREATED = "created"
     PENDING_AGAIN = "pending_again"
     ALREADY_CONFIRMED = "already_confirmed"
+    RECIPIENT_LIMITED = "recipient_limited"
 
 
 class TokenProblem(enum.Enum):
@@ -100,6 +102,12 @@ def sign_mandate(
     if not campaign.is_accepting_signatures(now):
         raise CampaignNotOpen
     email_hash = email_hash_for(campaign, identity.email)
+    # No one can be mail-bombed through the form: past a few mails a day to one address
+    # for one campaign, a signature changes nothing and sends nothing (the caller still
+    # answers the same). Counted on the keyed hash, never the address.
+    limit, window = settings.SIGN_RATE_LIMITS["recipient"]
+    if hit(Rule("sign-recipient", limit, window), email_hash):
+        return SignOutcome.RECIPIENT_LIMITED
     sealed = seal(
         campaign.public_key,
         {
@@ -188,10 +196,10 @@ def _queue_mail(mandate: Mandate, identity: SignerIdentity, template: str, *, co
     slug = campaign.slug
     manage_token, manage_row = _token(mandate, Purpose.MANAGE)
     rows = [manage_row]
+    # No text the signer typed goes into the mail: whoever types someone else's address
+    # must not put words in the organisation's mouth.
     context = {
         "campaign": campaign,
-        "given_names": identity.given_names,
-        "surname": identity.surname,
         "manage_url": settings.SITE_URL + reverse("mandates:manage", args=[slug, manage_token]),
     }
     if confirm:

@@ -49,6 +49,7 @@ class AppServer:
             "SIGN_LIMIT_IP_BURST": "100000",
             "SIGN_LIMIT_IP_HOUR": "100000",
             "SIGN_LIMIT_DOMAIN": "100000",
+            "SIGN_LIMIT_MAILS_PER_RECIPIENT": "100000",
             "SIGN_LIMIT_NOJS_IP_BURST": "100000",
             "SIGN_LIMIT_NOJS_IP_HOUR": "100000",
         }

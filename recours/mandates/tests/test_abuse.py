@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from recours.core.ratelimit import Rule, client_ip, hit, network_of
 from recours.mandates.models import Mandate
-from recours.testing import old_clock, solved_pow
+from recours.testing import old_clock, queued_mails, solved_pow
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -118,6 +118,7 @@ def test_the_challenge_endpoint_issues_signed_expiring_challenges(client, campai
         "ip-hour": (30, 3600),
         "network": (120, 600),
         "domain": (3, 600),
+        "recipient": (3, 86400),
         "nojs-ip-burst": (3, 60),
         "nojs-ip-hour": (10, 3600),
         "nojs-network": (120, 600),
@@ -179,3 +180,19 @@ def test_without_proof_a_bot_rotating_through_a_network_is_stopped_sooner(
     ]
 
     assert statuses == [302] * 16 + [429] * 4
+
+
+def test_one_address_gets_three_mails_a_day_whoever_signs_with_it(client, campaign, sign_data):
+    """50 sign-ups with one victim's address from 50 networks used to send 50 mails,
+    each carrying the attacker's text in the greeting."""
+    for attempt in range(50):
+        client.post(
+            reverse("mandates:sign", args=[campaign.slug]),
+            sign_data(given_names="Cliquez ici", clock=old_clock()),
+            REMOTE_ADDR=f"192.0.{attempt}.10",
+        )
+
+    mails = queued_mails()
+    assert len(mails) == 3
+    assert Mandate.objects.count() == 1
+    assert [m for m in mails if "Cliquez" in m.body_text + m.body_html + m.subject] == []
