@@ -357,6 +357,11 @@ SIGN_RATE_LIMITS = {
     "nojs-ip-hour": (env_int("SIGN_LIMIT_NOJS_IP_HOUR", 10), 3600),
     "nojs-network": (env_int("SIGN_LIMIT_NOJS_NETWORK_ADDRESSES", 16), 600),
 }
+# Sign-in attempts (admin, and the console to come), counted before the password is checked.
+LOGIN_RATE_LIMITS = {
+    "account": (env_int("LOGIN_LIMIT_ACCOUNT", 10), 900),
+    "network": (env_int("LOGIN_LIMIT_NETWORK", 30), 900),
+}
 # Mail domains refused at signing on top of the maintained list of throwaway services.
 DISPOSABLE_DOMAINS_EXTRA = env_list("DISPOSABLE_DOMAINS_EXTRA", [])
 # The proof of work asked of browsers with JavaScript (ALTCHA, self-hosted): PBKDF2

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from recours.core import views as core_views
+from recours.core.login import admin_login
 from recours.observatory.api import api as observatory_api
 
 handler400 = "recours.core.views.bad_request"
@@ -11,6 +12,8 @@ handler404 = "recours.core.views.not_found"
 handler500 = "recours.core.views.server_error"
 
 urlpatterns = [
+    # Before the admin's own: every sign-in attempt is throttled (core/login.py).
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("langue/", set_language, name="set_language"),
     path("mentions-legales/", core_views.legal_notice, name="legal_notice"),

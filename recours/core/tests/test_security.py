@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 PRODUCTION_ENV = {
@@ -92,3 +93,29 @@ def test_admin_is_behind_login(client):
 
     assert response.status_code == 302
     assert response["Location"] == "/admin/login/?next=/admin/"
+
+
+@pytest.mark.django_db
+def test_admin_sign_in_is_throttled_per_account_then_per_network(client, settings):
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("gardienne", "g@example.org", "the right password 42")
+    url = reverse("admin_login")
+
+    wrong = [
+        client.post(url, {"username": "gardienne", "password": f"wrong {n}"}, REMOTE_ADDR=f"203.0.113.{n}")
+        for n in range(11)
+    ]  # fmt: skip
+    right = client.post(url, {"username": "gardienne", "password": "the right password 42"},
+                        REMOTE_ADDR="198.51.100.1")  # fmt: skip
+    others = [
+        client.post(url, {"username": f"compte{n}", "password": "x"}, REMOTE_ADDR="192.0.2.7")
+        for n in range(31)
+    ]  # fmt: skip
+
+    assert [response.status_code for response in wrong] == [200] * 10 + [429]
+    assert wrong[-1]["Retry-After"] == str(int(wrong[-1]["Retry-After"]))
+    assert 0 < int(wrong[-1]["Retry-After"]) <= 900
+    assert "Trop de tentatives de connexion" in wrong[-1].content.decode()
+    assert right.status_code == 429  # the account waits, even with the right password
+    assert [response.status_code for response in others] == [200] * 30 + [429]
