@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -184,5 +184,8 @@ def _flush_wiped_pages() -> None:
     checkpoint; truncate it so that the file on disk no longer holds them. Best effort:
     a busy reader makes it a no-op and the next batch tries again."""
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except DatabaseError as exc:  # a full disk: the wiped rows are committed anyway
+            log.warning("outbox: the WAL could not be truncated (%s); next batch", exc)

@@ -2,10 +2,12 @@
 enhancement over the table of communes, the search a plain GET form."""
 
 import gzip
+import logging
 from datetime import date
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import (
     FileResponse,
@@ -26,6 +28,7 @@ from recours.core import letters
 from recours.core.crypto import keyed_hash
 from recours.core.middleware import content_security_policy
 from recours.core.ratelimit import Rule, check, client_ip
+from recours.core.storage import is_disk_full
 from recours.observatory import cada, mapdata, opendata
 from recours.observatory.forms import DocumentRequestLetterForm, LeadForm, MeasureForm, SearchForm
 from recours.observatory.measures import (
@@ -48,6 +51,8 @@ public = cache_control(public=True, max_age=300)
 # A place's outlines: large, and never shown on its pages.
 HEAVY = ("geometry", "outline_coarse")
 LEAD_RULES = (Rule("lead-burst", 3, 60), Rule("lead-day", 20, 86400))
+
+log = logging.getLogger(__name__)
 
 
 def map_csp() -> str:
@@ -361,7 +366,16 @@ def report_lead(request):
         return render(request, "observatory/lead_form.html", {"form": form}, status=400)
     lead = form.save(commit=False)
     lead.place, lead.contact = place, form.cleaned_data["contact"]
-    lead.save()
+    try:
+        with transaction.atomic():  # the file is written first: a full disk leaves nothing
+            lead.save()
+    except OSError as error:
+        if not is_disk_full(error):
+            raise
+        log.error("lead not saved: the disk holding MEDIA_ROOT is full")
+        response = render(request, "observatory/no_space.html", status=503)
+        response["Retry-After"] = "600"
+        return response
     return redirect("observatory:lead_thanks")
 
 

@@ -1,8 +1,13 @@
+import logging
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
 
 from recours.core.mail import mark_stale_claims, send_due_emails
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF_SECONDS = 60
 
 
 class Command(BaseCommand):
@@ -14,9 +19,23 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=100)
 
     def handle(self, *args, once, interval, batch, **options):
+        failures = 0
         while True:
-            mark_stale_claims()
-            counts = send_due_emails(limit=batch)
+            try:
+                mark_stale_claims()
+                counts = send_due_emails(limit=batch)
+            except DatabaseError as exc:
+                # A full disk, a database restarting: wait, then go on; an outside restart
+                # must not be needed. Nothing is lost: rows are claimed in the database.
+                failures += 1
+                pause = min(MAX_BACKOFF_SECONDS, interval * 2**failures)
+                log.error("mail worker: database error (%s); trying again in %.0f s", exc, pause)
+                close_old_connections()
+                if once:
+                    raise
+                time.sleep(pause)
+                continue
+            failures = 0
             if any(counts.values()):
                 self.stdout.write(
                     "sent {sent}, deferred {retry}, failed {failed}, "
