@@ -51,9 +51,25 @@ def _dev_secret(name: str, make=lambda: secrets.token_urlsafe(50)) -> str:
     return known[name]
 
 
+# The example values of .env.example, which a careless copy would put in production.
+PLACEHOLDER_SECRETS = {
+    "change-me-to-50-random-characters",
+    "change-me-to-50-other-random-characters",
+}
+MIN_SECRET_LENGTH = 32
+
+
 def _required_secret(name: str) -> str:
     value = env_secret(name)
     if value:
+        if not (DEBUG or TESTING) and (
+            value in PLACEHOLDER_SECRETS or len(value) < MIN_SECRET_LENGTH
+        ):
+            raise ImproperlyConfigured(
+                f"{name} is .env.example's placeholder or shorter than {MIN_SECRET_LENGTH} "
+                f"characters: set it to a long random value (python -c 'import secrets; "
+                "print(secrets.token_urlsafe(50))')."
+            )
         return value
     if TESTING:
         return f"test-only-{name.lower()}-not-secret-" + "x" * 40

@@ -119,3 +119,15 @@ def test_admin_sign_in_is_throttled_per_account_then_per_network(client, setting
     assert "Trop de tentatives de connexion" in wrong[-1].content.decode()
     assert right.status_code == 429  # the account waits, even with the right password
     assert [response.status_code for response in others] == [200] * 30 + [429]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("SECRET_KEY", "change-me-to-50-random-characters"), ("PEPPER", "short-pepper")],
+)
+def test_production_refuses_a_placeholder_or_short_secret(name, value):
+    result = manage("check", env=PRODUCTION_ENV | {name: value})
+
+    assert result.returncode == 1
+    assert f"{name} is .env.example's placeholder or shorter than 32 characters" in result.stderr

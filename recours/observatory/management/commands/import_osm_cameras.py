@@ -16,7 +16,10 @@ from recours.observatory.management.importing import run_import
 
 
 class Command(BaseCommand):
-    help = "Imports OpenStreetMap man_made=surveillance nodes (GeoJSON or OSM XML)."
+    help = (
+        "Imports OpenStreetMap man_made=surveillance nodes from an extract: GeoJSON, OSM XML "
+        "(.osm) or PBF (.osm.pbf)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
