@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db.models import Q
 
+from recours.core.spreadsheet import safe_row
 from recours.observatory.models import Claim, Funding, OsmCamera, Place
 
 OSM_LICENCE = "ODbL-1.0 © OpenStreetMap contributors"
@@ -143,7 +144,7 @@ def as_csv(dataset: str, place: Place | None) -> Iterator[str]:
         if writer is None:
             writer = csv.DictWriter(out, fieldnames=list(properties))
             yield writer.writeheader()
-        yield writer.writerow(properties)
+        yield writer.writerow(safe_row(properties))
     if writer is None:
         yield ",".join(HEADERS[dataset]) + "\r\n"
 

@@ -25,6 +25,7 @@ from recours.core.crypto import SealingError, key_id, sha256_file, sha256_hex, u
 from recours.core.keyshares import KeyShare, combine_shares
 from recours.core.merkle import leaf_hash, root_from_leaf_hashes
 from recours.core.pdf import markdown_blocks, render_pdf
+from recours.core.spreadsheet import safe_row
 from recours.mandates.digests import commitment_for, evidence_digest_of
 from recours.mandates.dossier import EXPORT_FORMAT
 from recours.mandates.dossier.workers import (
@@ -234,7 +235,7 @@ def _write_all(work: Path, export: dict, signers: list[Signer], per_signer: bool
     with (work / "mandataires.csv").open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["numero"])
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_row(row) for row in rows)
     (work / "mandataires.json").write_text(
         json.dumps(
             {"campaign": campaign["slug"], "mandataires": rows}, ensure_ascii=False, indent=1

@@ -64,3 +64,29 @@ def test_unknown_dataset_or_format_is_404(client, record):
     assert client.get("/observatoire/donnees/people.csv").status_code == 404
     assert client.get("/observatoire/donnees/claims.xlsx").status_code == 404
     assert client.get(reverse("observatory:downloads")).status_code == 200
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(client, record):
+    from recours.observatory.models import Claim, Funding, OsmCamera
+
+    Claim.objects.filter(technology="vsa").update(summary='=HYPERLINK("http://x.example","clic")')
+    Funding.objects.update(purpose="@SUM(1+1)")
+    OsmCamera.objects.filter(osm_id=1).update(operator="+cmd|' /C calc'!A0", lon=-1.5)
+
+    claims = list(csv.DictReader(io.StringIO(download(client, "claims", "csv"))))
+    funding = list(csv.DictReader(io.StringIO(download(client, "funding", "csv"))))
+    cameras = list(csv.DictReader(io.StringIO(download(client, "cameras", "csv"))))
+
+    assert claims[0]["summary"] == '\'=HYPERLINK("http://x.example","clic")'
+    assert funding[0]["purpose"] == "'@SUM(1+1)"
+    camera = next(row for row in cameras if row["operator"])
+    assert camera["operator"] == "'+cmd|' /C calc'!A0"
+    assert camera["lon"] == "-1.5"  # a number stays a number
+
+
+def test_safe_cell_keeps_numbers_and_text():
+    from recours.core.spreadsheet import safe_cell
+
+    assert [safe_cell(v) for v in ["-12", "+3.5e2", "-x", "\tx", "texte", 7, None]] == [
+        "-12", "+3.5e2", "'-x", "'\tx", "texte", 7, None,
+    ]  # fmt: skip
