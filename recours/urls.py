@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from recours.core import views as core_views
@@ -15,7 +16,10 @@ urlpatterns = [
     # Before the admin's own: every sign-in attempt is throttled (core/login.py).
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
-    path("langue/", set_language, name="set_language"),
+    # Without CSRF: the switch is on every page, and a token would set a cookie on the
+    # pages that shared caches keep for everyone. A forged request can change nothing
+    # but the language a visitor reads.
+    path("langue/", csrf_exempt(set_language), name="set_language"),
     path("mentions-legales/", core_views.legal_notice, name="legal_notice"),
     path("accessibilite/", core_views.accessibility, name="accessibility"),
     path("droits/", include("recours.rights.urls")),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 CSP_DIRECTIVES = {
     "default-src": "'none'",
@@ -39,6 +40,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if response.cookies and "public" in response.get("Cache-Control", ""):
+            # A shared cache would hand one visitor's cookie to every other: a response
+            # that sets one is never public.
+            patch_cache_control(response, private=True)
         response.headers.setdefault("Content-Security-Policy", DEFAULT_CSP)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
