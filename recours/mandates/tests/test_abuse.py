@@ -196,3 +196,20 @@ def test_one_address_gets_three_mails_a_day_whoever_signs_with_it(client, campai
     assert len(mails) == 3
     assert Mandate.objects.count() == 1
     assert [m for m in mails if "Cliquez" in m.body_text + m.body_html + m.subject] == []
+
+
+@pytest.mark.django_db
+def test_a_solved_challenge_is_spent_for_every_process_without_redis(settings):
+    """Each gunicorn worker has its own local memory: a replay sent to another worker
+    used to prove again. Here another process is a fresh local-memory cache."""
+    from recours.mandates.pow import proved
+
+    payload = solved_pow()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "worker-1"}}  # fmt: skip
+    first = proved(payload)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "worker-2"}}  # fmt: skip
+    replayed = proved(payload)
+
+    assert (first, replayed) == (True, False)
