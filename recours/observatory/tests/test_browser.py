@@ -99,3 +99,23 @@ def test_lead_form_with_errors_passes_axe(browser, live_server, record):
     assert (
         violations(browser, live_server.url + "/observatoire/signaler/", before=submit_empty) == []
     )
+
+
+def test_a_camera_popup_shows_its_tags_as_text_never_as_markup(browser, live_server, record):
+    from recours.observatory.models import OsmCamera
+
+    OsmCamera.objects.filter(osm_id=2).update(camera_type='<img src="x" id="injected">')
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1100, "height": 1300})
+    page = context.new_page()
+    with page.expect_response(lambda r: "/carte/cameras.geojson" in r.url):
+        page.goto(live_server.url + reverse("observatory:index") + "#18/43.7/7.22")
+    page.wait_for_load_state("networkidle")  # the map settles, its last layers drawn
+    page.wait_for_timeout(300)
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+
+    assert popup.inner_text() == 'Caméra OpenStreetMap node/2 · <img src="x" id="injected">'
+    assert page.locator("#injected").count() == 0
+    context.close()

@@ -60,6 +60,14 @@
     return parts.length ? parts.join(" · ") : data.labelNone;
   }
 
+  // Leaflet reads a string as HTML: OpenStreetMap tags are anyone's text, so popups get
+  // an element whose text is set, never markup.
+  function textOnly(text) {
+    var box = document.createElement("p");
+    box.textContent = text;
+    return box;
+  }
+
   function popup(feature, layer) {
     layer.on("click", function () {
       var box = document.createElement("div");
@@ -118,6 +126,12 @@
     });
   }
 
+  // The communes and the cameras share one canvas, where the layer drawn last is the one
+  // clicked: outlines that arrive after the cameras must not cover them.
+  function keepCamerasOnTop() {
+    if (cameras) cameras.bringToFront();
+  }
+
   function bboxOf(bounds) {
     return [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
       .map(function (value) { return value.toFixed(3); }).join(",");
@@ -141,12 +155,14 @@
           Object.keys(known).forEach(function (name) { feature.properties[name] = known[name]; });
         });
         national = L.geoJSON(parts[0], { style: style, onEachFeature: popup }).addTo(map);
+        keepCamerasOnTop();
       });
     } else {
       if (national) { map.removeLayer(national); national = null; }
       shapes = fetchJson(data.communes + "?bbox=" + bboxOf(bounds.pad(0.5))).then(function (body) {
         if (detailed) map.removeLayer(detailed);
         detailed = L.geoJSON(body, { style: style, onEachFeature: popup }).addTo(map);
+        keepCamerasOnTop();
       });
     }
     var points = Promise.resolve();
@@ -158,7 +174,7 @@
         cameras = L.geoJSON(body, {
           pointToLayer: function (feature, latlng) {
             return L.circleMarker(latlng, { radius: 4, color: "#1a1a1a", weight: 1, fillColor: "#ffffff", fillOpacity: 1 })
-              .bindPopup(data.labelCamera + " " + feature.properties.osm + (feature.properties.camera_type ? " · " + feature.properties.camera_type : ""));
+              .bindPopup(textOnly(data.labelCamera + " " + feature.properties.osm + (feature.properties.camera_type ? " · " + feature.properties.camera_type : "")));
           }
         }).addTo(map);
       });
