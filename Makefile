@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(PY) bench/dossier.py
 	$(PY) bench/observatory.py
 	$(PY) bench/at_rest.py
+	$(PY) bench/transparency.py
 
 # What CI checks besides the tests.
 check: $(STAMP)

@@ -29,6 +29,7 @@ from django.db.models import F, Max  # noqa: E402
 from recours.campaigns.domain import published_texts  # noqa: E402
 from recours.campaigns.models import Campaign  # noqa: E402
 from recours.core.crypto import new_token  # noqa: E402
+from recours.mandates.log_tree import rebuild  # noqa: E402
 from recours.mandates.models import LogEntry, Mandate, MandateToken  # noqa: E402
 
 BATCH = 20_000
@@ -111,6 +112,8 @@ def main(confirmed: int, pending: int, tokens_out: Path) -> None:
         Campaign.objects.filter(pk=campaign.pk).update(
             confirmed_count=F("confirmed_count") + confirmed
         )
+        # The log's stored Merkle nodes, as appending each entry would have made them.
+        rebuild(campaign.pk)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # The ids were given explicitly: move the sequence past them.

@@ -131,9 +131,40 @@ class LogEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "position"], name="one_entry_per_position")
         ]
+        # A receipt's check looks up the removal of its position: removals only, so that
+        # the hot path's additions pay for no index.
+        indexes = [
+            models.Index(
+                fields=["campaign", "ref_position"],
+                condition=models.Q(kind="remove"),
+                name="log_removal_of_position",
+            )
+        ]
 
     def __str__(self):
         return f"{self.kind} #{self.position}"
+
+
+class LogNode(models.Model):
+    """A complete subtree of the log's Merkle tree, stored once it is complete: the node at
+    `level` L and `index` i is the root over leaves i·2^L to (i+1)·2^L − 1 (L ≥ 1; leaves
+    are the entries themselves). With them, the tree head and any inclusion proof take
+    O(log n) reads instead of hashing every entry (log_tree.py)."""
+
+    campaign = models.ForeignKey(Campaign, related_name="+", on_delete=models.PROTECT)
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "level", "index"], name="one_node_per_place"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.level}/{self.index}"
 
 
 class SignerUpdate(models.Model):

@@ -17,8 +17,8 @@ from datetime import datetime
 from django.core.cache import cache
 from django.utils import timezone
 
-from recours.core.merkle import inclusion_proof, leaf_hash, root_from_leaf_hashes
 from recours.mandates.digests import GENESIS, commitment_for, entry_digest, new_salt
+from recours.mandates.log_tree import StoredTree, store_completed
 from recours.mandates.models import LogEntry, Mandate
 
 
@@ -45,6 +45,12 @@ def append_entry(*, campaign_id: int, kind: str, commitment: str, ref_position=N
             ref_position=ref_position,
             created_at=created_at,
         ),
+    )
+    store_completed(
+        campaign_id=campaign_id,
+        position=position,
+        entry_hash=entry.entry_hash,
+        previous_hash=previous_hash,
     )
     cache.delete(_head_key(campaign_id))
     return entry
@@ -102,24 +108,18 @@ def _head_key(campaign_id: int) -> str:
     return f"transparency-head:{campaign_id}"
 
 
-def _leaves(entries) -> list[bytes]:
-    return [leaf_hash(bytes.fromhex(entry.entry_hash)) for entry in entries]
-
-
 def log_head(campaign_id: int) -> LogHead:
     head = cache.get(_head_key(campaign_id))
     if head is None:
-        entries = list(
-            LogEntry.objects.filter(campaign_id=campaign_id)
-            .only("entry_hash", "kind")
-            .order_by("position")
-        )
-        adds = sum(1 for entry in entries if entry.kind == LogEntry.Kind.ADD)
+        entries = LogEntry.objects.filter(campaign_id=campaign_id)
+        last = entries.order_by("-position").values_list("position", "entry_hash").first()
+        size = last[0] + 1 if last else 0
+        removals = entries.filter(kind=LogEntry.Kind.REMOVE).count()
         head = LogHead(
-            size=len(entries),
-            count=adds - (len(entries) - adds),
-            root=root_from_leaf_hashes(_leaves(entries)).hex(),
-            head_hash=entries[-1].entry_hash if entries else GENESIS,
+            size=size,
+            count=size - 2 * removals,
+            root=StoredTree(campaign_id, size).root().hex(),
+            head_hash=last[1] if last else GENESIS,
         )
         cache.set(_head_key(campaign_id), head, 300)
     return head
@@ -159,27 +159,20 @@ class ReceiptCheck:
 
 
 def check_receipt(campaign_id: int, *, commitment: str, position: int) -> ReceiptCheck:
-    """Whether a receipt is in the log, with its inclusion proof; says nothing of others."""
-    entries = list(LogEntry.objects.filter(campaign_id=campaign_id).order_by("position"))
-    if not (0 <= position < len(entries)):
+    """Whether a receipt is in the log, with its inclusion proof against the current tree;
+    says nothing of others. A few indexed reads whatever the log's size (log_tree.py)."""
+    entries = LogEntry.objects.filter(campaign_id=campaign_id)
+    entry = entries.filter(position=position).only("kind", "commitment").first()
+    if entry is None or entry.kind != LogEntry.Kind.ADD or entry.commitment != commitment:
         return ReceiptCheck(found=False)
-    entry = entries[position]
-    if entry.kind != LogEntry.Kind.ADD or entry.commitment != commitment:
-        return ReceiptCheck(found=False)
-    leaves = _leaves(entries)
-    removal = next(
-        (
-            e
-            for e in entries[position + 1 :]
-            if e.kind == LogEntry.Kind.REMOVE and e.ref_position == position
-        ),
-        None,
-    )
+    size = entries.order_by("-position").values_list("position", flat=True).first() + 1
+    removal = entries.filter(kind=LogEntry.Kind.REMOVE, ref_position=position).first()
+    leaf, proof, root = StoredTree(campaign_id, size).inclusion(position)
     return ReceiptCheck(
         found=True,
         withdrawn_at=removal.created_at if removal else None,
-        proof=[node.hex() for node in inclusion_proof(leaves, position)],
-        leaf=leaves[position].hex(),
-        size=len(entries),
-        root=root_from_leaf_hashes(leaves).hex(),
+        proof=[node.hex() for node in proof],
+        leaf=leaf.hex(),
+        size=size,
+        root=root.hex(),
     )
