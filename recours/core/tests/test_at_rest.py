@@ -7,7 +7,7 @@ from django.urls import reverse
 from recours.core import at_rest
 from recours.core.mail import send_due_emails, without_addresses
 from recours.core.models import OutboxEmail
-from recours.mandates.tests.smtp import running_smtp_server
+from recours.core.tests.smtp import running_smtp_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

@@ -134,27 +134,6 @@ def test_production_refuses_a_placeholder_or_short_secret(name, value):
 
 
 @pytest.mark.django_db
-def test_pages_that_shared_caches_keep_set_no_cookie(client, campaign):
-    from recours.observatory.models import Place
-
-    place = Place.objects.create(kind="commune", code="06088", name="Nice")
-    urls = [
-        reverse("campaigns:count_json", args=[campaign.slug]),
-        reverse("campaigns:badge", args=[campaign.slug]),
-        place.get_absolute_url(),
-        reverse("observatory:technology", args=["vsa"]),
-        reverse("observatory:download", args=["claims", "csv"]),
-    ]
-
-    responses = [client.get(url) for url in urls]
-
-    assert [(r.status_code, "public" in r["Cache-Control"]) for r in responses] == [
-        (200, True)
-    ] * len(urls)
-    assert [url for url, r in zip(urls, responses, strict=True) if r.cookies] == []
-
-
-@pytest.mark.django_db
 def test_the_language_switch_works_without_a_token():
     from django.test import Client
 

@@ -1,6 +1,6 @@
 import pytest
 
-from recours.mandates.tests.smtp import running_smtp_server
+from recours.core.tests.smtp import running_smtp_server
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from recours.core.tests.live import LiveSite
 from recours.core.tests.pgcluster import PrivateCluster, server_binaries
-from recours.mandates.tests.smtp import smtp_on_loopback
+from recours.core.tests.smtp import smtp_on_loopback
 from recours.testing import link_from
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("processes")]

@@ -8,8 +8,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from recours.core.mail import send_due_emails
+from recours.core.tests.smtp import text_part
 from recours.mandates.models import Mandate
-from recours.mandates.tests.smtp import text_part
 from recours.testing import link_from
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]

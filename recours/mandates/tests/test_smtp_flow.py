@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from recours.core.mail import send_due_emails
 from recours.core.models import OutboxEmail
-from recours.mandates.tests.smtp import text_part
+from recours.core.tests.smtp import text_part
 from recours.testing import link_from
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]

@@ -1,4 +1,4 @@
-"""A real SMTP server (aiosmtpd on loopback) for the mail tests of this app, and what
+"""A real SMTP server (aiosmtpd on loopback) for the mail tests of every part, and what
 the tests read from the mail it receives."""
 
 import email
