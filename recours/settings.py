@@ -379,6 +379,8 @@ LOGIN_RATE_LIMITS = {
     "account": (env_int("LOGIN_LIMIT_ACCOUNT", 10), 900),
     "network": (env_int("LOGIN_LIMIT_NETWORK", 30), 900),
 }
+# Saving or reopening a rights letter's file (an Argon2 derivation each), per network.
+PASSPHRASE_RATE_LIMIT = (env_int("PASSPHRASE_LIMIT_NETWORK", 10), 600)
 # Mail domains refused at signing on top of the maintained list of throwaway services.
 DISPOSABLE_DOMAINS_EXTRA = env_list("DISPOSABLE_DOMAINS_EXTRA", [])
 # The proof of work asked of browsers with JavaScript (ALTCHA, self-hosted): PBKDF2

@@ -8,6 +8,7 @@ passphrase or a changed byte fails the authentication: nothing is guessed or hal
 
 import base64
 import json
+import threading
 
 import nacl.pwhash
 import nacl.secret
@@ -18,6 +19,10 @@ FORMAT = "recours-droits/1"
 OPS = nacl.pwhash.argon2id.OPSLIMIT_INTERACTIVE
 MEM = nacl.pwhash.argon2id.MEMLIMIT_INTERACTIVE
 MAX_SIZE = 64 * 1024
+# Derivations at once in this process: each takes 64 MiB and a core for a fraction of a
+# second, and a burst of them must not take a worker's memory or every core.
+CONCURRENT_DERIVATIONS = threading.BoundedSemaphore(1)
+WAIT_FOR_A_TURN_SECONDS = 5
 
 
 class SaveFileError(ValueError):
@@ -25,9 +30,14 @@ class SaveFileError(ValueError):
 
 
 def _key(passphrase: str, salt: bytes, ops: int, mem: int) -> bytes:
-    return nacl.pwhash.argon2id.kdf(
-        nacl.secret.SecretBox.KEY_SIZE, passphrase.encode(), salt, opslimit=ops, memlimit=mem
-    )
+    if not CONCURRENT_DERIVATIONS.acquire(timeout=WAIT_FOR_A_TURN_SECONDS):
+        raise SaveFileError("busy")
+    try:
+        return nacl.pwhash.argon2id.kdf(
+            nacl.secret.SecretBox.KEY_SIZE, passphrase.encode(), salt, opslimit=ops, memlimit=mem
+        )
+    finally:
+        CONCURRENT_DERIVATIONS.release()
 
 
 def seal_answers(answers: dict, passphrase: str) -> bytes:
@@ -56,17 +66,20 @@ def open_answers(content: bytes, passphrase: str) -> dict:
         if envelope.get("format") != FORMAT:
             raise SaveFileError("not_a_save_file")
         kdf = envelope["kdf"]
-        # Refuse parameters an attacker could raise to make us burn memory.
-        if kdf["name"] != "argon2id" or kdf["ops"] > OPS * 4 or kdf["mem"] > MEM * 4:
+        # Only the parameters this site writes: a file cannot make us spend more.
+        if (kdf["name"], kdf["ops"], kdf["mem"]) != ("argon2id", OPS, MEM):
             raise SaveFileError("not_a_save_file")
         salt = base64.b64decode(kdf["salt"], validate=True)
         sealed = base64.b64decode(envelope["data"], validate=True)
+        if len(salt) != nacl.pwhash.argon2id.SALTBYTES:
+            raise SaveFileError("damaged")
     except SaveFileError:
         raise
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SaveFileError("damaged") from exc
+    key = _key(passphrase, salt, kdf["ops"], kdf["mem"])  # may be "busy"
     try:
-        box = nacl.secret.SecretBox(_key(passphrase, salt, kdf["ops"], kdf["mem"]))
+        box = nacl.secret.SecretBox(key)
         answers = json.loads(box.decrypt(sealed))
     except (CryptoError, ValueError) as exc:
         raise SaveFileError("wrong_passphrase") from exc

@@ -3,6 +3,7 @@ saved on the server or written to a log, and every answer is marked `no-store`."
 
 from datetime import date
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -10,12 +11,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from recours.core import letters as documents
+from recours.core.ratelimit import Rule, check, client_ip, network_of
 from recours.rights.forms import LetterForm, LoadForm, PassphraseForm
 from recours.rights.law import ARTICLES
 from recours.rights.procedures import PROCEDURES
 from recours.rights.savefile import MAX_SIZE, SaveFileError, open_answers, seal_answers
 
 SAVE_ERRORS = {
+    "busy": _("Le serveur est occupé à ouvrir d'autres fichiers : réessayez dans un instant."),
     "too_large": _("Ce fichier est trop gros pour être un fichier de sauvegarde."),
     "not_a_save_file": _("Ce fichier n'est pas une sauvegarde de ce site."),
     "damaged": _("Ce fichier de sauvegarde est abîmé ou incomplet."),
@@ -62,9 +65,15 @@ def letter(request, kind):
     if action == "save":
         if not passphrase_form.is_valid():
             return _page(request, procedure, form, passphrase_form, built, status=400)
-        content = seal_answers(
-            {"kind": kind, "answers": _answers(form)}, passphrase_form.cleaned_data["passphrase"]
-        )
+        if refusal := derivation_refusal(request):
+            return too_many(request, refusal)
+        try:
+            content = seal_answers(
+                {"kind": kind, "answers": _answers(form)},
+                passphrase_form.cleaned_data["passphrase"],
+            )
+        except SaveFileError:  # busy: every derivation slot is taken
+            return too_busy(request)
         return _download(content, "application/octet-stream", f"lettre-{kind}.recours")
     if action in documents.DOWNLOADS:
         return documents.download_response(built, action, f"lettre-{kind}")
@@ -77,6 +86,8 @@ def load(request):
     form = LoadForm(request.POST, request.FILES)
     error = None
     if form.is_valid():
+        if refusal := derivation_refusal(request):
+            return too_many(request, refusal)
         upload = form.cleaned_data["file"]
         try:
             if upload.size > MAX_SIZE:
@@ -86,12 +97,34 @@ def load(request):
             if kind not in PROCEDURES or not isinstance(saved.get("answers"), dict):
                 raise SaveFileError("damaged")
         except SaveFileError as exc:
+            if str(exc) == "busy":
+                return too_busy(request)
             error = SAVE_ERRORS[str(exc)]
         else:
             letter_form = LetterForm(initial=saved["answers"], kind=kind)
             return _page(request, PROCEDURES[kind], letter_form, PassphraseForm(), loaded=True)
     context = {"procedures": PROCEDURES.values(), "load_form": form, "load_error": error}
     return render(request, "rights/index.html", context, status=400)
+
+
+def derivation_refusal(request):
+    """Each save or reopening derives a key with Argon2 (64 MiB, a fraction of a second):
+    counted per network, on its keyed hash."""
+    limit, window = settings.PASSPHRASE_RATE_LIMIT
+    return check([(Rule("passphrase", limit, window), network_of(client_ip(request)))])
+
+
+def too_many(request, refusal):
+    minutes = max(1, -(-refusal.retry_after // 60))
+    response = render(request, "rights/too_many.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def too_busy(request):
+    response = render(request, "rights/too_many.html", {"busy": True}, status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 def _page(request, procedure, form, passphrase_form, built=None, status=200, loaded=False):
