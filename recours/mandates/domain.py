@@ -353,9 +353,9 @@ def mandate_for_token(*, token: str, purpose: str) -> Mandate:
 def withdraw_mandate(*, token: str) -> Mandate:
     """Withdraws a mandate at the signer's request, at any time and without reason (C. civ.
     2004, GDPR Art. 7(3), R1.8): it leaves the counter and any future dossier, the public log
-    records the removal (not the person), its sealed identity is deleted and its pending
-    confirmation links stop working. Withdrawing twice
-    changes nothing."""
+    records the removal (not the person), its sealed identity and the keyed hash of its
+    address are deleted (nothing needs them any more: signing again makes a new mandate)
+    and its pending confirmation links stop working. Withdrawing twice changes nothing."""
     with transaction.atomic():
         mandate = _token_row(token, Purpose.MANAGE).mandate
         if mandate.status in (Status.WITHDRAWN, Status.INVALIDATED):
@@ -366,6 +366,7 @@ def withdraw_mandate(*, token: str) -> Mandate:
             withdrawn_at=timezone.now(),
             sealed_identity=None,
             contact_sealed=None,
+            email_hash="",
         )
         mandate.tokens.filter(purpose=Purpose.CONFIRM).delete()
         if was_confirmed:

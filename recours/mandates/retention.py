@@ -3,9 +3,11 @@
 - Unconfirmed sign-ups: 30 days after signing, or as soon as signing has closed.
 - Confirmation tokens and the keyed hash of the signer's network: once the complaint is
   filed (they can no longer serve).
-- Sealed identities: when the case is closed, plus RETENTION_AFTER_CASE_DAYS. The mandates
-  keep their status, dates and hashes, so the counter and the public log stay as they
-  were: what they count (mandates given) has not changed, only who gave them is gone.
+- Sealed identities, and the keyed hash of each signer's address with them: when the case
+  is closed, plus RETENTION_AFTER_CASE_DAYS. The mandates keep their status, dates and
+  evidence hashes, so the counter and the public log stay as they were: what they count
+  (mandates given) has not changed, only who gave them is gone, and no address can be
+  tested against them any more. (A withdrawal erases both at once.)
 - Outbox rows already sent or failed (and wiped): after 30 days.
 
 Each step works in batches, each batch in its own transaction, so a purge stopped at any
@@ -19,7 +21,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from recours.campaigns.models import Campaign
@@ -130,6 +133,11 @@ def _erase_network(queryset) -> int:
 
 def _erase_identity(now):
     def erase(queryset) -> int:
-        return queryset.update(sealed_identity=None, contact_sealed=None, purged_at=now)
+        # A purged mandate still counts, so it stays "confirmed", where the hash must be
+        # unique: it takes a placeholder that names its row, not a person.
+        placeholder = Concat(Value("purged:"), Cast("pk", CharField()))
+        return queryset.update(
+            sealed_identity=None, contact_sealed=None, email_hash=placeholder, purged_at=now
+        )
 
     return erase

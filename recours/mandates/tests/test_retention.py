@@ -88,6 +88,9 @@ def test_identities_go_after_the_case_closes_and_counts_stay_consistent(campaign
 
     campaign.refresh_from_db()
     assert Mandate.objects.filter(sealed_identity__isnull=False).count() == 0
+    assert {pk: value for pk, value in Mandate.objects.values_list("pk", "email_hash")} == {
+        pk: f"purged:{pk}" for pk in Mandate.objects.values_list("pk", flat=True)
+    }
     assert again.counts["sealed identities deleted"] == 0
     assert campaign.confirmed_count == domain.recount_confirmed(campaign) == 3
     assert transparency.log_head(campaign.pk).count == 3
