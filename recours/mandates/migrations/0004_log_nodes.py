@@ -10,7 +10,7 @@ def store_nodes(apps, schema_editor):
     """The complete subtrees of every log written before they were stored."""
     LogEntry = apps.get_model("mandates", "LogEntry")
     LogNode = apps.get_model("mandates", "LogNode")
-    campaigns = LogEntry.objects.values_list("campaign_id", flat=True).distinct()
+    campaigns = LogEntry.objects.order_by().values_list("campaign_id", flat=True).distinct()
     for campaign_id in list(campaigns):
         entries = LogEntry.objects.filter(campaign_id=campaign_id).order_by("position")
         hashes = [leaf_hash(bytes.fromhex(h)) for h in entries.values_list("entry_hash", flat=True)]
