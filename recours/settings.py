@@ -163,6 +163,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "recours.core.middleware.SecurityHeadersMiddleware",
+    "recours.core.metrics.MetricsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "recours.core.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -374,6 +375,10 @@ SIGN_RATE_LIMITS = {
     "nojs-ip-hour": (env_int("SIGN_LIMIT_NOJS_IP_HOUR", 10), 3600),
     "nojs-network": (env_int("SIGN_LIMIT_NOJS_NETWORK_ADDRESSES", 16), 600),
 }
+# Metrics (Prometheus text at /metrics) for a bearer of this token; none, no metrics.
+METRICS_TOKEN = env_secret("METRICS_TOKEN")
+# /readyz fails when a due mail has waited this long: the mail worker is not keeping up.
+HEALTH_OUTBOX_MAX_MINUTES = env_int("HEALTH_OUTBOX_MAX_MINUTES", 15)
 # Sign-in attempts (admin, and the console to come), counted before the password is checked.
 LOGIN_RATE_LIMITS = {
     "account": (env_int("LOGIN_LIMIT_ACCOUNT", 10), 900),

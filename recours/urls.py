@@ -20,6 +20,9 @@ urlpatterns = [
     # pages that shared caches keep for everyone. A forged request can change nothing
     # but the language a visitor reads.
     path("langue/", csrf_exempt(set_language), name="set_language"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", core_views.metrics_view, name="metrics"),
     path("mentions-legales/", core_views.legal_notice, name="legal_notice"),
     path("accessibilite/", core_views.accessibility, name="accessibility"),
     path("droits/", include("recours.rights.urls")),

@@ -1,7 +1,13 @@
+import hmac
+
 from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
+
+from recours.core import health, metrics
 
 
 @require_safe
@@ -40,3 +46,31 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "core/error.html", {"status": 403, "csrf": True}, status=403)
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """The process is up: no database, no cache, nothing that could be slow."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def readyz(request):
+    """Ready to serve: database, cache, migrations, mail worker keeping up. Says yes or no
+    only; `manage.py health` says why."""
+    ready = health.ready()
+    return JsonResponse({"status": "ready" if ready else "not ready"}, status=200 if ready else 503)
+
+
+@never_cache
+@require_safe
+def metrics_view(request):
+    """Prometheus text format, for a bearer of METRICS_TOKEN; without the setting, or with
+    a wrong token, the page does not exist."""
+    expected = settings.METRICS_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise Http404
+    return HttpResponse(metrics.exposition(), content_type="text/plain; version=0.0.4")

@@ -9,6 +9,9 @@ class MandatesConfig(AppConfig):
 
     def ready(self):
         from recours.core.bounces import mail_bounced
-        from recours.mandates.domain import on_mail_bounced
+        from recours.core.metrics import GAUGES
+        from recours.mandates.domain import on_mail_bounced, signature_gauges
 
         mail_bounced.connect(on_mail_bounced, dispatch_uid="mandates-bounce")
+        if signature_gauges not in GAUGES:
+            GAUGES.append(signature_gauges)

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -473,3 +473,16 @@ def invalidate_mandates(*, campaign: Campaign, mandates, decided_by: str, criter
                 transparency.record_removal(mandate)
             forget_count(campaign.pk)
     return len(targets)
+
+
+def signature_gauges() -> list[str]:
+    """For the metrics page: mandates confirmed (the counters) and waiting, all campaigns
+    together; no campaign, person or network in a label."""
+    confirmed = Campaign.objects.aggregate(total=Sum("confirmed_count"))["total"] or 0
+    pending = Mandate.objects.filter(status=Status.PENDING).count()
+    return [
+        "# TYPE recours_mandates_confirmed gauge",
+        f"recours_mandates_confirmed {confirmed}",
+        "# TYPE recours_mandates_pending gauge",
+        f"recours_mandates_pending {pending}",
+    ]
