@@ -40,10 +40,6 @@ class Migration(migrations.Migration):
                 ('hash', models.CharField(max_length=64)),
             ],
         ),
-        migrations.AddIndex(
-            model_name='logentry',
-            index=models.Index(condition=models.Q(('kind', 'remove')), fields=['campaign', 'ref_position'], name='log_removal_of_position'),
-        ),
         migrations.AddField(
             model_name='lognode',
             name='campaign',
