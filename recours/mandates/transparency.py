@@ -11,15 +11,20 @@ mandate is counted, without the log saying anything about who signed:
   count; a receipt (commitment and position) gets an inclusion proof against that root.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
+from recours.campaigns.models import Campaign
 from recours.mandates.digests import GENESIS, commitment_for, entry_digest, new_salt
-from recours.mandates.log_tree import StoredTree, store_completed
+from recours.mandates.log_tree import StoredTree, rebuild, store_completed
 from recours.mandates.models import LogEntry, Mandate
+
+log = logging.getLogger(__name__)
 
 
 def append_entry(*, campaign_id: int, kind: str, commitment: str, ref_position=None) -> LogEntry:
@@ -96,6 +101,22 @@ def record_removal(mandate: Mandate) -> None:
     )
 
 
+def _healed(campaign_id: int, read):
+    """Reads the stored tree; if nodes are missing (entries appended by an older release
+    while the upgrade's migration ran), stores them all again, under the lock that appends
+    take, then reads again."""
+    try:
+        return read()
+    except LookupError as exc:
+        log.warning(
+            "transparency: stored tree of campaign %d incomplete (%s); rebuilt", campaign_id, exc
+        )
+        with transaction.atomic():
+            Campaign.objects.select_for_update().filter(pk=campaign_id).first()
+            rebuild(campaign_id)
+        return read()
+
+
 @dataclass(frozen=True)
 class LogHead:
     size: int
@@ -118,7 +139,7 @@ def log_head(campaign_id: int) -> LogHead:
         head = LogHead(
             size=size,
             count=size - 2 * removals,
-            root=StoredTree(campaign_id, size).root().hex(),
+            root=_healed(campaign_id, lambda: StoredTree(campaign_id, size).root()).hex(),
             head_hash=last[1] if last else GENESIS,
         )
         cache.set(_head_key(campaign_id), head, 300)
@@ -167,7 +188,9 @@ def check_receipt(campaign_id: int, *, commitment: str, position: int) -> Receip
         return ReceiptCheck(found=False)
     size = entries.order_by("-position").values_list("position", flat=True).first() + 1
     removal = entries.filter(kind=LogEntry.Kind.REMOVE, ref_position=position).first()
-    leaf, proof, root = StoredTree(campaign_id, size).inclusion(position)
+    leaf, proof, root = _healed(
+        campaign_id, lambda: StoredTree(campaign_id, size).inclusion(position)
+    )
     return ReceiptCheck(
         found=True,
         withdrawn_at=removal.created_at if removal else None,

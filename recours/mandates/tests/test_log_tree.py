@@ -61,3 +61,15 @@ def test_a_receipt_check_and_the_head_read_the_same_few_rows_at_any_size(
 
     assert check.found and check.root == head.root
     assert (head.size, head.count) == (size, size)
+
+
+def test_missing_nodes_are_stored_again_when_read(campaign):
+    """Entries an older release appended while the upgrade ran have no nodes."""
+    leaves = append(campaign, 9)
+    LogNode.objects.filter(level=3, index=0).delete()  # the root of 8 of the 9 leaves
+    cache.clear()
+
+    head = transparency.log_head(campaign.pk)
+
+    assert head.root == root_from_leaf_hashes(leaves).hex()
+    assert LogNode.objects.filter(level=3, index=0).exists()
