@@ -136,7 +136,7 @@ def sign_mandate(
         "bounced_at": None,  # signing again is a new attempt to reach the address
     }
     with transaction.atomic():
-        if submission_key is not None and not _first_submission(submission_key):
+        if submission_key is not None and not SubmissionKey.spend(submission_key):
             return SignOutcome.DUPLICATE_SUBMISSION
         mandate = _active_mandate(campaign, email_hash)
         if mandate is None:
@@ -161,15 +161,6 @@ def sign_mandate(
                 mandate.tokens.filter(purpose=Purpose.CONFIRM, used_at__isnull=True).delete()
             _queue_mail(mandate, identity, "confirm", confirm=True)
     return outcome
-
-
-def _first_submission(key: str) -> bool:
-    try:
-        with transaction.atomic():
-            SubmissionKey.objects.create(key_hash=sha256_hex(key.encode()))
-    except IntegrityError:
-        return False
-    return True
 
 
 def _active_mandate(campaign: Campaign, email_hash: str) -> Mandate | None:

@@ -1,9 +1,10 @@
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from recours.campaigns.models import Campaign, TextVersion
+from recours.core.crypto import sha256_hex
 
 
 class Mandate(models.Model):
@@ -195,6 +196,17 @@ class SubmissionKey(models.Model):
 
     def __str__(self):
         return self.key_hash[:12]
+
+    @classmethod
+    def spend(cls, key: str) -> bool:
+        """True the first time `key` is spent, False ever after (the unique index decides,
+        so concurrent requests in any process agree)."""
+        try:
+            with transaction.atomic():
+                cls.objects.create(key_hash=sha256_hex(key.encode()))
+        except IntegrityError:
+            return False
+        return True
 
 
 class Invalidation(models.Model):

@@ -14,11 +14,9 @@ import time
 import altcha
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from recours.core.crypto import sha256_hex
 from recours.mandates.models import SubmissionKey
 
 ALGORITHM = "PBKDF2/SHA-256"
@@ -57,17 +55,8 @@ def proved(payload: str) -> bool:
     if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
         # Each process has its own memory: without a shared cache (Redis), the database
         # is what every worker sees. The row is purged with the sign forms' keys.
-        return _first_use(f"pow:{nonce}")
+        return SubmissionKey.spend(f"pow:{nonce}")
     return cache.add(f"pow-spent:{nonce}", 1, LIFETIME_SECONDS + 60)
-
-
-def _first_use(key: str) -> bool:
-    try:
-        with transaction.atomic():
-            SubmissionKey.objects.create(key_hash=sha256_hex(key.encode()))
-    except IntegrityError:
-        return False
-    return True
 
 
 def widget_strings() -> dict:

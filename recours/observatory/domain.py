@@ -116,12 +116,16 @@ def save_evidence(*, evidence: Evidence, by: str) -> Evidence:
     return evidence
 
 
-def delete_claims(*, claims) -> int:
-    """Deletes claims with their history and sources; the map is rebuilt at commit."""
+def _delete(model, rows) -> int:
     with transaction.atomic():
-        deleted, _ = Claim.objects.filter(pk__in=[claim.pk for claim in claims]).delete()
+        deleted, _ = model.objects.filter(pk__in=[row.pk for row in rows]).delete()
         warm_after_commit()
     return deleted
+
+
+def delete_claims(*, claims) -> int:
+    """Deletes claims with their history and sources; the map is rebuilt at commit."""
+    return _delete(Claim, claims)
 
 
 def save_funding(*, funding: Funding) -> Funding:
@@ -133,7 +137,5 @@ def save_funding(*, funding: Funding) -> Funding:
 
 
 def delete_funding(*, fundings) -> int:
-    with transaction.atomic():
-        deleted, _ = Funding.objects.filter(pk__in=[row.pk for row in fundings]).delete()
-        warm_after_commit()
-    return deleted
+    """Deletes public funding rows; the map is rebuilt at commit."""
+    return _delete(Funding, fundings)
