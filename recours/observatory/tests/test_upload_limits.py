@@ -101,6 +101,7 @@ def test_a_bomb_is_refused_clearly_in_little_memory(client, record, name, make, 
     assert status == 400
     assert message in page
     assert Lead.objects.count() == 0
+    print(f"{name}: {peak / 2**20:.1f} MB allocated to refuse a {len(content):,} B file")
     assert peak < 40 << 20, f"{peak / 2**20:.0f} MB allocated to refuse a {len(content)} B file"
 
 
