@@ -51,7 +51,7 @@ def test_places_search_detail_and_cameras_by_bounding_box(client, record):
     assert client.get(f"{BASE}/places", {"q": "69002"}).json()["count"] == 1
 
     detail = client.get(f"{BASE}/places/commune/69123")
-    assert "max-age=300" in detail["Cache-Control"]
+    assert detail["Cache-Control"] == "public, max-age=300"
     body = detail.json()
     assert body["osm_cameras"] == 1
     assert body["claims"][0]["vendor"] == "ACME"

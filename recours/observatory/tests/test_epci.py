@@ -49,9 +49,11 @@ def _cameras(folder):
 
 
 def test_an_intercommunality_gathers_its_communes(epci, capsys):
-    out = capsys.readouterr().out
-    assert "1 intercommunalités added, 0 updated; 2 communes placed in one; 2 rows skipped" in out
-    assert "line 6: commune '01999' unknown" in out and "line 7: '12' is not" in out
+    assert capsys.readouterr().out.splitlines() == [
+        "1 intercommunalités added, 0 updated; 2 communes placed in one; 2 rows skipped",
+        "  set aside: line 6: commune '01999' unknown (import places first)",
+        "  set aside: line 7: '12' is not an intercommunalité's SIREN",
+    ]
 
     assert epci.name == "CC Alpha-Gamma" and epci.parent.code == "01"
     assert set(epci.member_communes.values_list("code", flat=True)) == {"01001", "01003"}

@@ -32,11 +32,15 @@ def test_places_with_parents_populations_and_mergers(place_files, capsys):
     assert Place.objects.get(code="01004").merged_into == alpha  # found by its outline
     assert Place.objects.get(code="01005").merged_into is None
     assert (alpha.min_lon, alpha.max_lon) == pytest.approx((4.9, 5.2))  # its parts together
-    out = capsys.readouterr().out
-    assert "2 communes merged" in out
-    assert "commune 01005 (Epsilon): not in the INSEE list and no merger found" in out
+    assert capsys.readouterr().out.splitlines() == [
+        "7 places added, 0 updated, 2 communes merged into a commune nouvelle; 1 skipped",
+        "  set aside: commune 01005 (Epsilon): not in the INSEE list and no merger found; "
+        "kept under its old code",
+    ]
     import_places(place_files)  # again: changes nothing
-    assert "0 places added, 0 updated" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "0 places added, 0 updated, 2 communes merged into a commune nouvelle; 1 skipped"
+    )
     assert Place.objects.count() == 7
 
 
@@ -65,11 +69,13 @@ def test_cameras_fall_in_their_commune_and_a_reimport_says_what_changed(
             (4, 9.0, 47.0, {}),  # the same id twice
         ],
     )
+    capsys.readouterr()
     call_command("import_osm_cameras", first)
-    out = capsys.readouterr().out
-    assert "5 surveillance nodes read: 4 added, 0 updated, 0 removed" in out
-    assert "1 outside every commune" in out
-    assert "node/4: duplicate" in out
+    assert capsys.readouterr().out.splitlines() == [
+        "5 surveillance nodes read: 4 added, 0 updated, 0 removed, 0 unchanged; "
+        "1 outside every commune; 1 skipped",
+        "  set aside: node/4: duplicate, first kept",
+    ]
     alpha = Place.objects.get(code="01001")
     assert set(OsmCamera.objects.filter(commune=alpha).values_list("osm_id", flat=True)) == {1, 2}
     assert OsmCamera.objects.get(osm_id=1).directions == [45.0]
@@ -81,7 +87,10 @@ def test_cameras_fall_in_their_commune_and_a_reimport_says_what_changed(
         "newer.geojson",
     )
     call_command("import_osm_cameras", newer)
-    assert "1 added, 1 updated, 2 removed, 1 unchanged" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines() == [
+        "3 surveillance nodes read: 1 added, 1 updated, 2 removed, 1 unchanged; "
+        "0 outside every commune; 0 skipped"
+    ]
     assert ImportRun.objects.filter(kind="osm-cameras").count() == 2
 
 

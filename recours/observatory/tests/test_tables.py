@@ -34,12 +34,15 @@ def test_claims_with_evidence_and_a_report_of_every_rejected_row(places, tmp_pat
 
     call_command("import_table", "claims", path)
 
-    out = capsys.readouterr().out
-    assert "2 rows imported; 3 rows rejected" in out
-    assert "line 4: insee_code: no place with INSEE code '99999'" in out
-    assert "line 5: technology:" in out
-    line6 = next(line for line in out.splitlines() if "line 6" in line)
-    assert "started_on" in line6 and "quantity" in line6 and "confidence" in line6
+    assert capsys.readouterr().out.splitlines() == [
+        "2 rows imported; 3 rows rejected",
+        "  set aside: line 4: insee_code: no place with INSEE code '99999'",
+        "  set aside: line 5: technology: Sélectionnez un choix valide. laser n’en fait pas "
+        "partie.",
+        "  set aside: line 6: started_on: Saisissez une date valide.; quantity: Assurez-vous "
+        "que cette valeur est supérieure ou égale à 0.; confidence: Sélectionnez un choix "
+        "valide. maybe n’en fait pas partie.",
+    ]
     vsa = Claim.objects.get(place=nice)
     assert (vsa.vendor.name, vsa.status, vsa.evidence.get().url) == (
         "Two-i", "trial", "https://press.example/nice",
