@@ -9,8 +9,6 @@ into a complete left part (a stored node) and the rest. Leaves are the entries' 
 
 import hashlib
 
-from django.db.models import Q
-
 from recours.core.merkle import leaf_hash, node_hash
 from recours.mandates.models import LogEntry, LogNode
 
@@ -40,7 +38,7 @@ def store_completed(
     while index % 2 == 1:
         current = node_hash(known[(level, index - 1)], current)
         level, index = level + 1, index // 2
-        completed.append(LogNode(campaign_id=campaign_id, level=level, index=index,
+        completed.append(LogNode(campaign_id=campaign_id, slot=LogNode.slot_of(level, index),
                                  hash=current.hex()))  # fmt: skip
     LogNode.objects.bulk_create(completed)
 
@@ -54,14 +52,11 @@ def _hashes(campaign_id: int, places: list[tuple[int, int]]) -> dict[tuple[int, 
         rows = LogEntry.objects.filter(campaign_id=campaign_id, position__in=leaves)
         for position, entry_hash in rows.values_list("position", "entry_hash"):
             found[(0, position)] = leaf_hash(bytes.fromhex(entry_hash))
-    nodes = [(level, index) for level, index in places if level > 0]
-    if nodes:
-        query = Q()
-        for level, index in nodes:
-            query |= Q(level=level, index=index)
-        rows = LogNode.objects.filter(query, campaign_id=campaign_id)
-        for level, index, value in rows.values_list("level", "index", "hash"):
-            found[(level, index)] = bytes.fromhex(value)
+    slots = {LogNode.slot_of(level, index): (level, index) for level, index in places if level}
+    if slots:
+        rows = LogNode.objects.filter(campaign_id=campaign_id, slot__in=list(slots))
+        for slot, value in rows.values_list("slot", "hash"):
+            found[slots[slot]] = bytes.fromhex(value)
     missing = set(places) - set(found)
     if missing:
         raise LookupError(f"the stored tree lacks {sorted(missing)[:3]}")
@@ -142,7 +137,7 @@ def rebuild(campaign_id: int) -> int:
         level += 1
         hashes = [node_hash(hashes[i], hashes[i + 1]) for i in range(0, len(hashes) - 1, 2)]
         nodes.extend(
-            LogNode(campaign_id=campaign_id, level=level, index=index, hash=value.hex())
+            LogNode(campaign_id=campaign_id, slot=LogNode.slot_of(level, index), hash=value.hex())
             for index, value in enumerate(hashes)
         )
     LogNode.objects.bulk_create(nodes, batch_size=5_000)

@@ -135,7 +135,7 @@ def log_head(campaign_id: int) -> LogHead:
         entries = LogEntry.objects.filter(campaign_id=campaign_id)
         last = entries.order_by("-position").values_list("position", "entry_hash").first()
         size = last[0] + 1 if last else 0
-        removals = entries.filter(kind=LogEntry.Kind.REMOVE).count()
+        removals = entries.filter(ref_position__isnull=False).count()  # on its index
         head = LogHead(
             size=size,
             count=size - 2 * removals,
@@ -187,13 +187,17 @@ def check_receipt(campaign_id: int, *, commitment: str, position: int) -> Receip
     if entry is None or entry.kind != LogEntry.Kind.ADD or entry.commitment != commitment:
         return ReceiptCheck(found=False)
     size = entries.order_by("-position").values_list("position", flat=True).first() + 1
-    removal = entries.filter(kind=LogEntry.Kind.REMOVE, ref_position=position).first()
+    removed_at = list(  # on the (campaign, ref_position) index; no ordering to force another
+        entries.filter(ref_position=position, kind=LogEntry.Kind.REMOVE)
+        .order_by()
+        .values_list("created_at", flat=True)[:1]
+    )
     leaf, proof, root = _healed(
         campaign_id, lambda: StoredTree(campaign_id, size).inclusion(position)
     )
     return ReceiptCheck(
         found=True,
-        withdrawn_at=removal.created_at if removal else None,
+        withdrawn_at=removed_at[0] if removed_at else None,
         proof=[node.hex() for node in proof],
         leaf=leaf.hex(),
         size=size,

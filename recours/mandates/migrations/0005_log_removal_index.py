@@ -12,10 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         AddIndexWithoutBlocking(
             model_name="logentry",
-            index=models.Index(
-                condition=models.Q(("kind", "remove")),
-                fields=["campaign", "ref_position"],
-                name="log_removal_of_position",
-            ),
+            index=models.Index(fields=["campaign", "ref_position"], name="log_removal_of_position"),
         ),
     ]

@@ -37,11 +37,11 @@ def test_roots_and_proofs_equal_the_definition_at_every_size_and_leaf(campaign):
 
 def test_rebuilding_stores_the_same_nodes_as_appending(campaign):
     append(campaign, 37)
-    appended = set(LogNode.objects.values_list("level", "index", "hash"))
+    appended = set(LogNode.objects.values_list("slot", "hash"))
 
     stored = rebuild(campaign.pk)
 
-    assert set(LogNode.objects.values_list("level", "index", "hash")) == appended
+    assert set(LogNode.objects.values_list("slot", "hash")) == appended
     assert stored == len(appended) == 18 + 9 + 4 + 2 + 1
 
 
@@ -66,10 +66,10 @@ def test_a_receipt_check_and_the_head_read_the_same_few_rows_at_any_size(
 def test_missing_nodes_are_stored_again_when_read(campaign):
     """Entries an older release appended while the upgrade ran have no nodes."""
     leaves = append(campaign, 9)
-    LogNode.objects.filter(level=3, index=0).delete()  # the root of 8 of the 9 leaves
+    LogNode.objects.filter(slot=LogNode.slot_of(3, 0)).delete()  # the root of 8 of the 9 leaves
     cache.clear()
 
     head = transparency.log_head(campaign.pk)
 
     assert head.root == root_from_leaf_hashes(leaves).hex()
-    assert LogNode.objects.filter(level=3, index=0).exists()
+    assert LogNode.objects.filter(slot=LogNode.slot_of(3, 0)).exists()
