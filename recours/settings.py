@@ -242,7 +242,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for every rate-limit counter of a flood: at Django's default of 300 entries a
+    # full cache evicts a third of them at each new key, and limits forget what they count.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    }
 
 # Mail: without EMAIL_URL, messages are written as files under var/mail/.
 EMAIL_URL = env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}")

@@ -3,15 +3,17 @@ time per route, the outbox, signatures and confirmations. Labels name routes (th
 pattern's name, never a path, which may hold a token), methods and status classes:
 nothing that could single out a person.
 
-Each process counts its requests in memory and adds them to the shared cache every few
-seconds, so a request costs no cache round trip; with Redis the figures cover every app
-server, with the local-memory cache each process's own."""
+Each process counts its requests in memory. With Redis, it adds them to the shared cache
+every few seconds (a request costs no round trip) and the figures cover every app server;
+with the local-memory cache, which no other process sees, they stay in the process and
+take no room from the rate limits' counters."""
 
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
 
@@ -40,8 +42,12 @@ def record(route: str, method: str, status: int, seconds: float) -> None:
             if seconds <= bound:
                 bucket = f'recours_http_request_seconds_bucket{{{labels},le="{bound}"}}'
                 _pending[bucket] += 1
-    if time.monotonic() - _last_flush > FLUSH_SECONDS:
+    if _shared() and time.monotonic() - _last_flush > FLUSH_SECONDS:
         flush()
+
+
+def _shared() -> bool:
+    return not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
 
 
 def flush() -> None:
@@ -93,10 +99,16 @@ GAUGES.append(outbox_gauges)
 
 
 def exposition() -> str:
-    """The metrics page: the shared request counters, then the gauges read now."""
-    flush()
-    names = cache.get(KEYS) or []
-    values = cache.get_many([f"metrics:{name}" for name in names])
+    """The metrics page: the request counters (shared, or this process's), then the
+    gauges read now."""
+    if _shared():
+        flush()
+        names = cache.get(KEYS) or []
+        values = cache.get_many([f"metrics:{name}" for name in names])
+    else:
+        with _lock:
+            names = sorted(_pending)
+            values = {f"metrics:{name}": _pending[name] for name in names}
     lines = [
         "# TYPE recours_http_requests_total counter",
         "# TYPE recours_http_request_seconds histogram",

@@ -32,3 +32,17 @@ def test_no_address_network_or_mail_domain_is_in_a_cache_key(client, campaign, s
     keys = every_key()
     assert any(":rl:sign-ip-burst:" in key for key in keys)  # the limits were counted
     assert [key for key in keys if "198.51.100" in key or "domaine-singulier" in key] == []
+
+
+def test_a_flood_of_distinct_keys_does_not_make_the_limits_forget():
+    """Django's local-memory cache keeps 300 entries by default, then evicts a third at
+    each new key: a flood of distinct addresses erased the counters of the others."""
+    from recours.core.ratelimit import Rule, hit
+
+    watched = Rule("watched", 3, 600)
+    for _ in range(3):
+        assert hit(watched, "203.0.113.5") is None
+    for n in range(2_000):
+        hit(Rule("other", 1, 600), f"198.51.{n // 256}.{n % 256}")
+
+    assert hit(watched, "203.0.113.5") is not None  # the fourth is still refused
