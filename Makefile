@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(PY) bench/observatory.py
 	$(PY) bench/at_rest.py
 	$(PY) bench/transparency.py
+	$(PY) bench/verify_load.py
 
 # What CI checks besides the tests.
 check: $(STAMP)
