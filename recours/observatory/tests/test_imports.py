@@ -241,3 +241,9 @@ def test_a_camera_row_has_every_column_of_the_layer_and_no_other():
     columns = {field.attname for field in OsmCamera._meta.concrete_fields} - {"id"}
 
     assert set(CameraRow._fields) == columns
+
+
+def test_the_camera_import_help_names_every_format_it_reads():
+    from recours.observatory.management.commands.import_osm_cameras import Command
+
+    assert ".osm.pbf" in Command.help and ".osm)" in Command.help and "GeoJSON" in Command.help
