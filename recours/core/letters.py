@@ -45,8 +45,9 @@ class Letter:
             f"Envoi : {self.postage}",
             *self.paragraphs,
             self.signature,
-            "Pièces jointes :\n" + "\n".join(f"- {item}" for item in self.attachments),
         ]
+        if self.attachments:  # no empty heading when nothing is enclosed
+            parts.append("Pièces jointes :\n" + "\n".join(f"- {item}" for item in self.attachments))
         return "\n\n".join(parts) + "\n"
 
 
@@ -118,7 +119,11 @@ def letter_odt(letter: Letter) -> bytes:
             _paragraph(f"Envoi : {letter.postage}"),
             *(_paragraph(paragraph) for paragraph in letter.paragraphs),
             _paragraph(letter.signature, "Right"),
-            _paragraph("Pièces jointes :\n" + "\n".join(f"– {a}" for a in letter.attachments)),
+            *(
+                [_paragraph("Pièces jointes :\n" + "\n".join(f"– {a}" for a in letter.attachments))]
+                if letter.attachments
+                else []
+            ),
         ]
     )
     content = (

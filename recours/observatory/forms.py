@@ -203,7 +203,8 @@ class DocumentRequestLetterForm(AccessibleErrorsMixin, forms.Form):
     letter_place = forms.CharField(label=_("Lettre écrite à"), max_length=100)
     letter_date = forms.DateField(
         label=_("Date de la lettre"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input reads ISO dates only, whatever the page's language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=date.today,
     )
 

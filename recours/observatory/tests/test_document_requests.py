@@ -89,3 +89,26 @@ def test_a_tracked_request_shows_on_the_place_page_and_its_answer_becomes_eviden
     claim.refresh_from_db()
     assert claim.confidence == Claim.Confidence.DOCUMENT_REQUEST  # was "press"
     assert claim.changes.get().changes == {"confidence": ["press", "document_request"]}
+
+
+def test_the_letter_form_is_dated_today_in_french_and_its_pdf_has_no_empty_heading(client, record):
+    import io
+    import re
+
+    from django.utils import timezone
+    from pypdf import PdfReader
+
+    url = reverse("observatory:request_letter", args=["commune", "06088"])
+
+    form = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    pdf = client.post(url, letter_form(action="pdf")).content
+    text = client.post(url, letter_form(action="txt")).content.decode()
+
+    # A date input reads ISO dates only: "29/11/2026" left the field empty in French.
+    assert re.search(r'name="letter_date" value="([^"]*)"', form).group(1) == (
+        timezone.localdate().isoformat()
+    )
+    words = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Pièces jointes" not in words
+    assert "Pièces jointes" not in text
+    assert text.rstrip().endswith("Camille Martin\n(signature)")
