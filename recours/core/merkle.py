@@ -14,7 +14,7 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 
-def _split(size: int) -> int:
+def split(size: int) -> int:
     """The largest power of two smaller than `size` (size > 1)."""
     return 1 << ((size - 1).bit_length() - 1)
 
@@ -40,7 +40,7 @@ def inclusion_proof(hashes: list[bytes], index: int) -> list[bytes]:
         raise IndexError("leaf index outside the tree")
     if len(hashes) == 1:
         return []
-    k = _split(len(hashes))
+    k = split(len(hashes))
     if index < k:
         return inclusion_proof(hashes[:k], index) + [root_from_leaf_hashes(hashes[k:])]
     return inclusion_proof(hashes[k:], index - k) + [root_from_leaf_hashes(hashes[:k])]

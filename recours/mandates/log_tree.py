@@ -7,14 +7,8 @@ then come from O(log n) stored hashes, as RFC 9162's recursive definition splits
 into a complete left part (a stored node) and the rest. Leaves are the entries' hashes.
 """
 
-import hashlib
-
-from recours.core.merkle import leaf_hash, node_hash
+from recours.core.merkle import leaf_hash, node_hash, root_from_leaf_hashes, split
 from recours.mandates.models import LogEntry, LogNode
-
-
-def _split(size: int) -> int:
-    return 1 << ((size - 1).bit_length() - 1)
 
 
 def store_completed(
@@ -23,23 +17,20 @@ def store_completed(
     """Stores the subtrees that the entry at `position` completes (call in its transaction).
     `previous_hash` is the entry before it, which the caller has at hand: the common case
     (one node completed) then reads nothing."""
-    completed = []
-    level, index, current = 0, position, leaf_hash(bytes.fromhex(entry_hash))
-    wanted = []  # the left siblings, one per level the new entry climbs
-    probe_level, probe_index = 0, position
-    while probe_index % 2 == 1:
-        wanted.append((probe_level, probe_index - 1))
-        probe_level, probe_index = probe_level + 1, probe_index // 2
-    if not wanted:
+    siblings = []  # (level, index) of the left sibling at each level the entry climbs
+    level, index = 0, position
+    while index % 2 == 1:
+        siblings.append((level, index - 1))
+        level, index = level + 1, index // 2
+    if not siblings:
         return
     known = {(0, position - 1): leaf_hash(bytes.fromhex(previous_hash))}
-    if len(wanted) > 1:
-        known |= _hashes(campaign_id, wanted[1:])
-    while index % 2 == 1:
-        current = node_hash(known[(level, index - 1)], current)
-        level, index = level + 1, index // 2
-        completed.append(LogNode(campaign_id=campaign_id, slot=LogNode.slot_of(level, index),
-                                 hash=current.hex()))  # fmt: skip
+    known |= _hashes(campaign_id, siblings[1:]) if len(siblings) > 1 else {}
+    current, completed = leaf_hash(bytes.fromhex(entry_hash)), []
+    for level, index in siblings:
+        current = node_hash(known[(level, index)], current)
+        slot = LogNode.slot_of(level + 1, index // 2)
+        completed.append(LogNode(campaign_id=campaign_id, slot=slot, hash=current.hex()))
     LogNode.objects.bulk_create(completed)
 
 
@@ -75,7 +66,7 @@ class StoredTree:
             level = size.bit_length() - 1
             out.append((level, start >> level))
             return
-        k = _split(size)
+        k = split(size)
         self._places_of_range(start, start + k, out)
         self._places_of_range(start + k, end, out)
 
@@ -84,7 +75,7 @@ class StoredTree:
         if size & (size - 1) == 0:
             level = size.bit_length() - 1
             return known[(level, start >> level)]
-        k = _split(size)
+        k = split(size)
         left = self._root_of_range(start, start + k, known)
         return node_hash(left, self._root_of_range(start + k, end, known))
 
@@ -92,7 +83,7 @@ class StoredTree:
         """The ranges whose roots form the audit path of leaf `index`, leaf upwards."""
         ranges, start, end = [], 0, self.size
         while end - start > 1:
-            k = _split(end - start)
+            k = split(end - start)
             if index < start + k:
                 ranges.append((start + k, end))
                 end = start + k
@@ -103,7 +94,7 @@ class StoredTree:
 
     def root(self) -> bytes:
         if self.size == 0:
-            return hashlib.sha256(b"").digest()  # RFC 9162: the hash of an empty string
+            return root_from_leaf_hashes([])  # RFC 9162's empty tree
         places = []
         self._places_of_range(0, self.size, places)
         return self._root_of_range(0, self.size, _hashes(self.campaign_id, places))
