@@ -10,23 +10,28 @@ take no room from the rate limits' counters."""
 
 import threading
 import time
-from collections import Counter
+from bisect import bisect_left
 from collections.abc import Callable
+from itertools import accumulate
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
+
+from recours.core.caches import cache_is_shared
 
 # Upper bounds of the latency histogram, in seconds.
 BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 FLUSH_SECONDS = 5
-KEYS = "metrics:keys"
+KEYS = "metrics:labels"
 
 # What each part measures at scrape time: functions returning exposition lines. A part
 # registers its own in its AppConfig.ready (core imports no part).
 GAUGES: list[Callable[[], list[str]]] = []
 
-_pending: Counter = Counter()
+# Per label set: [requests, microseconds, then one count per bucket (the last: over
+# every bound)]. The totals, the +Inf bucket and the cumulative buckets are derived when
+# the page is written, not counted on each request.
+_pending: dict[str, list[int]] = {}
 _lock = threading.Lock()
 _last_flush = time.monotonic()
 
@@ -34,20 +39,12 @@ _last_flush = time.monotonic()
 def record(route: str, method: str, status: int, seconds: float) -> None:
     labels = f'route="{route}",method="{method}",status="{status // 100}xx"'
     with _lock:
-        _pending[f"recours_http_requests_total{{{labels}}}"] += 1
-        _pending[f"recours_http_request_seconds_count{{{labels}}}"] += 1
-        _pending[f"recours_http_request_seconds_sum{{{labels}}}"] += round(seconds * 1e6)
-        _pending[f'recours_http_request_seconds_bucket{{{labels},le="+Inf"}}'] += 1
-        for bound in BUCKETS:
-            if seconds <= bound:
-                bucket = f'recours_http_request_seconds_bucket{{{labels},le="{bound}"}}'
-                _pending[bucket] += 1
-    if _shared() and time.monotonic() - _last_flush > FLUSH_SECONDS:
+        row = _pending.setdefault(labels, [0] * (len(BUCKETS) + 3))
+        row[0] += 1
+        row[1] += round(seconds * 1e6)
+        row[2 + bisect_left(BUCKETS, seconds)] += 1
+    if cache_is_shared() and time.monotonic() - _last_flush > FLUSH_SECONDS:
         flush()
-
-
-def _shared() -> bool:
-    return not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
 
 
 def flush() -> None:
@@ -55,18 +52,34 @@ def flush() -> None:
     a few seconds of counts, never a request."""
     global _last_flush
     with _lock:
-        counts, _last_flush = dict(_pending), time.monotonic()
+        rows, _last_flush = dict(_pending), time.monotonic()
         _pending.clear()
     try:
         known = set(cache.get(KEYS) or ())
-        for name, value in counts.items():
-            key = f"metrics:{name}"
-            if not cache.add(key, value, None):
-                cache.incr(key, value)
-            known.add(name)
+        for labels, row in rows.items():
+            for field, value in enumerate(row):
+                if value and not cache.add(f"metrics:{labels}:{field}", value, None):
+                    cache.incr(f"metrics:{labels}:{field}", value)
+            known.add(labels)
         cache.set(KEYS, sorted(known), None)
     except Exception:  # noqa: BLE001, S110 - metrics must never break a request
         pass
+
+
+def _rows() -> dict[str, list[int]]:
+    """Every label set's counts: from the shared cache, or this process's own."""
+    if not cache_is_shared():
+        with _lock:
+            return {labels: list(row) for labels, row in _pending.items()}
+    flush()
+    labels = cache.get(KEYS) or []
+    width = len(BUCKETS) + 3
+    keys = [f"metrics:{name}:{field}" for name in labels for field in range(width)]
+    values = cache.get_many(keys)
+    return {
+        name: [values.get(f"metrics:{name}:{field}", 0) for field in range(width)]
+        for name in labels
+    }
 
 
 class MetricsMiddleware:
@@ -101,24 +114,19 @@ GAUGES.append(outbox_gauges)
 def exposition() -> str:
     """The metrics page: the request counters (shared, or this process's), then the
     gauges read now."""
-    if _shared():
-        flush()
-        names = cache.get(KEYS) or []
-        values = cache.get_many([f"metrics:{name}" for name in names])
-    else:
-        with _lock:
-            names = sorted(_pending)
-            values = {f"metrics:{name}": _pending[name] for name in names}
     lines = [
         "# TYPE recours_http_requests_total counter",
         "# TYPE recours_http_request_seconds histogram",
     ]
-    for name in names:
-        value = values.get(f"metrics:{name}", 0)
-        if name.startswith("recours_http_request_seconds_sum"):
-            lines.append(f"{name} {value / 1e6:.6f}")
-        else:
-            lines.append(f"{name} {value}")
+    for labels, (count, micros, *buckets) in sorted(_rows().items()):
+        lines.append(f"recours_http_requests_total{{{labels}}} {count}")
+        for bound, below in zip(BUCKETS, accumulate(buckets), strict=False):
+            lines.append(f'recours_http_request_seconds_bucket{{{labels},le="{bound}"}} {below}')
+        lines += [
+            f'recours_http_request_seconds_bucket{{{labels},le="+Inf"}} {count}',
+            f"recours_http_request_seconds_count{{{labels}}} {count}",
+            f"recours_http_request_seconds_sum{{{labels}}} {micros / 1e6:.6f}",
+        ]
     for gauges in GAUGES:
         lines += gauges()
     return "\n".join(lines) + "\n"

@@ -91,8 +91,8 @@ def sign_mandate(
 
     The identity is sealed to the campaign's public key before the transaction; nothing
     identifying is stored in clear: the queued mail's recipient is encrypted with the
-    server's DATA_KEY, and the worker wipes it once sent. A second signature with the same e-mail creates nothing new:
-    a pending mandate takes the newly typed identity and gets a fresh confirmation link
+    server's DATA_KEY, and the worker wipes it once sent. A second signature with the same
+    e-mail creates nothing new: a pending mandate takes the newly typed identity and gets a fresh confirmation link
     (older links stop working, so the mail last received is the one confirmed); a
     confirmed signer receives a mail with their manage link. A form submitted again with
     the same one-time key (a client retrying after a time-out) changes nothing. The caller

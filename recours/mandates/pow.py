@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from recours.core.caches import cache_is_shared
 from recours.mandates.models import SubmissionKey
 
 ALGORITHM = "PBKDF2/SHA-256"
@@ -52,7 +53,7 @@ def proved(payload: str) -> bool:
     except (ValueError, KeyError, TypeError, binascii.Error):
         return False
     # Spent once: a solved challenge replayed by a bot proves nothing the second time.
-    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    if not cache_is_shared():
         # Each process has its own memory: without a shared cache (Redis), the database
         # is what every worker sees. The row is purged with the sign forms' keys.
         return SubmissionKey.spend(f"pow:{nonce}")
