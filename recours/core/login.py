@@ -7,9 +7,8 @@ Retry-After and a page that says when to try again, and the password is not chec
 
 from django.conf import settings
 from django.contrib import admin
-from django.shortcuts import render
 
-from recours.core.ratelimit import Rule, check, client_ip, network_of
+from recours.core.ratelimit import Rule, check, client_ip, network_of, refusal_response
 
 
 def login_refusal(request):
@@ -23,14 +22,7 @@ def login_refusal(request):
     return check(rules)
 
 
-def too_many_logins(request, refusal):
-    minutes = max(1, -(-refusal.retry_after // 60))
-    response = render(request, "core/too_many_logins.html", {"minutes": minutes}, status=429)
-    response["Retry-After"] = str(refusal.retry_after)
-    return response
-
-
 def admin_login(request, **kwargs):
     if request.method == "POST" and (refusal := login_refusal(request)):
-        return too_many_logins(request, refusal)
+        return refusal_response(request, refusal, "core/too_many_logins.html")
     return admin.site.login(request, **kwargs)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.shortcuts import render
 
 from recours.core.crypto import keyed_hash
 
@@ -109,3 +110,12 @@ def check(rules_and_values: list[tuple[Rule, str]]) -> Refusal | None:
     """Counts the attempt under every rule and returns the refusal that lasts longest."""
     refusals = [refusal for rule, value in rules_and_values if (refusal := hit(rule, value))]
     return max(refusals, key=lambda refusal: refusal.retry_after, default=None)
+
+
+def refusal_response(request, refusal: Refusal, template: str, context: dict | None = None):
+    """The 429 page of a refusal: `minutes` to wait in its context, Retry-After set."""
+    minutes = max(1, -(-refusal.retry_after // 60))
+    context = (context or {}) | {"minutes": minutes}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response

@@ -5,7 +5,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from recours.campaigns.domain import confirmed_count, public_campaign, published_texts
-from recours.core.ratelimit import client_ip, network_of
+from recours.core.ratelimit import client_ip, network_of, refusal_response
 from recours.mandates import abuse, domain, pow, transparency
 from recours.mandates.campaign_page import cached_campaign_page, render_campaign_page
 from recours.mandates.forms import ReceiptForm, RightsRequestForm, SignForm, form_clock
@@ -86,12 +86,7 @@ def pow_challenge(request, slug):
 
 
 def too_many(request, campaign, refusal):
-    minutes = max(1, -(-refusal.retry_after // 60))
-    response = render(
-        request, "mandates/too_many.html", {"campaign": campaign, "minutes": minutes}, status=429
-    )
-    response["Retry-After"] = str(refusal.retry_after)
-    return response
+    return refusal_response(request, refusal, "mandates/too_many.html", {"campaign": campaign})
 
 
 def check_mail(request, slug):

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from recours.core import letters
 from recours.core.crypto import keyed_hash
 from recours.core.middleware import content_security_policy
-from recours.core.ratelimit import Rule, check, client_ip
+from recours.core.ratelimit import Rule, check, client_ip, refusal_response
 from recours.core.storage import is_disk_full
 from recours.observatory import cada, mapdata, opendata
 from recours.observatory.forms import DocumentRequestLetterForm, LeadForm, MeasureForm, SearchForm
@@ -357,10 +357,7 @@ def report_lead(request):
     # cache and stored nowhere.
     refusal = check([(rule, keyed_hash("lead", client_ip(request))) for rule in LEAD_RULES])
     if refusal:
-        minutes = max(1, -(-refusal.retry_after // 60))
-        response = render(request, "observatory/too_many.html", {"minutes": minutes}, status=429)
-        response["Retry-After"] = str(refusal.retry_after)
-        return response
+        return refusal_response(request, refusal, "observatory/too_many.html")
     form = LeadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "observatory/lead_form.html", {"form": form}, status=400)

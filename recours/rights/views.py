@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from recours.core import letters as documents
-from recours.core.ratelimit import Rule, check, client_ip, network_of
+from recours.core.ratelimit import Rule, check, client_ip, network_of, refusal_response
 from recours.rights.forms import LetterForm, LoadForm, PassphraseForm
 from recours.rights.law import ARTICLES
 from recours.rights.procedures import PROCEDURES
@@ -66,7 +66,7 @@ def letter(request, kind):
         if not passphrase_form.is_valid():
             return _page(request, procedure, form, passphrase_form, built, status=400)
         if refusal := derivation_refusal(request):
-            return too_many(request, refusal)
+            return refusal_response(request, refusal, "rights/too_many.html")
         try:
             content = seal_answers(
                 {"kind": kind, "answers": _answers(form)},
@@ -87,7 +87,7 @@ def load(request):
     error = None
     if form.is_valid():
         if refusal := derivation_refusal(request):
-            return too_many(request, refusal)
+            return refusal_response(request, refusal, "rights/too_many.html")
         upload = form.cleaned_data["file"]
         try:
             if upload.size > MAX_SIZE:
@@ -112,13 +112,6 @@ def derivation_refusal(request):
     counted per network, on its keyed hash."""
     limit, window = settings.PASSPHRASE_RATE_LIMIT
     return check([(Rule("passphrase", limit, window), network_of(client_ip(request)))])
-
-
-def too_many(request, refusal):
-    minutes = max(1, -(-refusal.retry_after // 60))
-    response = render(request, "rights/too_many.html", {"minutes": minutes}, status=429)
-    response["Retry-After"] = str(refusal.retry_after)
-    return response
 
 
 def too_busy(request):
