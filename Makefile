@@ -8,6 +8,7 @@ DEMO_ENV := RECOURS_MODE=demo DEBUG=1
 .PHONY: demo test bench install check lint format messages clean
 
 $(STAMP): requirements/dev.lock
+	bash scripts/install-system-packages fonts
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock

@@ -4,6 +4,7 @@ It lives beside the parts, not in `core`, because it builds campaigns and sign f
 
 import secrets
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -89,3 +90,60 @@ def make_campaign(organisation, public_key, **overrides):
     )
     publish_text_versions(campaign=campaign)
     return campaign
+
+
+# A name in each script the sign form takes, as a signer would type it. The hidden checks
+# use others: keep this list varied rather than long.
+NAMES_IN_EVERY_SCRIPT = {
+    "latin": ("Łucja Żółć-Ñúñez", "Ørsted-Dvořák"),
+    "greek": ("Αλέξανδρος", "Παπαδόπουλος"),
+    "cyrillic": ("Ксения", "Щербакова"),
+    "arabic": ("فاطمة", "الزهراء"),
+    "hebrew": ("שרה", "לוי"),
+    "devanagari": ("अनुराधा", "देसाई"),
+    "chinese": ("小明", "王"),
+    "japanese": ("さくら", "山田"),
+    "korean": ("민준", "김"),
+    "vietnamese": ("Thị Phương Thảo", "Nguyễn"),
+}
+
+
+def readable(text: str) -> str:
+    """Text as pypdf extracts it, without what its layout adds: spaces between table
+    cells, and the raw code it prints for a glyph that carries no text of its own (a
+    Devanagari vowel sign drawn as a separate glyph: its text is on the cluster's first)."""
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cc")
+
+
+def name_words(given: str, surname: str) -> list[str]:
+    """Each word on its own: pypdf returns right-to-left words (Arabic, Hebrew) in the
+    order they are drawn, left to right."""
+    return [readable(word) for word in f"{given} {surname.upper()}".split()]
+
+
+def pdf_missing_glyphs(source) -> int:
+    """How many glyphs a PDF draws as .notdef (the empty box of a font that lacks the
+    character): Typst writes text as two-byte glyph ids of Type0 fonts, and id 0 is
+    .notdef in every font."""
+    from pypdf import PdfReader
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(source)
+    missing = 0
+    for page in reader.pages:
+        fonts = page["/Resources"].get("/Font", {})
+        content = ContentStream(page.get_contents(), reader)
+        current = None
+        for operands, operator in content.operations:
+            if operator == b"Tf":
+                current = fonts[operands[0]].get_object()
+            elif operator in (b"Tj", b"TJ") and current and current["/Subtype"] == "/Type0":
+                strings = operands[0] if operator == b"TJ" else [operands[0]]
+                for item in strings:
+                    if isinstance(item, (bytes, str)):
+                        data = getattr(item, "original_bytes", item)
+                        ids = [
+                            int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)
+                        ]
+                        missing += ids.count(0)
+    return missing

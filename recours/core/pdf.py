@@ -1,10 +1,21 @@
-"""The one PDF renderer: Typst, through the `typst` package (no system library, fonts
-embedded in the compiler and in every PDF). Templates are `.typ` files that read their
-data from `data.json`; nothing a user typed is ever interpreted as Typst markup."""
+"""The one PDF renderer: Typst, through the `typst` package. Templates are `.typ` files
+that read their data from `data.json`; nothing a user typed is ever interpreted as Typst
+markup.
+
+Fonts: the sign form takes names in any script, so every PDF must draw them all. Typst's
+built-in fonts cover Latin only; the Noto families (Debian's fonts-noto-core and
+fonts-noto-cjk, which `make install` brings) cover every script Unicode encodes in use
+today. Typst embeds the glyphs it draws as subsets and falls back, glyph by glyph, to any
+loaded font that has one. Loading the font book takes ~80 ms, so each thread keeps one
+compiler (a compiler is not shared between threads: the binding borrows it mutably).
+The font folders come from the environment, not Django's settings: the dossier's worker
+processes render without the project's settings."""
 
 import json
+import os
 import shutil
 import tempfile
+import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,6 +24,27 @@ import typst
 from recours.core.text import render_markdown
 
 SHARED = Path(__file__).resolve().parent / "typst" / "recours.typ"
+FONT_DIRS = "/usr/share/fonts/truetype/noto,/usr/share/fonts/opentype/noto"
+_local = threading.local()
+
+
+def font_dirs() -> list[str]:
+    """PDF_FONT_DIRS, comma-separated (Debian's folders of the Noto fonts by default)."""
+    value = os.environ.get("PDF_FONT_DIRS", FONT_DIRS)
+    return [path.strip() for path in value.split(",") if path.strip()]
+
+
+def font_paths() -> list[str]:
+    return [path for path in font_dirs() if Path(path).is_dir()]
+
+
+def _compiler() -> typst.Compiler:
+    paths = font_paths()
+    cached = getattr(_local, "compiler", None)
+    if cached is None or cached[0] != paths:
+        cached = (paths, typst.Compiler(font_paths=paths, ignore_system_fonts=True))
+        _local.compiler = cached
+    return cached[1]
 
 
 def render_pdf(template: Path, data: dict, *, tagged: bool = True) -> bytes:
@@ -23,9 +55,7 @@ def render_pdf(template: Path, data: dict, *, tagged: bool = True) -> bytes:
         shutil.copy(SHARED, root / "recours.typ")
         shutil.copy(template, root / "main.typ")
         (root / "data.json").write_text(json.dumps(data, ensure_ascii=False))
-        return typst.compile(
-            str(root / "main.typ"), root=str(root), ignore_system_fonts=True, pdf_tags=tagged
-        )
+        return _compiler().compile(input=str(root / "main.typ"), root=str(root), pdf_tags=tagged)
 
 
 class _BlockParser(HTMLParser):

@@ -36,7 +36,11 @@ REFUSALS = [
 TES_REQUESTS = [
     ("acces", _("Accéder aux données (photo, empreintes, état civil)")),
     ("rectification", _("Faire rectifier des données inexactes")),
-    ("empreintes", _("Faire effacer mes empreintes digitales (carte d'identité, décret 2021-279)")),
+    ("empreintes", _("Faire effacer mes empreintes digitales (carte d'identité)")),
+]
+REFUSAL_KINDS = [
+    ("explicite", _("J'ai reçu un refus écrit")),
+    ("implicite", _("Je n'ai reçu aucune réponse en deux mois (le silence vaut refus)")),
 ]
 
 
@@ -108,10 +112,12 @@ class LetterForm(AccessibleErrorsMixin, forms.Form):
         _("Ville du tribunal judiciaire qui a traité l'affaire"),
         100,
         help_text=_("La demande va au procureur de ce tribunal."),
-        required=False,
     )
     use_referent = forms.BooleanField(
-        label=_("Plusieurs tribunaux sont concernés : écrire au magistrat référent"),
+        label=_(
+            "Plusieurs tribunaux sont concernés : demander au procureur de transmettre la "
+            "lettre au magistrat référent"
+        ),
         required=False,
     )
     request = forms.ChoiceField(
@@ -131,16 +137,52 @@ class LetterForm(AccessibleErrorsMixin, forms.Form):
     refusal = forms.ChoiceField(
         label=_("Qu'avez-vous obtenu ?"), choices=REFUSALS, widget=forms.RadioSelect
     )
-    contested_date = _date(_("Date de la décision du procureur que vous contestez"))
+    refusal_kind = forms.ChoiceField(
+        label=_("Quelle réponse à votre demande ?"), choices=REFUSAL_KINDS, widget=forms.RadioSelect
+    )
+    contested_date = _date(
+        _("Date d'envoi du refus"),
+        _("La date du courrier de refus : le mois pour agir court à partir de son envoi."),
+        required=False,
+    )
+    request_date = _date(
+        _("Date d'envoi de votre demande"),
+        _("Si vous n'avez reçu aucune réponse : deux mois après, le silence vaut refus."),
+        required=False,
+    )
     appeal_city = _text(
         _("Ville de la cour d'appel"),
         100,
-        help_text=_(
-            "Celle dont dépend le tribunal ; Paris si la décision vient du magistrat référent."
-        ),
+        help_text=_("Celle dont relève le tribunal judiciaire."),
     )
     tes_request = forms.ChoiceField(
         label=_("Que demandez-vous ?"), choices=TES_REQUESTS, widget=forms.RadioSelect
+    )
+    video_commune = _text(_("Commune où vous avez été filmé·e"), 100)
+    video_controller = forms.CharField(
+        label=_("Responsable indiqué sur le panneau, s'il n'est pas le maire (facultatif)"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Son nom et son adresse, tels que le panneau les donne."),
+    )
+    video_place = _text(
+        _("Où étiez-vous ?"),
+        200,
+        help_text=_("Par exemple : place de la République, devant la mairie."),
+    )
+    video_date = _date(_("Date à laquelle vous avez été filmé·e"))
+    video_times = _text(
+        _("Heures (facultatif)"),
+        100,
+        required=False,
+        help_text=_("Par exemple : entre 17 h 30 et 18 h."),
+    )
+    video_description = _text(
+        _("Ce qui permet de vous reconnaître (facultatif)"),
+        300,
+        required=False,
+        help_text=_("Par exemple : manteau rouge, vélo, accompagné·e d'un enfant."),
     )
     letter_date = _date(_("Date de la lettre"))
     letter_place = _text(_("Fait à (ville)"), 100)
@@ -158,7 +200,9 @@ class LetterForm(AccessibleErrorsMixin, forms.Form):
         for name, value in list(data.items()):
             if isinstance(value, str):
                 try:
-                    data[name] = clean_text_input(value, multiline=name in {"address", "grounds"})
+                    data[name] = clean_text_input(
+                        value, multiline=name in {"address", "grounds", "video_controller"}
+                    )
                 except forms.ValidationError as error:
                     self.add_error(name, error)
         today = timezone.localdate()
@@ -169,6 +213,8 @@ class LetterForm(AccessibleErrorsMixin, forms.Form):
             "decision_date",
             "first_request_date",
             "contested_date",
+            "request_date",
+            "video_date",
         )
         for name in past_dates:
             value = data.get(name)
@@ -190,6 +236,7 @@ class LetterForm(AccessibleErrorsMixin, forms.Form):
                 "contested_date",
                 _("La lettre ne peut pas être datée d'avant la décision contestée."),
             ),
+            ("request_date", _("La lettre ne peut pas être datée d'avant votre demande.")),
         ):
             value = data.get(name)
             if value and letter_date and letter_date < value:

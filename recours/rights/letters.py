@@ -4,7 +4,7 @@ Pure functions: nothing is stored or logged."""
 
 from datetime import date
 
-from django.utils import formats
+from django.utils import formats, translation
 
 from recours.core.deadlines import Deadline, add_months
 from recours.core.letters import Letter
@@ -12,7 +12,47 @@ from recours.rights.law import ARTICLES
 
 
 def day(value: date) -> str:
+    """A date as a French letter writes it: "1er mars 2026", "2 mars 2026"."""
+    if value.day == 1 and translation.get_language() == "fr":
+        return formats.date_format(value, "j\\e\\r F Y")
     return formats.date_format(value, "j F Y")
+
+
+# The gender of the words a court or an authority's name starts with, to write "le
+# tribunal", "du tribunal", "de la cour" in front of what a person typed.
+_MASCULINE = {"tribunal", "juge", "parquet", "procureur", "magistrat", "président", "conseil"}
+_FEMININE = {"cour", "chambre", "juridiction", "commission", "préfecture", "maison"}
+_ARTICLES = ("le ", "la ", "les ", "l'", "l’")
+
+
+def the(name: str) -> str:
+    """`name` with its article: "tribunal correctionnel de Lyon" -> "le tribunal
+    correctionnel de Lyon". A name that has one, or whose first word is unknown here (a
+    proper name), is left as typed."""
+    lowered = name.lower()
+    if lowered.startswith(_ARTICLES):
+        return name[0].lower() + name[1:]
+    first = lowered.split(" ", 1)[0]
+    if first[:1] in "aeéèêiîoôuh" and (first in _MASCULINE or first in _FEMININE):
+        return "l'" + name
+    if first in _MASCULINE:
+        return "le " + name
+    if first in _FEMININE:
+        return "la " + name
+    return name
+
+
+def of(name: str) -> str:
+    """ "de" + `name`, contracted as French does: "du tribunal", "de la cour", "des
+    juges", "de l'ordonnance", "de Lyon"."""
+    with_article = the(name)
+    if with_article.startswith("le "):
+        return "du " + with_article[3:]
+    if with_article.startswith("les "):
+        return "des " + with_article[4:]
+    if with_article[:1].lower() in "aeéèêiîoôuh" and not with_article.startswith("l"):
+        return "d'" + with_article
+    return "de " + with_article
 
 
 def compose(
@@ -24,10 +64,9 @@ def compose(
     sender = [name]
     if data.get("birth_name"):
         sender.append(f"née / né {data['birth_name'].upper()}")
-    sender += [
-        f"Né·e le {day(data['birth_date'])} à {data['birth_place']}",
-        *data["address"].splitlines(),
-    ]
+    if data.get("birth_date"):
+        sender.append(f"Né·e le {day(data['birth_date'])} à {data['birth_place']}")
+    sender += data["address"].splitlines()
     if data.get("email"):
         sender.append(data["email"])
     if data.get("phone"):
@@ -60,10 +99,10 @@ def compose(
 
 
 def identity_sentence(data) -> str:
-    return (
-        f"Je soussigné·e {data['given_names']} {data['surname'].upper()}, né·e le "
-        f"{day(data['birth_date'])} à {data['birth_place']}"
-    )
+    name = f"Je soussigné·e {data['given_names']} {data['surname'].upper()}"
+    if not data.get("birth_date"):
+        return name
+    return f"{name}, né·e le {day(data['birth_date'])} à {data['birth_place']}"
 
 
 def case_sentence(data) -> str:
@@ -85,14 +124,15 @@ def case_sentence(data) -> str:
     )
 
 
+# {of_court} is "du tribunal correctionnel de Lyon", {the_court} "le tribunal…".
 OUTCOME_SENTENCES = {
-    "relaxe": "Par décision du {day} de {court}, devenue définitive, j'ai été relaxé·e.",
-    "acquittement": "Par décision du {day} de {court}, devenue définitive, j'ai été acquitté·e.",
-    "non_lieu": "Par ordonnance du {day}, {court} a prononcé un non-lieu.",
-    "classement": "Par décision du {day}, {court} a classé la procédure sans suite.",
-    "dispense": "Par décision du {day} de {court}, j'ai été dispensé·e de peine ou de l'inscription de la condamnation au casier judiciaire.",
-    "casier_vierge": "Le bulletin n° 2 de mon casier judiciaire, délivré le {day}, ne porte plus mention de condamnation ({court}).",
-    "requalification": "Par décision du {day} de {court}, les faits ont fait l'objet d'une nouvelle qualification juridique.",
+    "relaxe": "Par décision du {day} {of_court}, devenue définitive, j'ai été relaxé·e.",
+    "acquittement": "Par décision du {day} {of_court}, devenue définitive, j'ai été acquitté·e.",
+    "non_lieu": "Par ordonnance du {day}, {the_court} a prononcé un non-lieu.",
+    "classement": "Par décision du {day}, {the_court} a classé la procédure sans suite.",
+    "dispense": "Par décision du {day} {of_court}, j'ai été dispensé·e de peine ou de l'inscription de la condamnation au casier judiciaire.",
+    "casier_vierge": "Le bulletin n° 2 de mon casier judiciaire, délivré le {day}, ne porte plus mention de la condamnation prononcée par {the_court}.",
+    "requalification": "Par décision du {day} {of_court}, les faits ont fait l'objet d'une nouvelle qualification juridique.",
 }
 REQUEST_SENTENCES = {
     "effacement": "l'effacement des données me concernant enregistrées dans le traitement d'antécédents judiciaires (TAJ)",
@@ -102,6 +142,7 @@ REQUEST_SENTENCES = {
 
 
 def outcome_sentence(data) -> str:
+    court = data["decision_court"]
     return OUTCOME_SENTENCES[data["outcome"]].format(
-        day=day(data["decision_date"]), court=data["decision_court"]
+        day=day(data["decision_date"]), of_court=of(court), the_court=the(court)
     )

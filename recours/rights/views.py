@@ -49,12 +49,20 @@ def index(request):
     )
 
 
+@require_safe
+def sources(request):
+    return render(request, "rights/sources.html", {"articles": ARTICLES.values()})
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def letter(request, kind):
     procedure = _procedure(kind)
     if request.method == "GET":
-        form = LetterForm(kind=kind)
+        initial = {
+            name: request.GET[name][:100] for name in procedure.prefill if name in request.GET
+        }
+        form = LetterForm(kind=kind, initial=initial)
         return _page(request, procedure, form, PassphraseForm())
     form = LetterForm(request.POST, kind=kind)
     action = request.POST.get("action", "preview")

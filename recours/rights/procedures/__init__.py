@@ -30,6 +30,8 @@ class Procedure:
     rules: tuple[Rule, ...] = ()
     interim: bool = False
     tips: tuple[str, ...] = field(default=())
+    # Fields a link may fill in (`?video_commune=Nantes` from the observatory's pages).
+    prefill: tuple[str, ...] = ()
 
     def letter(self, data: dict) -> Letter:
         """The letter, in French whatever the page's language: it goes to French
@@ -56,9 +58,16 @@ LETTER = ("letter_date", "letter_place")
 
 
 def _registry() -> dict[str, Procedure]:
-    from recours.rights.procedures import taj_acces, taj_cnil, taj_effacement, taj_recours, tes
+    from recours.rights.procedures import (
+        taj_acces,
+        taj_cnil,
+        taj_effacement,
+        taj_recours,
+        tes,
+        videoprotection,
+    )
 
-    modules = [taj_acces, taj_cnil, taj_effacement, taj_recours, tes]
+    modules = [taj_acces, taj_cnil, taj_effacement, taj_recours, tes, videoprotection]
     return {module.PROCEDURE.kind: module.PROCEDURE for module in modules}
 
 

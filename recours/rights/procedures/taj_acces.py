@@ -17,8 +17,8 @@ def write(procedure, data):
         subject="Demande d'accès aux données me concernant dans le fichier TAJ",
         paragraphs=[
             "Madame, Monsieur le délégué à la protection des données,",
-            f"{identity_sentence(data)}, vous demande, en application de l'article R40-33 du "
-            "code de procédure pénale, de m'indiquer si des données me concernant sont "
+            f"{identity_sentence(data)}, vous demande, en application de l'"
+            f"{law.CITE['taj-access']}, de m'indiquer si des données me concernant sont "
             f"enregistrées dans le traitement d'antécédents judiciaires (TAJ), où je pourrais "
             f"figurer en qualité de {capacity}, et, le cas échéant, de me les communiquer.",
             "Je vous demande également de me préciser les finalités du traitement, les "
@@ -26,7 +26,7 @@ def write(procedure, data):
             "Vous trouverez ci-joint la copie recto verso de ma pièce d'identité. Je vous "
             "remercie de me répondre à l'adresse indiquée ci-dessus, dans le délai de deux mois ; "
             "je note qu'à défaut de réponse dans ce délai, je pourrai saisir la Commission "
-            "nationale de l'informatique et des libertés.",
+            f"nationale de l'informatique et des libertés en application de l'{law.CITE['lil-indirect']}.",
             "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.",
         ],
     )
@@ -39,9 +39,10 @@ PROCEDURE = Procedure(
         "Pour savoir si vous êtes inscrit·e au fichier de traitement des antécédents "
         "judiciaires (TAJ), et ce qu'il contient. À envoyer au ministère de l'Intérieur."
     ),
-    articles=("R40-33", "R40-27"),
+    articles=("taj-access", "taj-retention"),
     postage=_(
-        "Lettre recommandée avec avis de réception conseillée (non obligatoire), ou courriel au délégué."
+        "Lettre recommandée avec demande d'avis de réception conseillée (non obligatoire), ou "
+        "courriel au délégué."
     ),
     registered_required=False,
     answer_months=2,
@@ -49,7 +50,7 @@ PROCEDURE = Procedure(
         "Sans réponse dans les deux mois, ou si l'accès est restreint, saisissez la CNIL "
         "(lettre « TAJ : accès par l'intermédiaire de la CNIL »)."
     ),
-    attachments=(_("Copie recto verso d'une pièce d'identité (ou extrait d'acte de naissance)"),),
+    attachments=(_("Copie recto verso de ma pièce d'identité (ou extrait d'acte de naissance)"),),
     fields=SENDER + ("capacity",) + LETTER,
     write=write,
 )

@@ -24,10 +24,10 @@ def write(procedure, data):
             "Madame la Présidente,",
             f"{identity_sentence(data)}, ai demandé au ministère de l'Intérieur l'accès aux "
             f"données me concernant dans le traitement d'antécédents judiciaires (TAJ). {what}",
-            "Je vous demande en conséquence de procéder aux vérifications nécessaires et de "
-            "m'en communiquer le résultat, conformément aux dispositions applicables aux "
-            "traitements intéressant la sécurité publique. Cette demande ne porte que sur le "
-            "fichier TAJ et ne concerne que moi.",
+            "Je vous demande en conséquence, en application de l'"
+            f"{law.CITE['lil-indirect']}, de procéder aux vérifications nécessaires et de "
+            "m'en communiquer le résultat. Cette demande ne porte que sur le fichier TAJ et "
+            "ne concerne que moi.",
             "Je joins la copie de ma pièce d'identité, de ma demande initiale et, le cas "
             "échéant, de la réponse reçue.",
             "Je vous prie d'agréer, Madame la Présidente, l'expression de ma haute considération.",
@@ -42,14 +42,14 @@ PROCEDURE = Procedure(
         "Après un refus, une restriction ou deux mois de silence du ministère. La CNIL "
         "vérifie le fichier pour vous. Une personne et un fichier par demande."
     ),
-    articles=("R40-33",),
+    articles=("taj-access",),
     postage=_("Lettre simple ou recommandée ; la CNIL propose aussi un formulaire en ligne."),
     registered_required=False,
     answer_months=6,
     next_step=_("La CNIL indique qu'elle traite ces demandes en six mois environ."),
     attachments=(
-        _("Copie recto verso d'une pièce d'identité"),
-        _("Copie de votre demande au ministère"),
+        _("Copie recto verso de ma pièce d'identité"),
+        _("Copie de ma demande au ministère"),
         _("Copie de la réponse ou du refus, s'il y en a eu un"),
     ),
     fields=SENDER + ("capacity", "first_request_date", "refusal") + LETTER,

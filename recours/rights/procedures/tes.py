@@ -11,9 +11,12 @@ from recours.rights.procedures import LETTER, SENDER, Procedure
 
 def write(procedure, data):
     asks = {
-        "acces": "la communication de l'ensemble des données me concernant enregistrées dans le traitement des titres électroniques sécurisés (TES), notamment l'image numérisée de mon visage et de mes empreintes digitales, ainsi que les finalités, les destinataires et la durée de conservation de ces données (article 15 du RGPD)",
-        "rectification": "la rectification des données inexactes me concernant enregistrées dans le traitement des titres électroniques sécurisés (TES) (article 16 du RGPD)",
-        "empreintes": "l'effacement de l'image de mes empreintes digitales enregistrée dans le traitement des titres électroniques sécurisés (TES) à l'occasion de ma demande de carte nationale d'identité, ou la confirmation de cet effacement, dans les conditions prévues depuis le décret n° 2021-279",
+        "acces": "la communication de l'ensemble des données me concernant enregistrées dans ce traitement, notamment l'image numérisée de mon visage et de mes empreintes digitales, ainsi que les finalités, les destinataires et la durée de conservation de ces données, en application de l'"
+        + law.CITE["gdpr-access"],
+        "rectification": "la rectification des données inexactes me concernant enregistrées dans ce traitement, en application de l'"
+        + law.CITE["gdpr-rectification"],
+        # Only secondary sources describe this option (§4b C5): ask in plain words.
+        "empreintes": "l'effacement de l'image de mes empreintes digitales enregistrée dans ce traitement à l'occasion de ma demande de carte nationale d'identité, ou la confirmation de cet effacement ; si vous estimez devoir les conserver, je vous demande de m'indiquer le texte qui le prévoit",
     }[data["tes_request"]]
     letter = compose(
         procedure,
@@ -22,10 +25,11 @@ def write(procedure, data):
         subject="Exercice de mes droits sur le fichier des titres électroniques sécurisés (TES)",
         paragraphs=[
             "Madame, Monsieur le délégué à la protection des données,",
-            f"{identity_sentence(data)}, vous demande {asks}.",
+            f"{identity_sentence(data)}, vous écris au sujet du traitement des titres "
+            f"électroniques sécurisés (TES), créé par le {law.CITE['tes']}. Je vous demande {asks}.",
             "Vous trouverez ci-joint la copie de ma pièce d'identité. Je vous remercie de me "
-            "répondre dans le délai d'un mois prévu par l'article 12, paragraphe 3, du règlement "
-            "(UE) 2016/679, à l'adresse indiquée ci-dessus.",
+            f"répondre dans le délai d'un mois prévu par l'{law.CITE['gdpr-delay']}, à "
+            "l'adresse indiquée ci-dessus.",
             "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.",
         ],
     )
@@ -46,12 +50,12 @@ PROCEDURE = Procedure(
         "de tout titulaire d'un passeport ou d'une carte d'identité. Voie provisoire : le "
         "délégué à la protection des données du ministère, au titre du RGPD."
     ),
-    articles=("TES", "RGPD-15-16"),
+    articles=("tes", "gdpr-rights"),
     postage=_("Lettre simple ou recommandée, ou courriel au délégué."),
     registered_required=False,
     answer_months=1,
     next_step=_("Sans réponse dans le mois, vous pouvez saisir la CNIL d'une plainte."),
-    attachments=(_("Copie recto verso d'une pièce d'identité"),),
+    attachments=(_("Copie recto verso de ma pièce d'identité"),),
     fields=SENDER + ("tes_request",) + LETTER,
     interim=True,
     write=write,

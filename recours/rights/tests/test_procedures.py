@@ -21,7 +21,7 @@ def _not_on_sunday(data):
 
 NEW = Procedure(
     kind="essai", title="Essai", summary="Une procédure déclarée dans un test.",
-    articles=("RGPD-15-16",), postage="Lettre simple.", registered_required=False,
+    articles=("gdpr-rights",), postage="Lettre simple.", registered_required=False,
     answer_months=1, next_step="Saisir la CNIL.", attachments=("Pièce d'identité",),
     fields=("surname", "given_names", "birth_date", "birth_place", "address") + LETTER,
     write=_write, rules=(_not_on_sunday,),
@@ -41,7 +41,7 @@ def declared(monkeypatch):
 def test_every_shipped_procedure_writes_with_its_own_declaration():
     assert {kind: procedure.kind for kind, procedure in PROCEDURES.items()} == {
         "taj-acces": "taj-acces", "taj-cnil": "taj-cnil", "taj-effacement": "taj-effacement",
-        "taj-recours": "taj-recours", "tes": "tes",
+        "taj-recours": "taj-recours", "tes": "tes", "videoprotection": "videoprotection",
     }  # fmt: skip
 
 
@@ -60,3 +60,22 @@ def test_a_new_declaration_gets_its_form_rules_letter_and_guide_entry(client, de
     assert "Mairie de Testville" in text
     assert "Né·e à Lagos." in text
     assert "Essai" in guide
+
+
+def test_every_legal_citation_is_written_in_law_py_only():
+    """§4b C9: the 2029 renumbering of the code of criminal procedure is one edit."""
+    import re
+    from pathlib import Path
+
+    rights = Path(__file__).resolve().parent.parent
+    citation = re.compile(r"\b(?:[LRD] ?)?\d{2,4}-\d{1,4}(?:-\d+)?\b|\b70-\d\d\b")
+    sources = [
+        path
+        for path in [*rights.rglob("*.py"), *rights.rglob("*.html")]
+        if "tests" not in path.parts and path.name != "law.py"
+    ]
+    found = {
+        f"{path.name}: {match}" for path in sources for match in citation.findall(path.read_text())
+    }
+
+    assert found == set()
