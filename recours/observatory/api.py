@@ -12,7 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from recours.observatory import api_writes
 from recours.observatory.api_fields import path_code, text
 from recours.observatory.models import Claim, Evidence, Funding, OsmCamera, Place
-from recours.observatory.names import normalised
+from recours.observatory.place_search import search_places
 
 api = NinjaAPI(
     title="Recours · observatoire",
@@ -148,11 +148,7 @@ def list_places(request, filters: Query[PlaceFilter]):
     if filters.kind:
         places = places.filter(kind=filters.kind)
     if filters.q:
-        places = places.filter(
-            Q(search_name__contains=normalised(filters.q))
-            | Q(postcodes__contains=filters.q)
-            | Q(code=filters.q)
-        )
+        places = search_places(places, filters.q)
     return places
 
 

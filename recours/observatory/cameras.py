@@ -440,10 +440,12 @@ def _write_batches(path, index, report, existing, seen) -> None:
         report.updated += len(changed)
 
 
-def import_cameras(path: Path) -> CameraReport:
+def import_cameras(path: Path, *, data_date=None, licence: str = "") -> CameraReport:
     """Replaces the camera layer with the extract at `path`, streaming it in batches (a
     national extract does not sit in memory). One transaction: if the file turns out
-    corrupt halfway, ImportFailed is raised and the previous layer is intact."""
+    corrupt halfway, ImportFailed is raised and the previous layer is intact.
+    `data_date` is the day the extract describes, when it is an old one; `licence` its
+    licence and attribution, when it is not today's ODbL."""
     report = CameraReport()
     index = CommuneIndex()
     with transaction.atomic():
@@ -472,5 +474,6 @@ def import_cameras(path: Path) -> CameraReport:
             updated=report.updated,
             removed=report.removed,
             unchanged=report.unchanged,
+            details={"data_date": data_date, "licence": licence},
         )
     return report

@@ -70,7 +70,9 @@ def features_of(path: Path) -> list[dict]:
     return features
 
 
-def record_import(kind: str, path: Path, report, **counts: int) -> None:
+def record_import(
+    kind: str, path: Path, report, *, details: dict | None = None, **counts: int
+) -> None:
     """An ImportRun row for the import of `path`; `report` has summary() and problems.
     Once the import is committed, the national map is built for the cache, so that no
     visitor waits for it (imports are when the map changes most)."""
@@ -80,5 +82,6 @@ def record_import(kind: str, path: Path, report, **counts: int) -> None:
         source_name=path.name,
         source_sha256=sha256_file(path),
         report="\n".join([report.summary(), *report.problems[:1000]]),
+        **(details or {}),
         **counts,
     )

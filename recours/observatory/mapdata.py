@@ -97,12 +97,14 @@ def measures_by_code() -> dict[str, dict]:
     return {row[1]: _known(*row[4:]) for row in commune_rows().data}
 
 
-def _known(cameras, cameras_per_1000, fipd, fipd_per_inhabitant, vsa) -> dict:
-    """A CommuneRow's last five fields as the map's properties. Only what is known: at
+def _known(cameras, cameras_source, cameras_per_1000, fipd, fipd_per_inhabitant, vsa) -> dict:
+    """A CommuneRow's last six fields as the map's properties. Only what is known: at
     the scale of France, empty properties would double the answer."""
     known = {}
     if cameras:
         known["cameras"] = cameras
+        if cameras_source == "declared":
+            known["cameras_declared"] = True
         if cameras_per_1000 is not None:
             known["cameras_per_1000"] = round(cameras_per_1000, 2)
     if fipd is not None:

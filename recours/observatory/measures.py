@@ -19,10 +19,14 @@ from recours.observatory.models import Claim, Funding, ImportRun, Place
 ACTIVE = [Claim.Status.ANNOUNCED, Claim.Status.TRIAL, Claim.Status.IN_SERVICE]
 
 MEASURES = {
-    "cameras": _("Caméras (OpenStreetMap) pour 1 000 habitants"),
+    "cameras": _("Caméras connues pour 1 000 habitants"),
     "fipd": _("Euros du FIPD par habitant"),
     "vsa": _("Vidéosurveillance algorithmique"),
 }
+# A rate per inhabitant over a few hundred people says nothing: one camera in a village of
+# 80 would rank above Paris. The communes "en tête" for a rate are those of this size.
+RANKED_POPULATION = 10_000
+PER_INHABITANT = {"cameras", "fipd"}
 
 
 def _owner():
@@ -137,7 +141,10 @@ def top_communes(*, order: str = "cameras", count: int = 20) -> list["CommuneRow
     key = f"observatory:top:{order}:{count}:{record_version()}"
     rows = cache.get(key)
     if rows is None:
-        rows = [tuple(row) for row in commune_rows(order=order)[:count]]
+        ranked = commune_rows(order=order).data
+        if order in PER_INHABITANT:
+            ranked = [row for row in ranked if (row[3] or 0) >= RANKED_POPULATION]
+        rows = ranked[:count]
         cache.set(key, rows, 3600)
     return [CommuneRow._make(row) for row in rows]
 
@@ -163,6 +170,9 @@ class CommuneRow(NamedTuple):
     name: str
     population: int | None
     cameras: int
+    # Where `cameras` comes from: "osm" (the OpenStreetMap layer) or "declared" (what a
+    # document or the press declares, when it is more).
+    cameras_source: str
     cameras_per_1000: float | None
     fipd: Decimal | None
     fipd_per_inhabitant: float | None
@@ -189,9 +199,10 @@ class Recorded(NamedTuple):
 
     def commune_row(self, pk, code, name, population, mapped_cameras) -> CommuneRow:
         cameras = known_cameras(mapped_cameras, self.declared_cameras.get(pk))
+        source = "osm" if cameras == mapped_cameras else "declared"
         fipd = self.fipd.get(pk)
         return CommuneRow(
-            Place.Kind.COMMUNE, code, name, population, cameras,
+            Place.Kind.COMMUNE, code, name, population, cameras, source,
             cameras * 1000 / population if population else None,
             fipd, per_inhabitant(fipd, population), pk in self.vsa,
         )  # fmt: skip

@@ -165,6 +165,10 @@ class ImportRun(models.Model):
     removed = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     report = models.TextField(blank=True)
+    # What the imported data describes, when it is not today: an OpenStreetMap extract
+    # of April 2011 says how the map looked then, and is shown with that date.
+    data_date = models.DateField(_("date des données"), null=True, blank=True)
+    licence = models.CharField(_("licence et attribution"), max_length=300, blank=True)
 
     def __str__(self):
         return f"{self.kind} {self.finished_at:%Y-%m-%d}"

@@ -13,9 +13,21 @@ from django.conf import settings
 from django.db.models import Q
 
 from recours.core.spreadsheet import safe_row
-from recours.observatory.models import Claim, Funding, OsmCamera, Place
+from recours.observatory.models import Claim, Funding, ImportRun, OsmCamera, Place
 
 OSM_LICENCE = "ODbL-1.0 © OpenStreetMap contributors"
+
+
+def camera_layer() -> ImportRun | None:
+    """The import the camera layer comes from: its date and licence go wherever it does."""
+    return ImportRun.objects.filter(kind="osm-cameras").order_by("-pk").first()
+
+
+def camera_licence(layer: ImportRun | None = None) -> str:
+    layer = layer or camera_layer()
+    return (layer and layer.licence) or OSM_LICENCE
+
+
 DATASETS = ("claims", "funding", "cameras")
 FORMATS = ("csv", "geojson")
 CHUNK = 5000
@@ -92,6 +104,7 @@ def _funding_rows(place: Place | None):
 
 
 def _camera_rows(place: Place | None):
+    licence = camera_licence()
     rows = (
         OsmCamera.objects.filter(_in_place(place, "commune"))
         .order_by("pk")
@@ -123,7 +136,7 @@ def _camera_rows(place: Place | None):
                 "operator": operator,
                 "directions": json.dumps(dirs),
                 "tags": json.dumps(tags, ensure_ascii=False, sort_keys=True),
-                "licence": OSM_LICENCE,
+                "licence": licence,
             },
             [lon, lat],
         )
@@ -162,7 +175,7 @@ HEADERS = {
 
 
 def as_geojson(dataset: str, place: Place | None) -> Iterator[str]:
-    licence = OSM_LICENCE if dataset == "cameras" else record_licence()
+    licence = camera_licence() if dataset == "cameras" else record_licence()
     yield json.dumps({"type": "FeatureCollection", "licence": licence})[:-1] + ',"features":['
     first = True
     for properties, point in ROWS[dataset](place):

@@ -5,7 +5,7 @@ with its communes'."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.urls import reverse
 
 from recours.observatory import cada
@@ -26,7 +26,7 @@ class PlaceRecord:
     declared: int  # cameras documents declare
     camera_types: list[dict]
     children: list[tuple[str, str, int]]  # (address, name, cameras)
-    last_import: datetime | None
+    camera_layer: ImportRun | None  # the OpenStreetMap import: its date and licence
     requests: list[tuple[DocumentRequest, list]] = field(default_factory=list)
 
     @property
@@ -74,11 +74,7 @@ def record_of(place: Place, *, today: date) -> PlaceRecord:
             .annotate(n=Count("pk"))
             .order_by("-n")
         )
-    last_import = None
-    if place.camera_count:
-        last_import = ImportRun.objects.filter(kind="osm-cameras").aggregate(at=Max("finished_at"))[
-            "at"
-        ]
+    camera_layer = ImportRun.objects.filter(kind="osm-cameras").order_by("-pk").first()
     return PlaceRecord(
         place=place,
         claims=list(claims[:CLAIMS_SHOWN]),
@@ -92,7 +88,7 @@ def record_of(place: Place, *, today: date) -> PlaceRecord:
         declared=declared_cameras(place),
         camera_types=camera_types,
         children=_children(place),
-        last_import=last_import,
+        camera_layer=camera_layer if place.camera_count else None,
         requests=[
             (request, cada.deadlines(request, today=today))
             for request in place.document_requests.all()

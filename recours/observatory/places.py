@@ -63,13 +63,18 @@ def read_csv(path: Path) -> list[dict]:
 
 
 def _insee(folder: Path | None, report: PlaceReport):
-    """Population, postcodes, area and mergers by commune code, and each département's
-    région."""
-    communes, merged_into, region_of = {}, {}, {}
+    """Population, postcodes, area and mergers by commune code, each département's
+    région, and each commune's full official name."""
+    communes, merged_into, region_of, full_names = {}, {}, {}, {}
     if folder is None:
-        return communes, merged_into, region_of
+        return communes, merged_into, region_of, full_names
     for row in read_csv(in_folder(folder, "communes.csv")):
         code, kind = row.get("insee_com", ""), row.get("commune_type", "")
+        # The full official name is `commune_article` ("Le Havre"); `commune` is the
+        # name without its article ("Havre"), for sorting, as are the older outlines'.
+        name = row.get("commune_article") or row.get("commune") or ""
+        if name and kind in {"COM", "COMD"}:
+            full_names[code] = name
         if kind == "COM":
             entry = communes.setdefault(
                 code, {"population": None, "postcodes": set(), "area_km2": None}
@@ -103,7 +108,7 @@ def _insee(folder: Path | None, report: PlaceReport):
         region_of[row.get("insee_dep", "")] = row.get("insee_reg", "")
     if not communes:
         raise ImportFailed(f"{folder / 'communes.csv'}: no commune rows (column insee_com)")
-    return communes, merged_into, region_of
+    return communes, merged_into, region_of, full_names
 
 
 def _outlines(path: Path, kind: str, report: PlaceReport) -> list[Row]:
@@ -138,7 +143,7 @@ def import_places(
     insee: Path | None = None,
 ) -> PlaceReport:
     report = PlaceReport()
-    attributes, merged_into, region_of = _insee(insee, report)
+    attributes, merged_into, region_of, full_names = _insee(insee, report)
     rows: list[Row] = []
     if regions:
         rows += _outlines(regions, Place.Kind.REGION, report)
@@ -150,6 +155,7 @@ def import_places(
     commune_rows = _outlines(communes, Place.Kind.COMMUNE, report)
     by_code = {row.code: row for row in commune_rows}
     for row in commune_rows:
+        row.name = full_names.get(row.code, row.name)
         info = attributes.get(row.code)
         if info:
             row.population = info["population"]

@@ -8,7 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import (
     FileResponse,
     Http404,
@@ -33,6 +33,8 @@ from recours.observatory import cada, mapdata, opendata
 from recours.observatory.forms import DocumentRequestLetterForm, LeadForm, MeasureForm, SearchForm
 from recours.observatory.measures import (
     MEASURES,
+    PER_INHABITANT,
+    RANKED_POPULATION,
     commune_rows,
     headline_totals,
     top_communes,
@@ -44,8 +46,8 @@ from recours.observatory.models import (
     Place,
     Vendor,
 )
-from recours.observatory.names import normalised
 from recours.observatory.place_record import record_of
+from recours.observatory.place_search import search_places
 
 public = cache_control(public=True, max_age=300)
 # A place's outlines: large, and never shown on its pages.
@@ -78,12 +80,15 @@ def index(request):
             "measure_label": MEASURES[measure or "cameras"],
             "measures": MEASURES,
             "top": top_communes(order=measure or "cameras"),
+            "per_inhabitant": PER_INHABITANT,
+            "ranked_population": RANKED_POPULATION,
             "technologies": _technology_counts(),
             "vendors": Vendor.objects.annotate(places=Count("claims__place", distinct=True))
             .filter(places__gt=0)
             .order_by("-places", "name")[:30],
             "recent": Claim.objects.select_related("place", "vendor").order_by("-updated_at")[:10],
             "totals": headline_totals(),
+            "camera_layer": opendata.camera_layer(),
             "tile_url": settings.OBSERVATORY_TILE_URL,
             "tile_attribution": settings.OBSERVATORY_TILE_ATTRIBUTION,
         },
@@ -197,20 +202,15 @@ def search(request):
     results = []
     query = ""
     if form.is_valid() and (query := form.cleaned_data["q"]):
-        results = (
+        places = (
             Place.objects.filter(merged_into=None)
-            .filter(
-                Q(search_name__contains=normalised(query))
-                | Q(postcodes__contains=query)
-                | Q(code=query)
-            )
             .select_related("parent")
             .defer("geometry", "outline_coarse", "parent__geometry", "parent__outline_coarse")
-            .order_by("kind", "-population", "name")[:50]
         )
-        results = list(results)
-        if len(results) == 1:
-            return redirect(results[0])
+        results = list(search_places(places, query)[:50])
+        exact = [place for place in results if place.closeness == 0]
+        if len(results) == 1 or len(exact) == 1:
+            return redirect((exact or results)[0])
     return render(
         request, "observatory/search.html", {"form": form, "query": query, "results": results}
     )
@@ -308,7 +308,8 @@ def downloads(request):
         {
             "datasets": opendata.DATASETS,
             "licence": opendata.record_licence(),
-            "osm_licence": opendata.OSM_LICENCE,
+            "osm_licence": opendata.camera_licence(),
+            "camera_layer": opendata.camera_layer(),
             "last_import": ImportRun.objects.order_by("-finished_at").first(),
         },
     )

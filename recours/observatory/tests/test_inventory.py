@@ -1,6 +1,7 @@
 """The Paris 2019 authorisations (an official inventory), from the real files shipped
 in the demo extract, and the demo's filled observatory."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -86,10 +87,41 @@ def test_the_demo_fills_the_observatory_from_the_projects_own_extract(client, db
 
     assert Place.objects.filter(kind="commune").count() > 34000
     assert Claim.objects.filter(technology="vsa").count() > 10
-    assert OsmCamera.objects.count() == 300
     nice = client.get(reverse("observatory:place", args=["commune", "06088"])).content.decode()
     assert "WINTICS" in nice and "technopolice" in nice.lower()
     assert "Métropole Nice Côte d&#x27;Azur" in nice  # its intercommunalité
     assert Place.objects.filter(kind="epci").count() > 1200
+    # The full official names, found as people type them (issue 15).
+    names = dict(
+        Place.objects.filter(code__in=["76351", "17300", "72181", "85194"]).values_list(
+            "code", "name"
+        )
+    )
+    assert names == {"76351": "Le Havre", "17300": "La Rochelle", "72181": "Le Mans",
+                     "85194": "Les Sables-d'Olonne"}  # fmt: skip
+    for typed, code in [("le mans", "72181"), ("LA ROCHELLE", "17300"), ("Havre", "76351"),
+                        ("les sables d olonne", "85194")]:  # fmt: skip
+        found = client.get(reverse("observatory:search"), {"q": typed})
+        first = found["Location"] if found.status_code == 302 else re.search(
+            r'résultats?</h2>\s*<ul><li><a href="([^"]+)"', found.content.decode()
+        ).group(1)  # fmt: skip
+        assert first.endswith(f"/commune/{code}/"), typed
+    # France's OpenStreetMap cameras of April 2011, dated and under their licence.
+    assert OsmCamera.objects.count() == 1108
+    index = client.get(reverse("observatory:index")).content.decode()
+    assert "1 074 caméras cartographiées dans OpenStreetMap (en avril 2011)" in " ".join(
+        re.sub("<[^>]+>", "", index).split()
+    )
+    downloads = client.get(reverse("observatory:downloads")).content.decode()
+    assert "CC BY-SA 2.0 (data of April 2011)" in downloads and "OWNI" in downloads
+    # The communes' declared counts of 2009-2011, each with its sources.
+    owni = Claim.objects.filter(summary__contains="OWNI")
+    assert owni.count() == 169
+    agde = owni.get(place__code="34003")
+    assert agde.quantity == 20 and agde.confidence == "official"
+    assert sorted(agde.evidence.values_list("title", flat=True)) == [
+        "Rapport sur l'efficacité de la vidéoprotection, ministère de l'intérieur (juillet 2009)",
+        "Site internet de la ville",
+    ]
     call_command("seed_observatory_demo")  # a second run leaves it as it is
-    assert OsmCamera.objects.count() == 300
+    assert OsmCamera.objects.count() == 1108 and owni.count() == 169

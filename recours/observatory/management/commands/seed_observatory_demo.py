@@ -1,7 +1,9 @@
 """Fills the demo's observatory from the extract shipped in the project: every French
-place and intercommunalité, the technopolice vendor–city relations, the Paris 2019 authorisations and the
-Swiss OpenStreetMap sample. Does nothing if places are already there."""
+place and intercommunalité, the technopolice vendor–city relations, the Paris 2019
+authorisations, the OpenStreetMap cameras of France in April 2011 and the communes'
+declared camera counts of 2009-2011. Does nothing if places are already there."""
 
+from datetime import date
 from pathlib import Path
 
 from django.core.management import call_command
@@ -11,6 +13,8 @@ from recours.observatory.models import Place
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 DEMO = DATA / "demo"
+# OpenStreetMap data from before the 2012 licence change keeps the licence of its time.
+OSM_2011_LICENCE = "© OpenStreetMap contributors, CC BY-SA 2.0 (data of April 2011)"
 
 
 class Command(BaseCommand):
@@ -31,7 +35,11 @@ class Command(BaseCommand):
                      annex2=DEMO / "paris-2019-annexe2-ville-de-paris.csv",
                      geocoded=DEMO / "paris-2019-cameras-geocoded.csv", **quiet)  # fmt: skip
         call_command(
-            "import_osm_cameras", DATA / "osm-surveillance-ch-2023-sample.geojson", **quiet
+            "import_osm_cameras", DEMO / "osm-surveillance-fr-2011.osm",
+            data_date=date(2011, 4, 1), licence=OSM_2011_LICENCE, **quiet,
+        )  # fmt: skip
+        call_command(
+            "import_owni_counts", DEMO / "owni-videosurveillance-communes-2011.csv", **quiet
         )
 
 
