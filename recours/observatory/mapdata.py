@@ -17,7 +17,7 @@ from recours.observatory.measures import (
     record_version,
     top_communes,
 )
-from recours.observatory.models import OsmCamera, Place
+from recours.observatory.models import InventoryEntry, OsmCamera, Place
 
 # Beyond this many points the map asks the visitor to zoom in rather than draw them.
 MAX_CAMERAS = 5000
@@ -205,3 +205,38 @@ def cameras_geojson(box: BBox) -> str | None:
         for osm_type, osm_id, lon, lat, camera_type, surveillance_type in rows
     ]
     return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+
+
+def inventory_geojson(box: BBox) -> str | None:
+    """The positioned locations of official inventories (the Paris authorisations of
+    2019) in the box: a layer of their own, never mixed with OpenStreetMap's. None when
+    there are too many to draw."""
+    rows = list(
+        InventoryEntry.objects.filter(
+            lon__gte=box.min_lon, lon__lte=box.max_lon, lat__gte=box.min_lat, lat__lte=box.max_lat
+        )
+        .order_by("pk")
+        .values_list("claim_id", "reference", "location_text", "lon", "lat", "commissioned_text")[
+            : MAX_CAMERAS + 1
+        ]
+    )
+    if len(rows) > MAX_CAMERAS:
+        return None
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
+                "claim": claim,
+                "reference": reference,
+                "location": location,
+                "commissioned": commissioned,
+            },
+        }
+        for claim, reference, location, lon, lat, commissioned in rows
+    ]
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )

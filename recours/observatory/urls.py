@@ -25,6 +25,7 @@ urlpatterns = [
     path("carte/communes.geojson", views.map_communes, name="map_communes"),
     path("carte/mesures.json", views.map_measures, name="map_measures"),
     path("carte/cameras.geojson", views.map_cameras, name="map_cameras"),
+    path("carte/autorisations.geojson", views.map_inventory, name="map_inventory"),
     path("donnees/", views.downloads, name="downloads"),
     path("donnees/<slug:dataset>.<slug:fmt>", views.download, name="download"),
     path("source/<int:pk>/copie", views.evidence_copy, name="evidence_copy"),

@@ -268,10 +268,21 @@ def _cached_gzip(request, body: bytes, etag: str, content_type: str):
 @gzip_page
 @public
 def map_cameras(request):
+    return _points(request, mapdata.cameras_geojson)
+
+
+@require_safe
+@gzip_page
+@public
+def map_inventory(request):
+    return _points(request, mapdata.inventory_geojson)
+
+
+def _points(request, layer):
     box = _bbox(request)
     if box is None:
         return _bad_bbox()
-    body = mapdata.cameras_geojson(box)
+    body = layer(box)
     if body is None:
         return HttpResponse(
             '{"error": "too_many", "limit": %d}' % mapdata.MAX_CAMERAS,  # noqa: UP031

@@ -10,12 +10,21 @@ import schemathesis
 from django.contrib.auth.models import User
 from django.core import signals
 from django.db import close_old_connections
+from django.urls import reverse
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from recours.core.crypto import new_token
 from recours.observatory.cameras import count_cameras
-from recours.observatory.models import ApiToken, Claim, Evidence, OsmCamera, Place, Vendor
+from recours.observatory.models import (
+    ApiToken,
+    Claim,
+    Evidence,
+    InventoryEntry,
+    OsmCamera,
+    Place,
+    Vendor,
+)
 from recours.wsgi import application
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -196,3 +205,22 @@ def test_every_endpoint_keeps_to_its_schema_with_a_moderators_token(case, token)
     case.call_and_validate(
         headers={"Authorization": f"Bearer {token}"}, excluded_checks=[positive_data_acceptance]
     )
+
+
+def test_authorised_locations_are_a_map_layer_of_their_own(client, record):
+    permit = Claim.objects.create(place=record, technology="cctv", status="in_service",
+                                  confidence="official")  # fmt: skip
+    InventoryEntry.objects.create(claim=permit, reference="N-12", location_text="Place Masséna",
+                                  precision="crossing", lon=7.221, lat=43.701)  # fmt: skip
+    InventoryEntry.objects.create(claim=permit, reference="N-13", location_text="Sans position",
+                                  precision="other")  # fmt: skip
+    url = reverse("observatory:map_inventory")
+
+    inside = client.get(url, {"bbox": "7.2,43.6,7.3,43.8"}).json()
+    outside = client.get(url, {"bbox": "2.2,48.8,2.4,48.9"}).json()
+    bad = client.get(url, {"bbox": "nonsense"})
+
+    assert [f["properties"]["location"] for f in inside["features"]] == ["Place Masséna"]
+    assert inside["features"][0]["geometry"]["coordinates"] == [7.221, 43.701]
+    assert outside["features"] == []
+    assert bad.status_code == 400

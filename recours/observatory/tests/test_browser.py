@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from recours.core.tests.test_accessibility import violations
+from recours.observatory.models import Claim, InventoryEntry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
@@ -45,12 +46,21 @@ def test_the_map_draws_communes_a_legend_and_cameras_when_zoomed(browser, live_s
     assert "vidéosurveillance algorithmique : oui" in popup.inner_text()
 
     page = context.new_page()  # a shared link to a view of Nice, zoomed in
-    with page.expect_response(lambda r: "/carte/cameras.geojson" in r.url) as cameras:
+    permit = Claim.objects.create(place=record, technology="cctv", status="in_service",
+                                  confidence="official")  # fmt: skip
+    InventoryEntry.objects.create(claim=permit, reference="N-12", location_text="Place Masséna",
+                                  precision="crossing", lon=7.221, lat=43.701)  # fmt: skip
+    with (
+        page.expect_response(lambda r: "/carte/cameras.geojson" in r.url) as cameras,
+        page.expect_response(lambda r: "/carte/autorisations.geojson" in r.url) as permits,
+    ):
         page.goto(live_server.url + reverse("observatory:index") + "#15/43.7/7.22")
     assert cameras.value.status == 200
     assert len(cameras.value.json()["features"]) >= 1
+    assert [f["properties"]["reference"] for f in permits.value.json()["features"]] == ["N-12"]
     page.wait_for_timeout(300)
     assert page.locator(".map-status").inner_text() == ""
+    page.screenshot(path=ARTIFACTS / "observatory-map-zoomed.png")
     page.locator("#map").focus()
     page.keyboard.press("Minus")  # the keyboard zooms too; the link follows the view
     for _ in range(30):  # polled from here: the site's CSP forbids evaluated strings

@@ -45,10 +45,14 @@
     return COLOURS[index];
   }
 
+  // Zoomed in on a city, its commune would be one solid block over its streets and its
+  // cameras: the colour fades to a tint and the outline shows.
   function style(feature) {
+    var close = map.getZoom() >= CAMERA_ZOOM;
     return {
-      fillColor: colour(feature.properties), fillOpacity: data.tiles ? 0.55 : 0.9,
-      color: "#777", weight: 0.3
+      fillColor: colour(feature.properties),
+      fillOpacity: close ? 0.2 : (data.tiles ? 0.55 : 0.9),
+      color: close ? "#555" : "#777", weight: close ? 1 : 0.3
     };
   }
 
@@ -111,7 +115,7 @@
     legend.appendChild(list);
   }
 
-  var national = null, detailed = null, cameras = null, loaded = {};
+  var national = null, detailed = null, cameras = null, authorised = null, loaded = {};
   var status = document.createElement("p");
   status.className = "map-status";
   status.setAttribute("role", "status");
@@ -129,6 +133,7 @@
   // The communes and the cameras share one canvas, where the layer drawn last is the one
   // clicked: outlines that arrive after the cameras must not cover them.
   function keepCamerasOnTop() {
+    if (authorised) authorised.bringToFront();
     if (cameras) cameras.bringToFront();
   }
 
@@ -165,11 +170,13 @@
         keepCamerasOnTop();
       });
     }
-    var points = Promise.resolve();
+    var points = Promise.resolve(), permits = Promise.resolve();
     if (cameras) { map.removeLayer(cameras); cameras = null; }
+    if (authorised) { map.removeLayer(authorised); authorised = null; }
     var tooMany = false;
     if (map.getZoom() >= CAMERA_ZOOM) {
-      points = fetchJson(data.cameras + "?bbox=" + bboxOf(bounds)).then(function (body) {
+      var box = "?bbox=" + bboxOf(bounds);
+      points = fetchJson(data.cameras + box).then(function (body) {
         if (!body) { tooMany = true; return; }
         cameras = L.geoJSON(body, {
           pointToLayer: function (feature, latlng) {
@@ -177,9 +184,22 @@
               .bindPopup(textOnly(data.labelCamera + " " + feature.properties.osm + (feature.properties.camera_type ? " · " + feature.properties.camera_type : "")));
           }
         }).addTo(map);
+        keepCamerasOnTop();
+      });
+      // The locations official authorisations give: their own layer, in their own colour.
+      permits = fetchJson(data.inventory + box).then(function (body) {
+        if (!body) { tooMany = true; return; }
+        authorised = L.geoJSON(body, {
+          pointToLayer: function (feature, latlng) {
+            var p = feature.properties;
+            return L.circleMarker(latlng, { radius: 5, color: "#1a1a1a", weight: 1, fillColor: "#bd0026", fillOpacity: 1 })
+              .bindPopup(textOnly(data.labelAuthorised + " n° " + p.reference + " · " + p.location + (p.commissioned ? " · " + p.commissioned : "")));
+          }
+        }).addTo(map);
+        keepCamerasOnTop();
       });
     }
-    Promise.all([shapes, points]).then(function () {
+    Promise.all([shapes, points, permits]).then(function () {
       status.textContent = map.getZoom() < CAMERA_ZOOM || tooMany ? data.labelZoom : "";
     }, function () { status.textContent = ""; });
   }
@@ -192,6 +212,9 @@
     });
   }
   map.on("moveend", refresh);
+  map.on("zoomend", function () {
+    [national, detailed].forEach(function (layer) { if (layer) layer.setStyle(style); });
+  });
   map.on("moveend", function () {
     var centre = map.getCenter();
     var hash = "#" + map.getZoom() + "/" + centre.lat.toFixed(4) + "/" + centre.lng.toFixed(4);
