@@ -44,6 +44,16 @@ CAPABILITIES = {
     "vms - hyperviseur": Claim.Technology.CCTV,
 }
 ATTRIBUTION = "arnaudmolo/carto_technopolice (AGPL-3.0)"
+# What a page says of such a claim, in a sentence (the raw relation, "VIZZIA a pour client
+# ville de Paris", stays in the source file).
+SUMMARY = (
+    "Selon la cartographie Technopolice, {place} figure parmi les clients de {vendor}. "
+    "À confirmer : un fournisseur qui se dit retenu ne prouve pas un déploiement."
+)
+
+
+def sources_of(cell: str) -> list[str]:
+    return [url.strip()[:1000] for url in cell.split("|") if url.strip()]
 
 
 @dataclass
@@ -148,16 +158,17 @@ def import_vendor_graph(path: Path) -> GraphReport:
                     defaults={
                         "status": Claim.Status.IN_SERVICE,
                         "confidence": Claim.Confidence.RUMOUR,
-                        "summary": f"{vendor.strip()} {relation.strip()} {target.strip()} "
-                        f"({ATTRIBUTION}).",
+                        "summary": SUMMARY.format(vendor=vendor.strip(), place=place.name),
                     },
                 )
                 if created:
                     report.imported += 1
-                Evidence.objects.get_or_create(
-                    claim=claim,
-                    url=source.strip()[:1000],
-                    defaults={"kind": Evidence.Kind.WEB_PAGE, "notes": ATTRIBUTION},
-                )
+                # A relation may cite several pages, joined by "|": each is a source.
+                for url in sources_of(source):
+                    Evidence.objects.get_or_create(
+                        claim=claim,
+                        url=url,
+                        defaults={"kind": Evidence.Kind.WEB_PAGE, "notes": ATTRIBUTION},
+                    )
         record_import("vendor-graph", path, report, added=report.imported)
     return report

@@ -67,3 +67,25 @@ def test_a_file_without_relations_is_refused(tmp_path):
 
     with pytest.raises(CommandError, match="no EDGE"):
         call_command("import_vendor_graph", path)
+
+
+def test_each_cited_page_is_its_own_source_and_the_summary_is_a_sentence(
+    communes, tmp_path, client
+):
+    path = tmp_path / "relations.csv"
+    path.write_text(
+        "#TYPE_EDGE;NODE1;NODE2;LIEN;SOURCE;\n"
+        "EDGE;ACME VISION;ville de Nîmes;a pour client;"
+        "https://acme.example/references|https://senat.example/rapport#fn22\n"
+    )
+
+    call_command("import_vendor_graph", path)
+
+    claim = Claim.objects.get()
+    assert sorted(claim.evidence.values_list("url", flat=True)) == [
+        "https://acme.example/references", "https://senat.example/rapport#fn22",
+    ]  # fmt: skip
+    assert claim.summary.startswith("Selon la cartographie Technopolice, Nîmes figure parmi")
+    page = client.get(claim.place.get_absolute_url()).content.decode()
+    assert "arnaudmolo" not in page.split('<ul class="sources">')[0]  # not as prose
+    assert page.count('href="https://acme.example/references"') == 1
