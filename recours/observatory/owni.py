@@ -61,6 +61,12 @@ def _published_on(url: str) -> date | None:
     return None
 
 
+def _publisher(title: str) -> str:
+    """ "La Dépêche (2009)" names its publisher; a report's title does not."""
+    match = re.fullmatch(r"(.+?)\s*\((\d{4})\)", title)
+    return match.group(1)[:200] if match else ""
+
+
 def import_owni_counts(path: Path) -> OwniReport:
     rows = read_rows(path, {"insee_com", "cameras", "source_title_1", "source_url_1"})
     report = OwniReport()
@@ -112,7 +118,7 @@ def _save(place: Place, count: int, comment: str, sources: list[tuple[str, str]]
             if title.lower().startswith("rapport")
             else Evidence.Kind.WEB_PAGE,
             title=title[:300] or url[:300],
-            publisher=re.sub(r"\s*\(\d{4}\)$", "", title)[:200],
+            publisher=_publisher(title),
             published_on=_published_on(url),
             url=url[:1000],
             notes=f"Source citée par l'{SURVEY} (CC BY-SA, via padorange/cctv).",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from recours.observatory import cada
 from recours.observatory.measures import declared_cameras, known_cameras
 from recours.observatory.models import Claim, DocumentRequest, Funding, ImportRun, OsmCamera, Place
+from recours.observatory.names import normalised
 
 # A région's page lists at most this many claims; the downloads hold them all.
 CLAIMS_SHOWN = 100
@@ -28,6 +29,14 @@ class PlaceRecord:
     children: list[tuple[str, str, int]]  # (address, name, cameras)
     camera_layer: ImportRun | None  # the OpenStreetMap import: its date and licence
     requests: list[tuple[DocumentRequest, list]] = field(default_factory=list)
+
+    @property
+    def groups(self) -> list["CommuneGroup"]:
+        """A département's communes by intercommunalité: a few dozen groups to open, not
+        a wall of 300 links."""
+        if self.place.kind != Place.Kind.DEPARTEMENT:
+            return []
+        return group_by_epci(self.children)
 
     @property
     def wide(self) -> bool:
@@ -96,6 +105,26 @@ def record_of(place: Place, *, today: date) -> PlaceRecord:
     )
 
 
+@dataclass
+class CommuneGroup:
+    name: str  # the intercommunalité's, or "" for communes in none
+    url: str
+    communes: list[tuple[str, str, int]] = field(default_factory=list)
+
+    @property
+    def cameras(self) -> int:
+        return sum(cameras for _url, _name, cameras, *_ in self.communes)
+
+
+def group_by_epci(children: list[tuple]) -> list[CommuneGroup]:
+    groups: dict[str, CommuneGroup] = {}
+    for url, name, cameras, epci_name, epci_url in children:
+        group = groups.setdefault(epci_name, CommuneGroup(epci_name, epci_url))
+        group.communes.append((url, name, cameras))
+    # Intercommunalités by name, then the communes that belong to none.
+    return sorted(groups.values(), key=lambda group: (not group.name, normalised(group.name)))
+
+
 def _children(place: Place) -> list[tuple[str, str, int]]:
     """What a wider place lists: an intercommunalité or a département its communes, a
     région its départements. Plain tuples with one reverse(): a département lists up to
@@ -106,12 +135,19 @@ def _children(place: Place) -> list[tuple[str, str, int]]:
     related = place.member_communes if place.kind == Place.Kind.EPCI else place.children
     pattern = {}
     children = []
-    for kind, code, name, cameras in (
+    # By name as French lists sort them, without the article ("Le Havre" under H).
+    for kind, code, name, cameras, epci_code, epci_name in (
         related.filter(merged_into=None)
-        .order_by("name")
-        .values_list("kind", "code", "name", "camera_count")
+        .order_by("search_name")
+        .values_list("kind", "code", "name", "camera_count", "epci__code", "epci__name")
     ):
-        if kind not in pattern:
-            pattern[kind] = reverse("observatory:place", args=[kind, "CODE"])
-        children.append((pattern[kind].replace("CODE", code), name, cameras))
+        for key in (kind, Place.Kind.EPCI):
+            if key not in pattern:
+                pattern[key] = reverse("observatory:place", args=[key, "CODE"])
+        url = pattern[kind].replace("CODE", code)
+        if place.kind == Place.Kind.DEPARTEMENT:
+            epci_url = pattern[Place.Kind.EPCI].replace("CODE", epci_code) if epci_code else ""
+            children.append((url, name, cameras, epci_name or "", epci_url))
+        else:
+            children.append((url, name, cameras))
     return children

@@ -46,6 +46,7 @@ from recours.observatory.models import (
     Place,
     Vendor,
 )
+from recours.observatory.place_map import place_map
 from recours.observatory.place_record import record_of
 from recours.observatory.place_search import search_places
 
@@ -144,6 +145,7 @@ def place(request, kind, code):
         {
             "place": place,
             "record": record_of(place, today=timezone.localdate()),
+            "outline_map": place_map(place),
             "merged": place.merged.order_by("name"),
             "datasets": opendata.DATASETS,
         },

@@ -2,6 +2,7 @@
 OpenStreetMap layer of 2011 and the declared counts of 2009-2011, ranked with sense."""
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -9,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from recours.observatory.measures import RANKED_POPULATION, top_communes
-from recours.observatory.models import Claim, ImportRun, OsmCamera, Place
+from recours.observatory.models import Claim, ImportRun, InventoryEntry, OsmCamera, Place
 from recours.observatory.tests.geo import import_places
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -135,3 +136,37 @@ def test_communes_en_tete_rank_by_rate_among_towns_not_villages():
 
     assert [row.name for row in top] == ["Paris", "Bourg"]
     assert top[0].cameras_source == "declared"
+
+
+def test_a_place_page_draws_its_outline_and_cameras_without_tiles(client, record):
+    permit = Claim.objects.create(place=record, technology="cctv", status="in_service",
+                                  confidence="official")  # fmt: skip
+    InventoryEntry.objects.create(claim=permit, reference="N-1", location_text="Place Masséna",
+                                  precision="crossing", lon=7.25, lat=43.68)  # fmt: skip
+
+    page = client.get(record.get_absolute_url()).content.decode()
+
+    svg = page[page.index('<svg class="place-map"') : page.index("</svg>")]
+    assert svg.count('class="place-map__osm"') == 3
+    assert svg.count('class="place-map__authorised"') == 1
+    assert '<title id="place-map-title">Contour de Nice ; 3 caméras OpenStreetMap' in svg
+    assert "video_commune=Nice" in page  # the footage letter, offered here
+
+
+def test_a_departement_groups_its_communes_by_intercommunalite(client, record):
+    departement = record.parent
+    metropole = Place.objects.create(
+        kind="epci", code="200030195", name="Métropole Nice Côte d'Azur"
+    )
+    Place.objects.filter(code="06088").update(epci=metropole)
+    Place.objects.create(
+        kind="commune", code="06004", name="Le Broc", parent=departement, epci=metropole
+    )
+
+    page = client.get(departement.get_absolute_url()).content.decode()
+
+    groups = re.findall(r"<summary>(.*?) <span", page)
+    assert groups == ["Métropole Nice Côte d&#x27;Azur", "Communes sans intercommunalité"]
+    metropole_list = page[page.index("Métropole Nice") : page.index("Communes sans")]
+    assert metropole_list.index(">Le Broc<") < metropole_list.index(">Nice<")  # B before N
+    assert "3 communes, par intercommunalité" in page
