@@ -94,9 +94,13 @@ def test_form_errors_are_announced_and_focused_with_js(browser, live_server, cam
     page.goto(live_server.url + campaign.get_absolute_url())
     time.sleep(2.1)
     page.get_by_role("button", name="Je signe le mandat").click()
+    page.wait_for_load_state("load")
 
     assert page.locator("#form-errors").get_attribute("role") == "alert"
     assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert page.url.endswith("#resultat")  # without JavaScript, the page opens there too
+    assert page.title().startswith("Erreur : ")
+    assert page.locator("#form-errors a[href='#id_given_names']").count() == 1
     assert page.locator("#id_given_names").get_attribute("aria-invalid") == "true"
     context.close()
 

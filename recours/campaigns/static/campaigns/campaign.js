@@ -39,6 +39,11 @@ if (counter) {
   setInterval(refresh, 20000);
 }
 
-// After a failed submit, take keyboard and screen-reader users to the error summary.
+// After a failed submit, take keyboard and screen-reader users to the error summary. The
+// form's action ends in #resultat, which the browser scrolls to once the page has loaded:
+// focusing before that would be undone.
 const errors = document.getElementById("form-errors");
-if (errors) errors.focus();
+if (errors) {
+  if (document.readyState === "complete") errors.focus();
+  else window.addEventListener("load", () => errors.focus());
+}
