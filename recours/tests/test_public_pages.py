@@ -142,3 +142,44 @@ def test_without_javascript_an_error_opens_the_page_at_its_summary(browser, live
         top = summary.bounding_box()["y"]
         assert -1 <= top < 800, (path, top)  # in view, not below a long page
     context.close()
+
+
+def _luminance(rgb: str) -> float:
+    red, green, blue = (
+        int(part) / 255 for part in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]
+    )
+    linear = [
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str) -> float:
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+MEASURE = """elements => elements.filter(e => e.offsetParent !== null).map(e => {
+  const style = getComputedStyle(e);
+  return [e.name || e.id, e.type || e.tagName, e.getBoundingClientRect().height,
+          style.borderTopColor, style.borderTopWidth, style.backgroundColor];
+})"""
+
+
+def test_every_input_meets_target_size_and_border_contrast(browser, live_server, site):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="fr-FR")
+    page = context.new_page()
+    problems = []
+    for path, _button in forms_with_errors(site):
+        page.goto(live_server.url + path)
+        fields = page.locator(
+            "main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), main select, main textarea"
+        )
+        for name, kind, height, border, width, background in fields.evaluate_all(MEASURE):
+            if height < 24:
+                problems.append(f"{path} {name} ({kind}): {height:.0f} px tall")
+            if float(width[:-2]) < 1 or contrast(border, background) < 3:
+                problems.append(f"{path} {name} ({kind}): border {border} on {background}")
+    context.close()
+
+    assert problems == []
