@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-DEMO_ENV := RECOURS_MODE=demo DEBUG=1
+PORT ?= 8000
+DEMO_ENV := RECOURS_MODE=demo DEBUG=1 PORT=$(PORT)
 
 .PHONY: demo test bench install check lint format messages clean
 
@@ -20,8 +21,8 @@ demo: $(STAMP)
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	$(DEMO_ENV) $(PY) manage.py seed_observatory_demo
-	@echo "Recours demo: http://127.0.0.1:8000/technopolice/  (mails are written under var/mail/)"
-	$(DEMO_ENV) $(PY) manage.py serve_demo 127.0.0.1:8000
+	@echo "Recours demo: http://127.0.0.1:$(PORT)/technopolice/  (mails are written under var/mail/)"
+	$(DEMO_ENV) $(PY) manage.py serve_demo 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadgroup --cov --cov-report=term $(PYTEST_ARGS)

@@ -141,7 +141,11 @@ def _data_keys() -> tuple[bytes, list[bytes]]:
 DATA_KEY, DATA_KEY_OLD = _data_keys()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The port `make demo` and `manage.py serve_demo` serve on; mailed links and the embed
+# snippet follow it unless SITE_URL says where the site is published.
+PORT = env_int("PORT", 8000)
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
+SITE_URL_FROM_ENV = bool(env_str("SITE_URL"))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

@@ -20,15 +20,30 @@ def mail_destination() -> str:
     return f"through {settings.EMAIL_BACKEND}"
 
 
+def follow_served_address(addrport: str) -> None:
+    """Unless SITE_URL says where the site is published, mailed links and the embed
+    snippet point to the address served here (a demo on another port works)."""
+    if settings.SITE_URL_FROM_ENV:
+        return
+    host, _, port = addrport.rpartition(":")
+    host = host or "127.0.0.1"
+    if host in {"0.0.0.0", "::", "[::]"}:
+        host = "127.0.0.1"
+    settings.SITE_URL = f"http://{host}:{port}" if port else f"http://{addrport}"
+
+
 class Command(BaseCommand):
     help = "The embedded setup in one process: the development server and the mail worker."
 
     def add_arguments(self, parser):
-        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("addrport", nargs="?", help="address:port, 127.0.0.1:$PORT by default")
 
     def handle(self, *args, addrport, **options):
+        addrport = addrport or f"127.0.0.1:{settings.PORT}"
+        follow_served_address(addrport)
         threading.Thread(target=self.mail_worker, name="mail-worker", daemon=True).start()
         self.stdout.write(f"mail worker running: mails go {mail_destination()}")
+        self.stdout.write(f"links in mails and the embed snippet point to {settings.SITE_URL}")
         call_command("runserver", addrport, use_reloader=False)
 
     def mail_worker(self):
