@@ -91,12 +91,14 @@ class Campaign(models.Model):
     )
     # Confirmed and not withdrawn mandates, kept up to date in the transaction that changes
     # a mandate, so that reading it never counts rows.
-    confirmed_count = models.PositiveIntegerField(default=0, editable=False)
+    confirmed_count = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("mandats confirmés")
+    )
     filed_at = models.DateTimeField(_("déposée le"), null=True, blank=True, editable=False)
     case_closed_at = models.DateTimeField(
         _("affaire close le"), null=True, blank=True, editable=False
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("créée le"))
 
     class Meta:
         verbose_name = _("campagne")
@@ -139,7 +141,9 @@ class Campaign(models.Model):
 
 
 class Ground(models.Model):
-    campaign = models.ForeignKey(Campaign, related_name="grounds", on_delete=models.CASCADE)
+    campaign = models.ForeignKey(
+        Campaign, related_name="grounds", on_delete=models.CASCADE, verbose_name=_("campagne")
+    )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     title = models.CharField(_("titre"), max_length=200)
     text = models.TextField(_("texte (Markdown)"))
@@ -154,7 +158,9 @@ class Ground(models.Model):
 
 
 class Source(models.Model):
-    ground = models.ForeignKey(Ground, related_name="sources", on_delete=models.CASCADE)
+    ground = models.ForeignKey(
+        Ground, related_name="sources", on_delete=models.CASCADE, verbose_name=_("moyen")
+    )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     title = models.CharField(_("titre"), max_length=300)
     publisher = models.CharField(_("éditeur"), max_length=200)
@@ -178,12 +184,14 @@ class TextVersion(models.Model):
         COMPLAINT = "complaint", _("plainte")
         MANDATE = "mandate", _("mandat")
 
-    campaign = models.ForeignKey(Campaign, related_name="versions", on_delete=models.PROTECT)
-    kind = models.CharField(max_length=10, choices=Kind)
-    number = models.PositiveIntegerField()
-    content = models.JSONField()
-    sha256 = models.CharField(max_length=64)
-    published_at = models.DateTimeField(default=timezone.now)
+    campaign = models.ForeignKey(
+        Campaign, related_name="versions", on_delete=models.PROTECT, verbose_name=_("campagne")
+    )
+    kind = models.CharField(max_length=10, choices=Kind, verbose_name=_("type"))
+    number = models.PositiveIntegerField(verbose_name=_("numéro"))
+    content = models.JSONField(verbose_name=_("contenu"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("empreinte SHA-256"))
+    published_at = models.DateTimeField(default=timezone.now, verbose_name=_("publiée le"))
 
     class Meta:
         verbose_name = _("version publiée")
@@ -202,10 +210,19 @@ class TextVersion(models.Model):
 class StatusChange(models.Model):
     """Who moved a campaign from one status to the next, and when."""
 
-    campaign = models.ForeignKey(Campaign, related_name="status_changes", on_delete=models.CASCADE)
-    from_status = models.CharField(max_length=12, choices=Campaign.Status)
-    to_status = models.CharField(max_length=12, choices=Campaign.Status)
-    changed_at = models.DateTimeField(default=timezone.now)
+    campaign = models.ForeignKey(
+        Campaign,
+        related_name="status_changes",
+        on_delete=models.CASCADE,
+        verbose_name=_("campagne"),
+    )
+    from_status = models.CharField(
+        max_length=12, choices=Campaign.Status, verbose_name=_("ancien statut")
+    )
+    to_status = models.CharField(
+        max_length=12, choices=Campaign.Status, verbose_name=_("nouveau statut")
+    )
+    changed_at = models.DateTimeField(default=timezone.now, verbose_name=_("changé le"))
     changed_by = models.CharField(_("par"), max_length=150)
 
     class Meta:

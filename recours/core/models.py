@@ -43,22 +43,26 @@ class OutboxEmail(models.Model):
         # whether it left, and sending twice is worse than asking the signer to sign again.
         UNCERTAIN = "uncertain", _("incertain")
 
-    template = models.CharField(max_length=60)
+    template = models.CharField(max_length=60, verbose_name=_("modèle"))
     # A MailContent encrypted at rest; empty once wiped.
-    sealed = models.BinaryField(blank=True, default=b"")
-    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
+    sealed = models.BinaryField(blank=True, default=b"", verbose_name=_("contenu chiffré"))
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.QUEUED, verbose_name=_("état")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("tentatives"))
+    next_attempt_at = models.DateTimeField(verbose_name=_("prochaine tentative"))
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("pris en charge le"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("envoyé le"))
+    last_error = models.CharField(max_length=300, blank=True, verbose_name=_("dernière erreur"))
     # What the mail is about, for its sender's app to act on a bounce ("mandate:42"); it
     # names no person, and stays when the recipient and body are wiped.
-    about = models.CharField(max_length=40, blank=True)
-    bounced_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    about = models.CharField(max_length=40, blank=True, verbose_name=_("concerne"))
+    bounced_at = models.DateTimeField(null=True, blank=True, verbose_name=_("adresse rejetée le"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("créé le"))
 
     class Meta:
+        verbose_name = _("courriel en attente")
+        verbose_name_plural = _("courriels en attente")
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self):

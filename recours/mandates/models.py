@@ -17,45 +17,79 @@ class Mandate(models.Model):
         WITHDRAWN = "withdrawn", pgettext_lazy("mandate status", "retiré")
         INVALIDATED = "invalidated", pgettext_lazy("mandate status", "invalidé")
 
-    campaign = models.ForeignKey(Campaign, related_name="mandates", on_delete=models.PROTECT)
-    status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
-    email_hash = models.CharField(max_length=64)
+    campaign = models.ForeignKey(
+        Campaign, related_name="mandates", on_delete=models.PROTECT, verbose_name=_("campagne")
+    )
+    status = models.CharField(
+        max_length=12, choices=Status, default=Status.PENDING, verbose_name=_("état")
+    )
+    email_hash = models.CharField(max_length=64, verbose_name=_("empreinte de l'adresse"))
     # Keyed hashes (campaign-scoped, pepper from settings) that let organisers select a
     # flood by e-mail domain or network without the database naming either. The network
     # hash goes at filing with the other technical traces (R2.5).
-    email_domain_hash = models.CharField(max_length=64, blank=True)
-    network_hash = models.CharField(max_length=64, blank=True)
-    sealed_identity = models.BinaryField(null=True, editable=False)
+    email_domain_hash = models.CharField(
+        max_length=64, blank=True, verbose_name=_("empreinte du domaine")
+    )
+    network_hash = models.CharField(
+        max_length=64, blank=True, verbose_name=_("empreinte du réseau")
+    )
+    sealed_identity = models.BinaryField(
+        null=True, editable=False, verbose_name=_("identité scellée")
+    )
     # Which campaign key sealed the record (a key rotation re-seals old records), and the
     # SHA-256 of the record as it was confirmed, which the evidence and commitment cover.
-    sealed_key_id = models.CharField(max_length=16, blank=True)
+    sealed_key_id = models.CharField(max_length=16, blank=True, verbose_name=_("clé de scellement"))
     # Only for signers who asked for news of the complaint: their e-mail address sealed to
     # the server's contact key (settings.CONTACT_KEY), which the server can open to write.
-    contact_sealed = models.BinaryField(null=True, editable=False)
-    confirmed_sealed_sha256 = models.CharField(max_length=64, blank=True)
-    complaint_version = models.ForeignKey(TextVersion, related_name="+", on_delete=models.PROTECT)
-    mandate_version = models.ForeignKey(TextVersion, related_name="+", on_delete=models.PROTECT)
-    language = models.CharField(max_length=8)
-    signed_at = models.DateTimeField()
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    contact_sealed = models.BinaryField(
+        null=True, editable=False, verbose_name=_("contact chiffré")
+    )
+    confirmed_sealed_sha256 = models.CharField(
+        max_length=64, blank=True, verbose_name=_("empreinte de l'identité confirmée")
+    )
+    complaint_version = models.ForeignKey(
+        TextVersion,
+        related_name="+",
+        on_delete=models.PROTECT,
+        verbose_name=_("version de la plainte"),
+    )
+    mandate_version = models.ForeignKey(
+        TextVersion, related_name="+", on_delete=models.PROTECT, verbose_name=_("version du mandat")
+    )
+    language = models.CharField(max_length=8, verbose_name=_("langue"))
+    signed_at = models.DateTimeField(verbose_name=_("signé le"))
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("confirmé le"))
+    withdrawn_at = models.DateTimeField(null=True, blank=True, verbose_name=_("retiré le"))
     # The confirmation mail could not be delivered: the mandate can no longer be
     # confirmed, and never counts.
-    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True, verbose_name=_("adresse rejetée le"))
     invalidation = models.ForeignKey(
-        "Invalidation", null=True, blank=True, related_name="mandates", on_delete=models.PROTECT
+        "Invalidation",
+        null=True,
+        blank=True,
+        related_name="mandates",
+        on_delete=models.PROTECT,
+        verbose_name=_("invalidation"),
     )
     # When retention ended: the sealed identity is gone, the mandate still counts as given.
-    purged_at = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("purgé le"))
     # Evidence (R1.6): how the signer was verified, and a SHA-256 over the texts' hashes,
     # the sealed record and the UTC times, fixed at confirmation.
-    confirmation_method = models.CharField(max_length=20, blank=True)
-    evidence_sha256 = models.CharField(max_length=64, blank=True)
+    confirmation_method = models.CharField(
+        max_length=20, blank=True, verbose_name=_("mode de confirmation")
+    )
+    evidence_sha256 = models.CharField(
+        max_length=64, blank=True, verbose_name=_("empreinte des preuves")
+    )
     # The public proof of this mandate (see transparency.py): a salted hash of the sealed
     # record and the evidence, and its place in the campaign's log.
-    commitment_salt = models.CharField(max_length=32, blank=True)
-    commitment = models.CharField(max_length=64, blank=True)
-    log_position = models.PositiveIntegerField(null=True, blank=True)
+    commitment_salt = models.CharField(
+        max_length=32, blank=True, verbose_name=_("sel de l'engagement")
+    )
+    commitment = models.CharField(max_length=64, blank=True, verbose_name=_("engagement"))
+    log_position = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("position dans le journal")
+    )
 
     class Meta:
         verbose_name = _("mandat")
@@ -97,12 +131,18 @@ class MandateToken(models.Model):
         MANAGE = "manage", _("gérer")
         UNSUBSCRIBE = "unsubscribe", _("se désabonner")
 
-    mandate = models.ForeignKey(Mandate, related_name="tokens", on_delete=models.CASCADE)
-    purpose = models.CharField(max_length=12, choices=Purpose)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    used_at = models.DateTimeField(null=True, blank=True)
+    mandate = models.ForeignKey(
+        Mandate, related_name="tokens", on_delete=models.CASCADE, verbose_name=_("mandat")
+    )
+    purpose = models.CharField(max_length=12, choices=Purpose, verbose_name=_("usage"))
+    token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("empreinte du jeton"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("créé le"))
+    expires_at = models.DateTimeField(null=True, blank=True, verbose_name=_("expire le"))
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("utilisé le"))
+
+    class Meta:
+        verbose_name = _("jeton de mandat")
+        verbose_name_plural = _("jetons de mandat")
 
     def __str__(self):
         return f"{self.purpose} token for mandate #{self.mandate_id}"
@@ -118,16 +158,22 @@ class LogEntry(models.Model):
         ADD = "add", _("ajout")
         REMOVE = "remove", _("retrait")
 
-    campaign = models.ForeignKey(Campaign, related_name="log_entries", on_delete=models.PROTECT)
-    position = models.PositiveIntegerField()
-    kind = models.CharField(max_length=6, choices=Kind)
-    commitment = models.CharField(max_length=64)
-    ref_position = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField()
-    previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64)
+    campaign = models.ForeignKey(
+        Campaign, related_name="log_entries", on_delete=models.PROTECT, verbose_name=_("campagne")
+    )
+    position = models.PositiveIntegerField(verbose_name=_("position"))
+    kind = models.CharField(max_length=6, choices=Kind, verbose_name=_("type"))
+    commitment = models.CharField(max_length=64, verbose_name=_("engagement"))
+    ref_position = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("position visée")
+    )
+    created_at = models.DateTimeField(verbose_name=_("créé le"))
+    previous_hash = models.CharField(max_length=64, verbose_name=_("empreinte précédente"))
+    entry_hash = models.CharField(max_length=64, verbose_name=_("empreinte de l'entrée"))
 
     class Meta:
+        verbose_name = _("entrée du journal")
+        verbose_name_plural = _("entrées du journal")
         ordering = ["campaign", "position"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "position"], name="one_entry_per_position")
@@ -152,11 +198,15 @@ class LogNode(models.Model):
 
     SLOT_SHIFT = 40
 
-    campaign = models.ForeignKey(Campaign, related_name="+", on_delete=models.PROTECT)
-    slot = models.BigIntegerField()
-    hash = models.CharField(max_length=64)
+    campaign = models.ForeignKey(
+        Campaign, related_name="+", on_delete=models.PROTECT, verbose_name=_("campagne")
+    )
+    slot = models.BigIntegerField(verbose_name=_("emplacement"))
+    hash = models.CharField(max_length=64, verbose_name=_("empreinte"))
 
     class Meta:
+        verbose_name = _("nœud du journal")
+        verbose_name_plural = _("nœuds du journal")
         constraints = [
             models.UniqueConstraint(fields=["campaign", "slot"], name="one_node_per_slot")
         ]
@@ -172,12 +222,16 @@ class LogNode(models.Model):
 class SignerUpdate(models.Model):
     """News of the complaint (filed, answered, decided) for the signers who asked for it."""
 
-    campaign = models.ForeignKey(Campaign, related_name="updates", on_delete=models.CASCADE)
+    campaign = models.ForeignKey(
+        Campaign, related_name="updates", on_delete=models.CASCADE, verbose_name=_("campagne")
+    )
     subject = models.CharField(_("objet"), max_length=200)
     body = models.TextField(_("texte (Markdown)"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("créé le"))
     queued_at = models.DateTimeField(_("envoyée le"), null=True, blank=True, editable=False)
-    recipients = models.PositiveIntegerField(default=0, editable=False)
+    recipients = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("destinataires")
+    )
 
     class Meta:
         verbose_name = _("nouvelle aux signataires")
@@ -192,8 +246,12 @@ class SubmissionKey(models.Model):
     """The one-time key of a submitted sign form, kept two days: a client that times out
     and sends the same form again is answered without a second signature or mail."""
 
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("empreinte de la clé"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("créé le"))
+
+    class Meta:
+        verbose_name = _("clé d'envoi")
+        verbose_name_plural = _("clés d'envoi")
 
     def __str__(self):
         return self.key_hash[:12]
@@ -214,11 +272,17 @@ class Invalidation(models.Model):
     """An organiser's decision to strike out mandates as abuse: who, when, on which
     criteria, how many. The mandates' own rows say which."""
 
-    campaign = models.ForeignKey(Campaign, related_name="invalidations", on_delete=models.PROTECT)
-    decided_by = models.CharField(max_length=150)
-    criteria = models.JSONField()
-    count = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    campaign = models.ForeignKey(
+        Campaign, related_name="invalidations", on_delete=models.PROTECT, verbose_name=_("campagne")
+    )
+    decided_by = models.CharField(max_length=150, verbose_name=_("décidée par"))
+    criteria = models.JSONField(verbose_name=_("critères"))
+    count = models.PositiveIntegerField(verbose_name=_("nombre"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("créé le"))
+
+    class Meta:
+        verbose_name = _("invalidation")
+        verbose_name_plural = _("invalidations")
 
     def __str__(self):
         return f"{self.count} invalidated by {self.decided_by}"

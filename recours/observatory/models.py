@@ -35,44 +35,63 @@ class Place(models.Model):
         DEPARTEMENT = "departement", _("département")
         REGION = "region", _("région")
 
-    kind = models.CharField(max_length=12, choices=Kind)
+    kind = models.CharField(max_length=12, choices=Kind, verbose_name=_("type"))
     # INSEE code, the stable key: "75056" (commune), "75" (département), "11" (région);
     # an intercommunalité's SIREN, "200030195" (Métropole Nice Côte d'Azur).
     # Départements and régions share some codes, so the key is (kind, code).
-    code = models.CharField(max_length=12)
-    name = models.CharField(max_length=200)
-    search_name = models.CharField(max_length=200, db_index=True, default="")  # see names.py
-    population = models.PositiveIntegerField(null=True, blank=True)
-    postcodes = models.CharField(max_length=200, blank=True)
+    code = models.CharField(max_length=12, verbose_name=_("code"))
+    name = models.CharField(max_length=200, verbose_name=_("nom"))
+    search_name = models.CharField(
+        max_length=200, db_index=True, default="", verbose_name=_("nom de recherche")
+    )  # see names.py
+    population = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("habitants"))
+    postcodes = models.CharField(max_length=200, blank=True, verbose_name=_("codes postaux"))
     parent = models.ForeignKey(
-        "self", null=True, blank=True, related_name="children", on_delete=models.SET_NULL
+        "self",
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.SET_NULL,
+        verbose_name=_("lieu parent"),
     )
     # The intercommunalité (EPCI) a commune belongs to, beside its département.
     epci = models.ForeignKey(
-        "self", null=True, blank=True, related_name="member_communes", on_delete=models.SET_NULL
+        "self",
+        null=True,
+        blank=True,
+        related_name="member_communes",
+        on_delete=models.SET_NULL,
+        verbose_name=_("intercommunalité"),
     )
     # A commune merged into a "commune nouvelle": records on its old code show under the
     # new commune.
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, related_name="merged", on_delete=models.SET_NULL
+        "self",
+        null=True,
+        blank=True,
+        related_name="merged",
+        on_delete=models.SET_NULL,
+        verbose_name=_("fusionnée dans"),
     )
     # Simplified outline as GeoJSON geometry, and its bounding box for cheap map queries.
-    geometry = models.JSONField(null=True, blank=True)
-    min_lon = models.FloatField(null=True, blank=True)
-    min_lat = models.FloatField(null=True, blank=True)
-    max_lon = models.FloatField(null=True, blank=True)
-    max_lat = models.FloatField(null=True, blank=True)
+    geometry = models.JSONField(null=True, blank=True, verbose_name=_("contour"))
+    min_lon = models.FloatField(null=True, blank=True, verbose_name=_("longitude minimale"))
+    min_lat = models.FloatField(null=True, blank=True, verbose_name=_("latitude minimale"))
+    max_lon = models.FloatField(null=True, blank=True, verbose_name=_("longitude maximale"))
+    max_lat = models.FloatField(null=True, blank=True, verbose_name=_("latitude maximale"))
     # The same outline, much simplified and already serialised: the national map sends
     # 35,000 of them in one answer, so it is read as text, never parsed.
-    outline_coarse = models.TextField(blank=True)
-    source = models.CharField(max_length=300, blank=True)
+    outline_coarse = models.TextField(blank=True, verbose_name=_("contour simplifié"))
+    source = models.CharField(max_length=300, blank=True, verbose_name=_("source"))
     # OpenStreetMap cameras inside the place, kept by each camera import (a count over
     # a million rows is too slow for every map or place page).
-    camera_count = models.PositiveIntegerField(default=0)
+    camera_count = models.PositiveIntegerField(default=0, verbose_name=_("caméras cartographiées"))
 
     objects = PlaceQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("lieu")
+        verbose_name_plural = _("lieux")
         constraints = [models.UniqueConstraint(fields=["kind", "code"], name="one_place_per_code")]
         indexes = [models.Index(fields=["name"])]
 
@@ -123,27 +142,33 @@ class Place(models.Model):
 class OsmCamera(models.Model):
     """One `man_made=surveillance` node of OpenStreetMap, as the last import found it."""
 
-    osm_type = models.CharField(max_length=8, default="node")
-    osm_id = models.BigIntegerField()
-    lon = models.FloatField()
-    lat = models.FloatField()
-    tags = models.JSONField()
+    osm_type = models.CharField(max_length=8, default="node", verbose_name=_("type OpenStreetMap"))
+    osm_id = models.BigIntegerField(verbose_name=_("identifiant OpenStreetMap"))
+    lon = models.FloatField(verbose_name=_("longitude"))
+    lat = models.FloatField(verbose_name=_("latitude"))
+    tags = models.JSONField(verbose_name=_("attributs OpenStreetMap"))
     # Indexed by Meta.indexes, like every secondary index here: a first import builds
     # them after its rows are in (cameras.py).
     commune = models.ForeignKey(
         Place, null=True, blank=True, related_name="osm_cameras", on_delete=models.SET_NULL,
-        db_index=False,
+        db_index=False,verbose_name=_("commune")
     )  # fmt: skip
     # Normalised from the tags (see osm_tags.py), for filters and the map.
-    surveillance_type = models.CharField(max_length=30, blank=True)
-    camera_type = models.CharField(max_length=30, blank=True)
-    zone = models.CharField(max_length=30, blank=True)
-    directions = models.JSONField(default=list)  # degrees, or [from, to] ranges
-    operator = models.CharField(max_length=200, blank=True)
+    surveillance_type = models.CharField(
+        max_length=30, blank=True, verbose_name=_("type de surveillance")
+    )
+    camera_type = models.CharField(max_length=30, blank=True, verbose_name=_("type de caméra"))
+    zone = models.CharField(max_length=30, blank=True, verbose_name=_("zone"))
+    directions = models.JSONField(
+        default=list, verbose_name=_("directions")
+    )  # degrees, or [from, to] ranges
+    operator = models.CharField(max_length=200, blank=True, verbose_name=_("exploitant"))
     # SHA-256 over position, tags and commune: a re-import compares this, not the tags.
-    fingerprint = models.CharField(max_length=64, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True, verbose_name=_("empreinte"))
 
     class Meta:
+        verbose_name = _("caméra OpenStreetMap")
+        verbose_name_plural = _("caméras OpenStreetMap")
         constraints = [
             models.UniqueConstraint(fields=["osm_type", "osm_id"], name="one_row_per_osm_element")
         ]
@@ -156,26 +181,34 @@ class OsmCamera(models.Model):
 class ImportRun(models.Model):
     """What an import did, for the public "last updated" and for the organisers."""
 
-    kind = models.CharField(max_length=30)
-    source_name = models.CharField(max_length=300)
-    source_sha256 = models.CharField(max_length=64)
-    finished_at = models.DateTimeField(auto_now_add=True)
-    added = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    removed = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    report = models.TextField(blank=True)
+    kind = models.CharField(max_length=30, verbose_name=_("type"))
+    source_name = models.CharField(max_length=300, verbose_name=_("fichier source"))
+    source_sha256 = models.CharField(max_length=64, verbose_name=_("empreinte du fichier"))
+    finished_at = models.DateTimeField(auto_now_add=True, verbose_name=_("terminé le"))
+    added = models.PositiveIntegerField(default=0, verbose_name=_("ajoutés"))
+    updated = models.PositiveIntegerField(default=0, verbose_name=_("modifiés"))
+    removed = models.PositiveIntegerField(default=0, verbose_name=_("supprimés"))
+    unchanged = models.PositiveIntegerField(default=0, verbose_name=_("inchangés"))
+    report = models.TextField(blank=True, verbose_name=_("rapport"))
     # What the imported data describes, when it is not today: an OpenStreetMap extract
     # of April 2011 says how the map looked then, and is shown with that date.
     data_date = models.DateField(_("date des données"), null=True, blank=True)
     licence = models.CharField(_("licence et attribution"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
 
     def __str__(self):
         return f"{self.kind} {self.finished_at:%Y-%m-%d}"
 
 
 class Vendor(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, verbose_name=_("nom"))
+
+    class Meta:
+        verbose_name = _("fournisseur")
+        verbose_name_plural = _("fournisseurs")
 
     def __str__(self):
         return self.name
@@ -233,22 +266,35 @@ class Claim(models.Model):
         DOCUMENT_REQUEST = "document_request", _("obtenu par demande de document")
         COURT = "court", _("confirmé par un tribunal")
 
-    place = models.ForeignKey(Place, related_name="claims", on_delete=models.PROTECT)
-    technology = models.CharField(max_length=20, choices=Technology)
-    vendor = models.ForeignKey(
-        Vendor, null=True, blank=True, related_name="claims", on_delete=models.PROTECT
+    place = models.ForeignKey(
+        Place, related_name="claims", on_delete=models.PROTECT, verbose_name=_("lieu")
     )
-    operator = models.CharField(max_length=20, choices=Operator, blank=True)
-    status = models.CharField(max_length=12, choices=Status)
-    started_on = models.DateField(null=True, blank=True)
-    ended_on = models.DateField(null=True, blank=True)
-    quantity = models.PositiveIntegerField(null=True, blank=True)
-    confidence = models.CharField(max_length=20, choices=Confidence)
-    summary = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    technology = models.CharField(max_length=20, choices=Technology, verbose_name=_("technologie"))
+    vendor = models.ForeignKey(
+        Vendor,
+        null=True,
+        blank=True,
+        related_name="claims",
+        on_delete=models.PROTECT,
+        verbose_name=_("fournisseur"),
+    )
+    operator = models.CharField(
+        max_length=20, choices=Operator, blank=True, verbose_name=_("exploitant")
+    )
+    status = models.CharField(max_length=12, choices=Status, verbose_name=_("statut"))
+    started_on = models.DateField(null=True, blank=True, verbose_name=_("depuis le"))
+    ended_on = models.DateField(null=True, blank=True, verbose_name=_("jusqu'au"))
+    quantity = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("quantité"))
+    confidence = models.CharField(max_length=20, choices=Confidence, verbose_name=_("fiabilité"))
+    summary = models.TextField(blank=True, verbose_name=_("résumé"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("créé le"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("mis à jour le"))
 
     objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dispositif")
+        verbose_name_plural = _("dispositifs")
 
     def __str__(self):
         return f"{self.get_technology_display()} · {self.place}"
@@ -277,12 +323,16 @@ class ClaimChange(models.Model):
         "place": _("Lieu"),
     }
 
-    claim = models.ForeignKey(Claim, related_name="changes", on_delete=models.CASCADE)
-    changed_at = models.DateTimeField(auto_now_add=True)
-    changes = models.JSONField()  # {"field": [old, new], ...}
-    by = models.CharField(max_length=200)
+    claim = models.ForeignKey(
+        Claim, related_name="changes", on_delete=models.CASCADE, verbose_name=_("dispositif")
+    )
+    changed_at = models.DateTimeField(auto_now_add=True, verbose_name=_("modifié le"))
+    changes = models.JSONField(verbose_name=_("modifications"))  # {"field": [old, new], ...}
+    by = models.CharField(max_length=200, verbose_name=_("par"))
 
     class Meta:
+        verbose_name = _("modification de dispositif")
+        verbose_name_plural = _("modifications de dispositifs")
         ordering = ["changed_at", "pk"]
 
     def __str__(self):
@@ -309,16 +359,24 @@ class Evidence(models.Model):
         DOCUMENT_REQUEST = "document_request", _("demande de document")
         COURT_DECISION = "court_decision", _("décision de justice")
 
-    claim = models.ForeignKey(Claim, related_name="evidence", on_delete=models.CASCADE)
-    kind = models.CharField(max_length=20, choices=Kind)
-    title = models.CharField(max_length=300, blank=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    published_on = models.DateField(null=True, blank=True)
-    url = models.URLField(max_length=1000, blank=True)
+    claim = models.ForeignKey(
+        Claim, related_name="evidence", on_delete=models.CASCADE, verbose_name=_("dispositif")
+    )
+    kind = models.CharField(max_length=20, choices=Kind, verbose_name=_("type"))
+    title = models.CharField(max_length=300, blank=True, verbose_name=_("titre"))
+    publisher = models.CharField(max_length=200, blank=True, verbose_name=_("éditeur"))
+    published_on = models.DateField(null=True, blank=True, verbose_name=_("publiée le"))
+    url = models.URLField(max_length=1000, blank=True, verbose_name=_("adresse"))
     # An uploaded copy, kept because pages disappear; its SHA-256 proves it unaltered.
-    copy = models.FileField(upload_to="observatory/evidence/", blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    notes = models.TextField(blank=True)
+    copy = models.FileField(
+        upload_to="observatory/evidence/", blank=True, verbose_name=_("copie conservée")
+    )
+    sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("empreinte SHA-256"))
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
 
     def __str__(self):
         return self.title or self.url
@@ -332,12 +390,18 @@ class Funding(models.Model):
         EU = "eu", _("Union européenne")
         OTHER = "other", _("autre")
 
-    place = models.ForeignKey(Place, related_name="funding", on_delete=models.PROTECT)
-    programme = models.CharField(max_length=12, choices=Programme)
-    year = models.PositiveSmallIntegerField()
-    amount_eur = models.DecimalField(max_digits=14, decimal_places=2)
-    purpose = models.TextField(blank=True)
-    evidence_url = models.URLField(max_length=1000, blank=True)
+    place = models.ForeignKey(
+        Place, related_name="funding", on_delete=models.PROTECT, verbose_name=_("lieu")
+    )
+    programme = models.CharField(max_length=12, choices=Programme, verbose_name=_("programme"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("année"))
+    amount_eur = models.DecimalField(max_digits=14, decimal_places=2, verbose_name=_("montant (€)"))
+    purpose = models.TextField(blank=True, verbose_name=_("objet"))
+    evidence_url = models.URLField(max_length=1000, blank=True, verbose_name=_("source"))
+
+    class Meta:
+        verbose_name = _("financement")
+        verbose_name_plural = _("financements")
 
     def __str__(self):
         return f"{self.get_programme_display()} {self.year} · {self.place}"
@@ -361,28 +425,48 @@ class Lead(models.Model):
 
     place_text = models.CharField(_("commune ou lieu"), max_length=200)
     place = models.ForeignKey(
-        Place, null=True, blank=True, related_name="leads", on_delete=models.SET_NULL
+        Place,
+        null=True,
+        blank=True,
+        related_name="leads",
+        on_delete=models.SET_NULL,
+        verbose_name=_("lieu"),
     )
     technology = models.CharField(
         _("technologie"), max_length=20, choices=Claim.Technology, blank=True
     )
     description = models.TextField(_("ce que vous savez"))
     url = models.URLField(_("adresse d'une source"), max_length=1000, blank=True)
-    attachment = models.FileField(upload_to=private_upload, blank=True)
-    attachment_sha256 = models.CharField(max_length=64, blank=True)
-    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment = models.FileField(
+        upload_to=private_upload, blank=True, verbose_name=_("pièce jointe")
+    )
+    attachment_sha256 = models.CharField(
+        max_length=64, blank=True, verbose_name=_("empreinte de la pièce jointe")
+    )
+    attachment_type = models.CharField(
+        max_length=100, blank=True, verbose_name=_("type de la pièce jointe")
+    )
     # The sender's address, if they left one, encrypted at rest with DATA_KEY (the
     # database never holds it): read through `contact`.
-    contact_sealed = models.BinaryField(blank=True, default=b"")
+    contact_sealed = models.BinaryField(blank=True, default=b"", verbose_name=_("contact chiffré"))
     # The day only: the hour of a report could tie it to someone's movements.
-    received_on = models.DateField(auto_now_add=True)
-    status = models.CharField(max_length=10, choices=Status, default=Status.NEW)
-    claim = models.ForeignKey(
-        Claim, null=True, blank=True, related_name="leads", on_delete=models.SET_NULL
+    received_on = models.DateField(auto_now_add=True, verbose_name=_("reçu le"))
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.NEW, verbose_name=_("état")
     )
-    moderator_note = models.TextField(blank=True)
+    claim = models.ForeignKey(
+        Claim,
+        null=True,
+        blank=True,
+        related_name="leads",
+        on_delete=models.SET_NULL,
+        verbose_name=_("dispositif"),
+    )
+    moderator_note = models.TextField(blank=True, verbose_name=_("note de modération"))
 
     class Meta:
+        verbose_name = _("signalement")
+        verbose_name_plural = _("signalements")
         indexes = [models.Index(fields=["status", "received_on"])]
 
     def __str__(self):
@@ -414,25 +498,42 @@ class DocumentRequest(models.Model):
         MOOT = "moot", _("sans objet")
         INADMISSIBLE = "inadmissible", _("irrecevable")
 
-    place = models.ForeignKey(Place, related_name="document_requests", on_delete=models.PROTECT)
-    documents = models.JSONField(default=list)  # keys of cada.DOCUMENTS
+    place = models.ForeignKey(
+        Place, related_name="document_requests", on_delete=models.PROTECT, verbose_name=_("lieu")
+    )
+    documents = models.JSONField(
+        default=list, verbose_name=_("documents demandés")
+    )  # keys of cada.DOCUMENTS
     requested_by = models.CharField(_("demandeur (public)"), max_length=200, blank=True)
-    status = models.CharField(max_length=10, choices=Status, default=Status.SENT)
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.SENT, verbose_name=_("état")
+    )
     sent_on = models.DateField(_("envoyée le"))
     answered_on = models.DateField(_("réponse le"), null=True, blank=True)
     refused_on = models.DateField(_("refus explicite le"), null=True, blank=True)
     referred_on = models.DateField(_("CADA saisie le"), null=True, blank=True)
     cada_number = models.CharField(_("numéro de dossier CADA"), max_length=40, blank=True)
     opinion_on = models.DateField(_("avis rendu le"), null=True, blank=True)
-    opinion = models.CharField(max_length=14, choices=Opinion, blank=True)
-    answer = models.FileField(upload_to=private_upload, blank=True)
-    answer_sha256 = models.CharField(max_length=64, blank=True)
-    claim = models.ForeignKey(
-        Claim, null=True, blank=True, related_name="document_requests", on_delete=models.SET_NULL
+    opinion = models.CharField(
+        max_length=14, choices=Opinion, blank=True, verbose_name=_("avis de la CADA")
     )
-    notes = models.TextField(blank=True)
+    answer = models.FileField(upload_to=private_upload, blank=True, verbose_name=_("réponse"))
+    answer_sha256 = models.CharField(
+        max_length=64, blank=True, verbose_name=_("empreinte de la réponse")
+    )
+    claim = models.ForeignKey(
+        Claim,
+        null=True,
+        blank=True,
+        related_name="document_requests",
+        on_delete=models.SET_NULL,
+        verbose_name=_("dispositif"),
+    )
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
 
     class Meta:
+        verbose_name = _("demande de documents")
+        verbose_name_plural = _("demandes de documents")
         ordering = ["-sent_on", "-pk"]
 
     def __str__(self):
@@ -448,17 +549,25 @@ class InventoryEntry(models.Model):
         DESCRIBED = "described", _("point décrit")
         OTHER = "other", _("autre")
 
-    claim = models.ForeignKey(Claim, related_name="inventory", on_delete=models.CASCADE)
-    reference = models.CharField(max_length=40)  # the camera's number in the document
-    location_text = models.CharField(max_length=500)
-    postcode = models.CharField(max_length=10, blank=True)
-    precision = models.CharField(max_length=10, choices=Precision)
-    commissioned_on = models.DateField(null=True, blank=True)
-    commissioned_text = models.CharField(max_length=40, blank=True)  # as the document says
-    lon = models.FloatField(null=True, blank=True)
-    lat = models.FloatField(null=True, blank=True)
+    claim = models.ForeignKey(
+        Claim, related_name="inventory", on_delete=models.CASCADE, verbose_name=_("dispositif")
+    )
+    reference = models.CharField(
+        max_length=40, verbose_name=_("référence")
+    )  # the camera's number in the document
+    location_text = models.CharField(max_length=500, verbose_name=_("emplacement"))
+    postcode = models.CharField(max_length=10, blank=True, verbose_name=_("code postal"))
+    precision = models.CharField(max_length=10, choices=Precision, verbose_name=_("précision"))
+    commissioned_on = models.DateField(null=True, blank=True, verbose_name=_("mis en service le"))
+    commissioned_text = models.CharField(
+        max_length=40, blank=True, verbose_name=_("mise en service (tel qu'écrit)")
+    )  # as the document says
+    lon = models.FloatField(null=True, blank=True, verbose_name=_("longitude"))
+    lat = models.FloatField(null=True, blank=True, verbose_name=_("latitude"))
 
     class Meta:
+        verbose_name = _("emplacement autorisé")
+        verbose_name_plural = _("emplacements autorisés")
         constraints = [
             models.UniqueConstraint(fields=["claim", "reference"], name="one_entry_per_reference")
         ]
@@ -472,11 +581,15 @@ class ApiToken(models.Model):
     shown once, when created (manage.py create_api_token)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="api_tokens",
-                             on_delete=models.CASCADE)  # fmt: skip
-    name = models.CharField(max_length=100)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_on = models.DateField(null=True, blank=True)
+                             on_delete=models.CASCADE, verbose_name=_("utilisateur"))  # fmt: skip
+    name = models.CharField(max_length=100, verbose_name=_("nom"))
+    token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("empreinte du jeton"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("créé le"))
+    last_used_on = models.DateField(null=True, blank=True, verbose_name=_("dernière utilisation"))
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
 
     def __str__(self):
         return f"{self.user} · {self.name}"

@@ -27,7 +27,7 @@ def follow_served_address(addrport: str) -> None:
         return
     host, _, port = addrport.rpartition(":")
     host = host or "127.0.0.1"
-    if host in {"0.0.0.0", "::", "[::]"}:
+    if host in {"0.0.0.0", "::", "[::]"}:  # noqa: S104 (not a bind: a wildcard gets a link to loopback)
         host = "127.0.0.1"
     settings.SITE_URL = f"http://{host}:{port}" if port else f"http://{addrport}"
 
