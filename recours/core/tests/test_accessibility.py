@@ -33,6 +33,8 @@ def violations(browser, url, *, before=None):
         "/technopolice/transparency/",
         "/droits/",
         "/droits/taj-effacement/",
+        "/droits/videoprotection/",
+        "/droits/sources/",
         "/mentions-legales/",
         "/accessibilite/",
     ],
@@ -51,6 +53,15 @@ def test_sign_form_with_errors_passes_axe(browser, live_server, campaign):
     assert (
         violations(browser, live_server.url + campaign.get_absolute_url(), before=submit_empty)
         == []
+    )
+
+
+def test_letter_form_with_errors_passes_axe(browser, live_server, campaign):
+    def submit_empty(page):
+        page.get_by_role("button", name="Voir ma lettre").click()
+
+    assert (
+        violations(browser, live_server.url + "/droits/videoprotection/", before=submit_empty) == []
     )
 
 

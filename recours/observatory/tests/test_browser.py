@@ -96,6 +96,7 @@ def test_without_javascript_the_table_carries_the_map(browser, live_server, reco
         "/observatoire/donnees/",
         "/observatoire/signaler/",
         "/observatoire/lieu/commune/06088/demande-de-documents/",
+        "/observatoire/lieu/departement/06/",
     ],
 )
 def test_observatory_pages_pass_axe_wcag_aa(browser, live_server, record, path):
