@@ -183,57 +183,52 @@ def _rounded(value: float | None) -> float | None:
 def cameras_geojson(box: BBox) -> str | None:
     """OpenStreetMap cameras in the box as points; None when there are too many to draw
     (the map then asks the visitor to zoom in)."""
-    rows = list(
-        OsmCamera.objects.filter(
-            lon__gte=box.min_lon, lon__lte=box.max_lon, lat__gte=box.min_lat, lat__lte=box.max_lat
-        ).values_list("osm_type", "osm_id", "lon", "lat", "camera_type", "surveillance_type")[
-            : MAX_CAMERAS + 1
-        ]
+    return _points_in(
+        box,
+        OsmCamera.objects.all(),
+        ("osm_type", "osm_id", "camera_type", "surveillance_type"),
+        lambda osm_type, osm_id, camera_type, surveillance_type: {
+            "osm": f"{osm_type}/{osm_id}",
+            "camera_type": camera_type,
+            "surveillance_type": surveillance_type,
+        },
     )
-    if len(rows) > MAX_CAMERAS:
-        return None
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {
-                "osm": f"{osm_type}/{osm_id}",
-                "camera_type": camera_type,
-                "surveillance_type": surveillance_type,
-            },
-        }
-        for osm_type, osm_id, lon, lat, camera_type, surveillance_type in rows
-    ]
-    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
 
 
 def inventory_geojson(box: BBox) -> str | None:
     """The positioned locations of official inventories (the Paris authorisations of
     2019) in the box: a layer of their own, never mixed with OpenStreetMap's. None when
     there are too many to draw."""
-    rows = list(
-        InventoryEntry.objects.filter(
-            lon__gte=box.min_lon, lon__lte=box.max_lon, lat__gte=box.min_lat, lat__lte=box.max_lat
-        )
-        .order_by("pk")
-        .values_list("claim_id", "reference", "location_text", "lon", "lat", "commissioned_text")[
-            : MAX_CAMERAS + 1
-        ]
+    return _points_in(
+        box,
+        InventoryEntry.objects.order_by("pk"),
+        ("claim_id", "reference", "location_text", "commissioned_text"),
+        lambda claim, reference, location, commissioned: {
+            "claim": claim,
+            "reference": reference,
+            "location": location,
+            "commissioned": commissioned,
+        },
     )
-    if len(rows) > MAX_CAMERAS:
+
+
+def _points_in(box: BBox, rows, fields: tuple[str, ...], properties) -> str | None:
+    """Rows with a lon and a lat inside the box as GeoJSON points, `properties` making
+    each point's properties from `fields`; None beyond MAX_CAMERAS."""
+    found = list(
+        rows.filter(
+            lon__gte=box.min_lon, lon__lte=box.max_lon, lat__gte=box.min_lat, lat__lte=box.max_lat
+        ).values_list("lon", "lat", *fields)[: MAX_CAMERAS + 1]
+    )
+    if len(found) > MAX_CAMERAS:
         return None
     features = [
         {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {
-                "claim": claim,
-                "reference": reference,
-                "location": location,
-                "commissioned": commissioned,
-            },
+            "properties": properties(*values),
         }
-        for claim, reference, location, lon, lat, commissioned in rows
+        for lon, lat, *values in found
     ]
     return json.dumps(
         {"type": "FeatureCollection", "features": features},
