@@ -4,7 +4,9 @@ sources becomes a documented deployment, each source its evidence.
 
 A count of 0 declares no deployment, and a count without a source documents nothing:
 both are reported, not imported. A code merged into a commune nouvelle since 2011 goes
-to that commune. Importing the file again adds nothing twice."""
+to that commune: through the places' own mergers, or a table of old and new codes
+(`mergers`, for communes merged before the outlines were drawn). Importing the file again
+adds nothing twice."""
 
 import re
 from dataclasses import dataclass, field
@@ -38,12 +40,17 @@ class OwniReport:
         )
 
 
-def _places() -> dict[str, Place]:
-    """Every commune by code, a merged one's code leading to its commune nouvelle."""
-    places = Place.objects.filter(kind=Place.Kind.COMMUNE).select_related("merged_into")
-    return {
-        place.code: place.merged_into or place for place in places.only("id", "code", "merged_into")
-    }
+def _places(mergers: Path | None) -> dict[str, int]:
+    """Every commune's id by code, a merged one's code leading to its commune nouvelle,
+    and each old code of the mergers table (old_code,new_code) to its commune."""
+    rows = Place.objects.filter(kind=Place.Kind.COMMUNE).values_list("code", "pk", "merged_into")
+    by_code = {code: merged_into or pk for code, pk, merged_into in rows}
+    if mergers is not None:
+        for row in read_rows(mergers, {"old_code", "new_code"}):
+            old, new = row["old_code"].strip(), row["new_code"].strip()
+            if old not in by_code and new in by_code:
+                by_code[old] = by_code[new]
+    return by_code
 
 
 def _sources(row: dict) -> list[tuple[str, str]]:
@@ -67,10 +74,10 @@ def _publisher(title: str) -> str:
     return match.group(1)[:200] if match else ""
 
 
-def import_owni_counts(path: Path) -> OwniReport:
+def import_owni_counts(path: Path, *, mergers: Path | None = None) -> OwniReport:
     rows = read_rows(path, {"insee_com", "cameras", "source_title_1", "source_url_1"})
     report = OwniReport()
-    places = _places()
+    places = _places(mergers)
     with transaction.atomic():
         for line, row in enumerate(rows, start=2):
             code, count = row["insee_com"].strip(), row["cameras"].strip()
@@ -96,7 +103,7 @@ def import_owni_counts(path: Path) -> OwniReport:
     return report
 
 
-def _save(place: Place, count: int, comment: str, sources: list[tuple[str, str]]) -> bool:
+def _save(place: int, count: int, comment: str, sources: list[tuple[str, str]]) -> bool:
     summary = f"{count} caméras déclarées ({SURVEY})." + (f" {comment}." if comment else "")
     if Claim.objects.filter(
         place=place, technology=Claim.Technology.CCTV, summary=summary
@@ -104,7 +111,7 @@ def _save(place: Place, count: int, comment: str, sources: list[tuple[str, str]]
         return False
     official = any(OFFICIAL.match(title) for title, _url in sources)
     claim = Claim.objects.create(
-        place=place,
+        place_id=place,
         technology=Claim.Technology.CCTV,
         status=Claim.Status.IN_SERVICE,
         quantity=count,

@@ -94,12 +94,16 @@ def test_declared_counts_become_claims_with_their_sources(place_files, tmp_path,
         "01003,0,,Site internet de la ville,http://example.org/gamma,,\n"  # none declared
         "01005,4,,,,,\n"  # no source
         "99999,3,,Le Télégramme (2010),http://example.org/x,,\n"  # no such commune
+        "01888,5,,Le Progrès (2010),http://example.org/y,,\n"  # merged before the outlines
     )
+    mergers = tmp_path / "mergers.csv"
+    mergers.write_text("old_code,new_code\n01888,01003\n")
 
-    call_command("import_owni_counts", path)
-    call_command("import_owni_counts", path)  # again: nothing twice
+    call_command("import_owni_counts", path, "--mergers", mergers)
+    call_command("import_owni_counts", path, "--mergers", mergers)  # again: nothing twice
 
-    claim = Claim.objects.get()
+    assert Claim.objects.get(quantity=5).place.code == "01003"
+    claim = Claim.objects.get(quantity=12)
     assert (claim.place.code, claim.quantity, claim.confidence) == ("01001", 12, "official")
     assert "Coût : 90 000 €" in claim.summary and "OWNI" in claim.summary
     evidence = {e.title: e.published_on for e in claim.evidence.all()}
@@ -108,7 +112,7 @@ def test_declared_counts_become_claims_with_their_sources(place_files, tmp_path,
         "Rapport du ministère (juillet 2009)": None,
     }
     out = capsys.readouterr().out
-    assert "1 declared counts imported as deployments, 0 already there; 3 set aside" in out
+    assert "2 declared counts imported as deployments, 0 already there; 3 set aside" in out
     assert "01003 declared no camera" in out and "01005 has no source" in out and "'99999'" in out
 
 

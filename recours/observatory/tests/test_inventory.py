@@ -116,7 +116,8 @@ def test_the_demo_fills_the_observatory_from_the_projects_own_extract(client, db
     assert "CC BY-SA 2.0 (data of April 2011)" in downloads and "OWNI" in downloads
     # The communes' declared counts of 2009-2011, each with its sources.
     owni = Claim.objects.filter(summary__contains="OWNI")
-    assert owni.count() == 169
+    assert owni.count() == 170
+    assert owni.filter(place__code="74010").exists()  # Seynod (74268) is part of Annecy today
     agde = owni.get(place__code="34003")
     assert agde.quantity == 20 and agde.confidence == "official"
     assert sorted(agde.evidence.values_list("title", flat=True)) == [
@@ -124,4 +125,4 @@ def test_the_demo_fills_the_observatory_from_the_projects_own_extract(client, db
         "Site internet de la ville",
     ]
     call_command("seed_observatory_demo")  # a second run leaves it as it is
-    assert OsmCamera.objects.count() == 1108 and owni.count() == 169
+    assert OsmCamera.objects.count() == 1108 and owni.count() == 170

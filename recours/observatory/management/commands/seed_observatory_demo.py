@@ -39,7 +39,10 @@ class Command(BaseCommand):
             data_date=date(2011, 4, 1), licence=OSM_2011_LICENCE, **quiet,
         )  # fmt: skip
         call_command(
-            "import_owni_counts", DEMO / "owni-videosurveillance-communes-2011.csv", **quiet
+            "import_owni_counts",
+            DEMO / "owni-videosurveillance-communes-2011.csv",
+            mergers=DEMO / "commune-mergers.csv",
+            **quiet,
         )
 
 
