@@ -22,7 +22,7 @@ def write(procedure, data):
     if data.get("video_times"):
         seen += f", {data['video_times']}"
     recognise = (
-        [f"Pour vous permettre de me reconnaître : {data['video_description']}"]
+        [f"Pour vous permettre de me reconnaître : {data['video_description'].rstrip('.')}."]
         if data.get("video_description")
         else []
     )
@@ -33,7 +33,8 @@ def write(procedure, data):
         subject="Demande d'accès aux images de vidéoprotection me concernant, et de leur conservation",
         paragraphs=[
             "Madame, Monsieur le Maire," if not controller else "Madame, Monsieur,",
-            f"{identity_sentence(data)}, vous demande, en votre qualité de responsable du "
+            # No birth details here, so no apposition: "Je soussigné·e X vous demande".
+            f"{identity_sentence(data)} vous demande, en votre qualité de responsable du "
             f"système de vidéoprotection de {commune}, la communication des enregistrements "
             f"sur lesquels j'apparais, {data['video_place']}, {seen}.",
             f"Je fonde cette demande sur l'{law.CITE['gdpr-access']} et, si ce système a pour "
@@ -48,7 +49,8 @@ def write(procedure, data):
             f"les motifs, conformément à l'{law.CITE['lil-police-restrictions']}, ainsi que les "
             "voies de recours. Je vous remercie de me répondre dans le délai d'un mois prévu "
             f"par l'{law.CITE['gdpr-delay']}, à l'adresse indiquée ci-dessus.",
-            "Je vous prie d'agréer, Madame, Monsieur, l'expression de mes salutations distinguées.",
+            f"Je vous prie d'agréer, {'Madame, Monsieur' if controller else 'Madame, Monsieur le Maire'}, "
+            "l'expression de mes salutations distinguées.",
         ],
     )
     destroyed = data["video_date"] + timedelta(days=30)

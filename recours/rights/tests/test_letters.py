@@ -386,6 +386,8 @@ def test_footage_letter_asks_the_mayor_to_keep_the_images_and_is_sent_at_once(cl
     assert "article 105 de la loi n° 78-17" in text
     assert "conserver dès réception de cette lettre les images me concernant" in text
     assert "le 14 novembre 2026, entre 17 h 30 et 18 h" in text
+    assert "NGUYỄN" not in text and "QUENNEVILLE vous demande, en votre qualité" in text
+    assert "me reconnaître : manteau rouge." in text
     assert "Né·e le" not in text  # what the request does not need is not asked
     assert "images ont sans doute déjà été détruites" in late
 
