@@ -6,6 +6,7 @@ app_name = "mandates"
 urlpatterns = [
     path("<slug:slug>/", views.campaign_page, name="campaign"),
     path("<slug:slug>/signer/", views.sign, name="sign"),
+    path("<slug:slug>/flux.atom", views.feed, name="feed"),
     path("<slug:slug>/signer/defi.json", views.pow_challenge, name="pow_challenge"),
     path("<slug:slug>/signer/verifiez-vos-mails/", views.check_mail, name="check_mail"),
     path("<slug:slug>/confirmer/<str:token>/", views.confirm, name="confirm"),

@@ -5,8 +5,9 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from recours.campaigns.domain import confirmed_count, public_campaign, published_texts
+from recours.core.feeds import atom_response
 from recours.core.ratelimit import client_ip, network_of, refusal_response
-from recours.mandates import abuse, domain, pow, transparency
+from recours.mandates import abuse, domain, feeds, pow, transparency
 from recours.mandates.campaign_page import cached_campaign_page, render_campaign_page
 from recours.mandates.forms import ReceiptForm, RightsRequestForm, SignForm, form_clock
 from recours.mandates.models import MandateToken
@@ -228,3 +229,14 @@ def unsubscribe(request, slug, token):
     except domain.TokenError as error:
         return token_problem_page(request, slug, error.problem)
     return render(request, "mandates/unsubscribe.html", {"campaign": mandate.campaign})
+
+
+@require_safe
+def feed(request, slug):
+    """The campaign's timeline and news as an Atom feed (feeds.py)."""
+    campaign = public_campaign(slug)
+    return atom_response(
+        feeds.campaign_feed(campaign),
+        lambda: feeds.entries(campaign),
+        version=feeds.version(campaign),
+    )

@@ -7,7 +7,10 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("communes/", views.communes, name="communes"),
     path("recherche/", views.search, name="search"),
+    path("flux.atom", views.feed, name="feed"),
     path("lieu/<slug:kind>/<str:code>/", views.place, name="place"),
+    path("lieu/<slug:kind>/<str:code>/flux.atom", views.place_feed, name="place_feed"),
+    path("lieu/<slug:kind>/<str:code>/demandes.atom", views.requests_feed, name="requests_feed"),
     path(
         "lieu/<slug:kind>/<str:code>/demande-de-documents/",
         views.document_request_letter,
@@ -19,6 +22,7 @@ urlpatterns = [
         name="place_download",
     ),
     path("technologie/<slug:slug>/", views.technology, name="technology"),
+    path("technologie/<slug:slug>/flux.atom", views.technology_feed, name="technology_feed"),
     path("dispositif/<int:pk>/emplacements/", views.inventory, name="inventory"),
     path("fournisseurs/", views.vendors, name="vendors"),
     path("fournisseur/<int:pk>/", views.vendor, name="vendor"),

@@ -20,16 +20,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_safe
 
 from recours.core import letters
 from recours.core.crypto import keyed_hash
+from recours.core.feeds import Feed, atom_response
 from recours.core.middleware import content_security_policy
 from recours.core.ratelimit import Rule, check, client_ip, refusal_response
 from recours.core.storage import is_disk_full
-from recours.observatory import cada, mapdata, opendata
+from recours.observatory import cada, feeds, mapdata, opendata
 from recours.observatory.forms import DocumentRequestLetterForm, LeadForm, MeasureForm, SearchForm
 from recours.observatory.measures import (
     MEASURES,
@@ -419,3 +421,78 @@ def document_request_letter(request, kind, code):
     context["letter"] = letter
     context["tracking_url"] = reverse("observatory:place", args=[kind, code])
     return render(request, "observatory/request_letter.html", context)
+
+
+# Atom feeds (feeds.py): what is new, overall, per place, per technology.
+
+
+@require_safe
+@public
+def feed(request):
+    about = Feed(
+        title=_("Observatoire de la surveillance : nouveaux dispositifs"),
+        path=reverse("observatory:index"),
+        feed_path=reverse("observatory:feed"),
+        subtitle=_("Chaque dispositif de surveillance documenté, avec ses sources."),
+        author=feeds.AUTHOR,
+    )
+    return atom_response(
+        about, lambda: feeds.claim_entries(Claim.objects.all()), version=feeds.claims_version()
+    )
+
+
+@require_safe
+@public
+def place_feed(request, kind, code):
+    place = get_object_or_404(Place.objects.defer(*HEAVY), kind=kind, code=code, merged_into=None)
+    about = Feed(
+        title=_("%(place)s : dispositifs de surveillance") % {"place": place.name},
+        path=place.get_absolute_url(),
+        feed_path=reverse("observatory:place_feed", args=[kind, code]),
+        subtitle=_("Les dispositifs documentés à %(place)s et dans les lieux qu'il contient.")
+        % {"place": place.name},
+        author=feeds.AUTHOR,
+    )
+    return atom_response(
+        about,
+        lambda: feeds.claim_entries(Claim.objects.filter(place.within())),
+        version=f"{place.pk}:{feeds.claims_version()}",
+    )
+
+
+@require_safe
+@public
+def requests_feed(request, kind, code):
+    place = get_object_or_404(Place.objects.defer(*HEAVY), kind=kind, code=code, merged_into=None)
+    about = Feed(
+        title=_("%(place)s : demandes de documents") % {"place": place.name},
+        path=place.get_absolute_url() + "#requests-title",
+        feed_path=reverse("observatory:requests_feed", args=[kind, code]),
+        subtitle=_("Ce que sont devenues les demandes de documents adressées ici."),
+        author=feeds.AUTHOR,
+    )
+    return atom_response(
+        about,
+        lambda: feeds.request_entries(place),
+        version=f"{place.pk}:{feeds.requests_version(place)}",
+    )
+
+
+@require_safe
+@public
+def technology_feed(request, slug):
+    if slug not in Claim.Technology.values:
+        raise Http404
+    label = Claim.Technology(slug).label
+    about = Feed(
+        title=_("Observatoire : %(technology)s") % {"technology": label},
+        path=reverse("observatory:technology", args=[slug]),
+        feed_path=reverse("observatory:technology_feed", args=[slug]),
+        subtitle=_("Chaque dispositif de ce type documenté, avec ses sources."),
+        author=feeds.AUTHOR,
+    )
+    return atom_response(
+        about,
+        lambda: feeds.claim_entries(Claim.objects.filter(technology=slug)),
+        version=f"{slug}:{feeds.claims_version()}",
+    )
