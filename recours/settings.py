@@ -332,6 +332,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Who may frame a campaign's counter widget (/<slug>/widget/), the only page that may be
+# framed: "*" (any site, the default), or a space-separated list of origins.
+WIDGET_FRAME_ANCESTORS = env_str("WIDGET_FRAME_ANCESTORS", "*")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 3600  # ASVS 3.3.2: re-authenticate after 12 hours

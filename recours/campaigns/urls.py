@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("<slug:slug>/count.json", views.count_json, name="count_json"),
     path("<slug:slug>/badge.svg", views.badge_svg, name="badge"),
+    path("<slug:slug>/widget/", views.widget, name="widget"),
     path("<slug:slug>/partager/mastodon/", views.share_mastodon, name="share_mastodon"),
     path("<slug:slug>/confidentialite/", views.privacy, name="privacy"),
 ]

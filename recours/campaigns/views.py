@@ -1,15 +1,18 @@
 import re
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from recours.campaigns.domain import PUBLIC_STATUSES, confirmed_count, public_campaign
 from recours.campaigns.models import Campaign
+from recours.core.middleware import content_security_policy
 
 # A host name as people type it for their Mastodon instance: "mastodon.social".
 INSTANCE_PATTERN = re.compile(
@@ -59,6 +62,30 @@ def badge_svg(request, slug):
         {"count": count, "label": label, "goal": campaign.goal},
         content_type="image/svg+xml",
     )
+
+
+@require_safe
+@xframe_options_exempt
+@cache_control(public=True, max_age=60)
+def widget(request, slug):
+    """The counter for an <iframe> on another site. The only page that may be framed: its
+    own frame-ancestors (WIDGET_FRAME_ANCESTORS, any site by default); every other page
+    keeps 'none'."""
+    campaign = public_campaign(slug)
+    response = render(
+        request,
+        "campaigns/widget.html",
+        {
+            "campaign": campaign,
+            "count": confirmed_count(campaign),
+            "accepting": campaign.is_accepting_signatures(),
+            "sign_url": settings.SITE_URL + campaign.get_absolute_url() + "?via=widget#signer",
+        },
+    )
+    response["Content-Security-Policy"] = content_security_policy(
+        frame_ancestors=settings.WIDGET_FRAME_ANCESTORS
+    )
+    return response
 
 
 @require_safe

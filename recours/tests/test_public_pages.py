@@ -64,6 +64,7 @@ def public_paths(site) -> list[str]:
         reverse("mandates:check_mail", args=[campaign.slug]),
         reverse("mandates:transparency", args=[campaign.slug]),
         reverse("campaigns:privacy", args=[campaign.slug]),
+        reverse("campaigns:widget", args=[campaign.slug]),
         site["manage"],
         site["confirm"],
         reverse("observatory:index"),

@@ -31,6 +31,7 @@ def violations(browser, url, *, before=None):
         "/technopolice/",
         "/technopolice/confidentialite/",
         "/technopolice/transparency/",
+        "/technopolice/widget/",
         "/droits/",
         "/droits/taj-effacement/",
         "/droits/videoprotection/",
