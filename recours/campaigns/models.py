@@ -77,6 +77,8 @@ class Campaign(models.Model):
     opens_at = models.DateTimeField(_("ouverture"))
     closes_at = models.DateTimeField(_("clôture"))
     asks_postal_address = models.BooleanField(_("demander l'adresse postale"), default=False)
+    # The message offered to signers for sharing, per language code: {"fr": "…", "en": "…"}.
+    share_messages = models.JSONField(_("message de partage, par langue"), default=dict, blank=True)
     language = models.CharField(
         _("langue des textes"),
         max_length=8,
@@ -232,3 +234,28 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.campaign}: {self.from_status} → {self.to_status}"
+
+
+class ShareCount(models.Model):
+    """How many sign-ups came, on one day, through links shared on one channel (their
+    `?via=` tag): the organisers' aggregate, kept apart from mandates so that no signer
+    is ever linked to a channel."""
+
+    campaign = models.ForeignKey(
+        Campaign, related_name="share_counts", on_delete=models.CASCADE, verbose_name=_("campagne")
+    )
+    channel = models.CharField(_("canal"), max_length=20)
+    day = models.DateField(_("jour"))
+    signatures = models.PositiveIntegerField(_("inscriptions"), default=0)
+
+    class Meta:
+        verbose_name = _("partage compté")
+        verbose_name_plural = _("partages comptés")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "channel", "day"], name="one_count_per_channel_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} {self.channel} {self.day}: {self.signatures}"

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from recours.campaigns.domain import PUBLIC_STATUSES, confirmed_count, public_campaign
 from recours.campaigns.models import Campaign
+from recours.campaigns.sharing import campaign_url, share_message
 from recours.core.middleware import content_security_policy
 
 # A host name as people type it for their Mastodon instance: "mastodon.social".
@@ -101,7 +102,7 @@ def share_mastodon(request, slug):
             {"campaign": campaign, "instance": instance[:100]},
             status=400,
         )
-    text = f"{campaign.title}\n{request.build_absolute_uri(campaign.get_absolute_url())}"
+    text = f"{share_message(campaign)}\n{campaign_url(campaign, 'mastodon')}"
     return HttpResponseRedirect(f"https://{instance}/share?{urlencode({'text': text})}")
 
 

@@ -1,8 +1,8 @@
 """The campaign page: the complaint, the counter and the sign form, the most viewed page
 of a surge. It belongs to the sign path because it carries the sign form.
 
-Its HTML is the same for every visitor but for two values: the CSRF token and the sign
-form's one-time clock. The page is always rendered with those two as slots, the marker
+Its HTML is the same for every visitor but for three values: the CSRF token, the sign
+form's one-time clock and the channel the visitor's link came through (?via=). The page is always rendered with those two as slots, the marker
 strings below, and each request fills them in (a string replace, no template rendering).
 The template itself writes the markers where the values go, so the cached page cannot
 drift from the markup: there is no pattern to keep in step with it."""
@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from recours.campaigns.domain import confirmed_count, published_texts
 from recours.campaigns.models import Campaign
 from recours.campaigns.presentation import time_left_message
+from recours.campaigns.sharing import channel_of
 from recours.core.crypto import sha256_hex
 from recours.core.middleware import content_security_policy
 from recours.core.text import render_markdown
@@ -26,7 +27,7 @@ from recours.mandates import pow
 from recours.mandates.forms import SignForm, form_clock
 
 PAGE_CACHE_SECONDS = 60
-CSRF_SLOT, CLOCK_SLOT = "@@csrf-token@@", "@@form-clock@@"
+CSRF_SLOT, CLOCK_SLOT, VIA_SLOT = "@@csrf-token@@", "@@form-clock@@", "@@via@@"
 TEMPLATE = "mandates/campaign_page.html"
 # The Mastodon share form leads, through our redirect, to the visitor's instance.
 PAGE_CSP = content_security_policy(form_action="'self' https:")
@@ -39,7 +40,12 @@ class SlottedPage:
     html: str
 
     def filled(self, request) -> str:
-        return self.html.replace(CSRF_SLOT, get_token(request)).replace(CLOCK_SLOT, form_clock())
+        via = channel_of(request.GET.get("via"))  # one of ours or nothing: safe in HTML
+        return (
+            self.html.replace(CSRF_SLOT, get_token(request))
+            .replace(CLOCK_SLOT, form_clock())
+            .replace(VIA_SLOT, via)
+        )
 
 
 def page_context(request, campaign: Campaign, form: SignForm | None = None) -> dict:
@@ -56,6 +62,7 @@ def page_context(request, campaign: Campaign, form: SignForm | None = None) -> d
             asks_postal_address=campaign.asks_postal_address,
             initial={
                 "clock": CLOCK_SLOT,
+                "via": VIA_SLOT,
                 "complaint_version": texts.complaint.pk,
                 "mandate_version": texts.mandate.pk,
             },

@@ -74,6 +74,9 @@ class SignForm(AccessibleErrorsMixin, forms.Form):
     clock = forms.CharField(widget=forms.HiddenInput)
     complaint_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     mandate_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # The channel the visitor's link came through (?via=): counted per day, never stored
+    # with the mandate (campaigns/sharing.py).
+    via = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
     def __init__(self, *args, asks_postal_address: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,11 +4,12 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from recours.campaigns import sharing
 from recours.campaigns.domain import confirmed_count, public_campaign, published_texts
 from recours.core.feeds import atom_response
 from recours.core.ratelimit import client_ip, network_of, refusal_response
 from recours.mandates import abuse, domain, feeds, pow, transparency
-from recours.mandates.campaign_page import cached_campaign_page, render_campaign_page
+from recours.mandates.campaign_page import PAGE_CSP, cached_campaign_page, render_campaign_page
 from recours.mandates.forms import ReceiptForm, RightsRequestForm, SignForm, form_clock
 from recours.mandates.models import MandateToken
 
@@ -75,6 +76,7 @@ def sign(request, slug):
         )
     except domain.CampaignNotOpen:
         return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)
+    sharing.count_signature(campaign, sharing.channel_of(form.cleaned_data["via"]))
     return redirect("mandates:check_mail", slug)
 
 
@@ -91,7 +93,22 @@ def too_many(request, campaign, refusal):
 
 
 def check_mail(request, slug):
-    return render(request, "mandates/check_mail.html", {"campaign": public_campaign(slug)})
+    campaign = public_campaign(slug)
+    response = render(
+        request, "mandates/check_mail.html", {"campaign": campaign} | share_context(campaign)
+    )
+    response["Content-Security-Policy"] = PAGE_CSP  # the Mastodon form leads to an instance
+    return response
+
+
+def share_context(campaign) -> dict:
+    """What the share panel shows (mandates/share_panel.html)."""
+    return {
+        "share_links": sharing.share_links(campaign),
+        "share_message": sharing.share_message(campaign),
+        "share_url": sharing.campaign_url(campaign, "link"),
+        "signal_text": f"{sharing.share_message(campaign)} {sharing.campaign_url(campaign, 'signal')}",
+    }
 
 
 @never_cache
@@ -100,11 +117,14 @@ def confirm(request, slug, token):
     try:
         if request.method == "POST":
             mandate = domain.confirm_mandate(token=token)
-            return render(
+            response = render(
                 request,
                 "mandates/confirmed.html",
-                {"campaign": mandate.campaign, "mandate": mandate},
+                {"campaign": mandate.campaign, "mandate": mandate}
+                | share_context(mandate.campaign),
             )
+            response["Content-Security-Policy"] = PAGE_CSP
+            return response
         mandate = domain.check_confirm_token(token=token)
     except domain.TokenError as error:
         return token_problem_page(request, slug, error.problem)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from recours.campaigns.domain import published_texts
 from recours.campaigns.models import Campaign
-from recours.mandates.campaign_page import CLOCK_SLOT, CSRF_SLOT, TEMPLATE, page_context
+from recours.mandates.campaign_page import CLOCK_SLOT, CSRF_SLOT, TEMPLATE, VIA_SLOT, page_context
 from recours.mandates.forms import SignForm, form_clock
 from recours.mandates.models import Mandate
 
@@ -93,13 +93,15 @@ def test_cached_page_is_the_page_rendered_without_slots(client, rf, campaign):
     """The slots cannot drift from the markup: the page served first (rendered) and then
     (from the cache) equals the template rendered the plain way, with a real token and
     clock, but for those two values."""
-    served = [client.get(campaign.get_absolute_url()).content.decode() for _ in range(2)]
-    request = rf.get(campaign.get_absolute_url())
+    url = campaign.get_absolute_url() + "?via=link"
+    served = [client.get(url).content.decode() for _ in range(2)]
+    request = rf.get(url)
     texts = published_texts(campaign)
     form = SignForm(
         asks_postal_address=campaign.asks_postal_address,
         initial={
             "clock": form_clock(),
+            "via": "link",
             "complaint_version": texts.complaint.pk,
             "mandate_version": texts.mandate.pk,
         },
@@ -107,7 +109,7 @@ def test_cached_page_is_the_page_rendered_without_slots(client, rf, campaign):
     plain = render_to_string(TEMPLATE, page_context(request, campaign, form), request)
 
     assert CSRF_SLOT not in served[1]
-    assert CLOCK_SLOT not in served[1]
+    assert CLOCK_SLOT not in served[1] and VIA_SLOT not in served[1]
     assert _without_slot_values(served[0]) == _without_slot_values(plain)
     assert _without_slot_values(served[1]) == _without_slot_values(plain)
 

@@ -1,0 +1,91 @@
+"""Sharing a campaign at the moment people are most willing: plain links to each service
+(nothing is loaded from them), each carrying a `?via=` tag so that organisers see, as
+counts per channel and day, which channels bring signers; never who came through which.
+
+The message is the organisers' own for the campaign and language (Campaign.share_messages)
+or a sober default."""
+
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from recours.campaigns.models import Campaign, ShareCount
+
+# The channels a `via` tag may name: a link shared from one of them carries its tag.
+CHANNELS = (
+    "mastodon", "bluesky", "whatsapp", "telegram", "signal", "facebook", "linkedin", "x",
+    "email", "sms", "link", "qr", "widget", "fediverse",
+)  # fmt: skip
+
+
+def channel_of(value: str | None) -> str:
+    """The `via` tag, if it is one of ours; anything else counts as nothing."""
+    return value if value in CHANNELS else ""
+
+
+def campaign_url(campaign: Campaign, via: str) -> str:
+    return f"{settings.SITE_URL}{campaign.get_absolute_url()}?{urlencode({'via': via})}"
+
+
+def share_message(campaign: Campaign, language: str | None = None) -> str:
+    language = language or get_language()
+    custom = (campaign.share_messages or {}).get(language, "").strip()
+    if custom:
+        return custom
+    return _(
+        "J'ai donné mandat à %(organisation)s pour la plainte collective « %(title)s ». "
+        "Signez-la et partagez-la :"
+    ) % {"organisation": campaign.organisation.name, "title": campaign.title}
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    channel: str
+    label: str
+    href: str
+
+
+def share_links(campaign: Campaign) -> list[ShareLink]:
+    """One link per service, each with its own `via` tag in the campaign's address."""
+    message = share_message(campaign)
+
+    def text(via):
+        return f"{message} {campaign_url(campaign, via)}"
+
+    def url(via):
+        return quote(campaign_url(campaign, via), safe="")
+
+    return [
+        ShareLink("bluesky", "Bluesky", f"https://bsky.app/intent/compose?text={quote(text('bluesky'))}"),
+        ShareLink("whatsapp", "WhatsApp", f"https://wa.me/?text={quote(text('whatsapp'))}"),
+        ShareLink("telegram", "Telegram", f"https://t.me/share/url?url={url('telegram')}&text={quote(message)}"),
+        ShareLink("facebook", "Facebook", f"https://www.facebook.com/sharer/sharer.php?u={url('facebook')}"),
+        ShareLink("linkedin", "LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={url('linkedin')}"),
+        ShareLink("x", "X", f"https://x.com/intent/post?text={quote(message)}&url={url('x')}"),
+        ShareLink("email", _("E-mail"), f"mailto:?subject={quote(campaign.title)}&body={quote(text('email'))}"),
+        ShareLink("sms", _("SMS"), f"sms:?&body={quote(text('sms'))}"),
+    ]  # fmt: skip
+
+
+def count_signature(campaign: Campaign, via: str) -> None:
+    """One more sign-up that came through `via` today: an aggregate, never a person."""
+    if not via:
+        return
+    day = timezone.localdate()
+    updated = ShareCount.objects.filter(campaign=campaign, channel=via, day=day).update(
+        signatures=F("signatures") + 1
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                ShareCount.objects.create(campaign=campaign, channel=via, day=day, signatures=1)
+        except IntegrityError:  # created meanwhile by a concurrent sign-up
+            ShareCount.objects.filter(campaign=campaign, channel=via, day=day).update(
+                signatures=F("signatures") + 1
+            )
