@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:slug>/count.json", views.count_json, name="count_json"),
     path("<slug:slug>/badge.svg", views.badge_svg, name="badge"),
     path("<slug:slug>/widget/", views.widget, name="widget"),
+    path("<slug:slug>/qr.svg", views.qr_svg, name="qr"),
     path("<slug:slug>/partager/mastodon/", views.share_mastodon, name="share_mastodon"),
     path("<slug:slug>/confidentialite/", views.privacy, name="privacy"),
 ]

@@ -1,8 +1,10 @@
+import io
 import re
 from urllib.parse import urlencode
 
+import segno
 from django.conf import settings
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,6 +89,19 @@ def widget(request, slug):
         frame_ancestors=settings.WIDGET_FRAME_ANCESTORS
     )
     return response
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def qr_svg(request, slug):
+    """The campaign's address (tagged ?via=qr) as a QR code, for posters and stalls:
+    drawn here as SVG, scalable to any print size, with a quiet zone and error correction
+    high enough to survive a fold or a stain."""
+    campaign = public_campaign(slug)
+    code = segno.make(campaign_url(campaign, "qr"), error="q")
+    svg = io.BytesIO()
+    code.save(svg, kind="svg", scale=8, border=4, title=campaign.title, svgclass="qr", nl=False)
+    return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
 
 
 @require_safe
