@@ -73,6 +73,17 @@ def share_links(campaign: Campaign) -> list[ShareLink]:
     ]  # fmt: skip
 
 
+def share_context(campaign: Campaign) -> dict:
+    """What the share panel (mandates/share_panel.html) shows."""
+    message = share_message(campaign)
+    return {
+        "share_links": share_links(campaign),
+        "share_message": message,
+        "tagged_url": campaign_url(campaign, "link"),
+        "signal_text": f"{message} {campaign_url(campaign, 'signal')}",
+    }
+
+
 def count_signature(campaign: Campaign, via: str) -> None:
     """One more sign-up that came through `via` today: an aggregate, never a person."""
     if not via:

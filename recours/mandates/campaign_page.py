@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from recours.campaigns.domain import confirmed_count, published_texts
 from recours.campaigns.models import Campaign
 from recours.campaigns.presentation import time_left_message
-from recours.campaigns.sharing import channel_of
+from recours.campaigns.sharing import channel_of, share_context
 from recours.core.crypto import sha256_hex
 from recours.core.middleware import content_security_policy
 from recours.core.text import render_markdown
@@ -79,7 +79,8 @@ def page_context(request, campaign: Campaign, form: SignForm | None = None) -> d
         "accepting": accepting,
         "time_left": time_left_message(campaign.closes_at, now),
         "form": form if accepting else None,
-        "share_url": request.build_absolute_uri(campaign.get_absolute_url()),
+        "share_url": request.build_absolute_uri(campaign.get_absolute_url()),  # canonical
+        **share_context(campaign),
         "pow_strings": pow.widget_strings(),
     }
 

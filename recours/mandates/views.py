@@ -95,20 +95,12 @@ def too_many(request, campaign, refusal):
 def check_mail(request, slug):
     campaign = public_campaign(slug)
     response = render(
-        request, "mandates/check_mail.html", {"campaign": campaign} | share_context(campaign)
+        request,
+        "mandates/check_mail.html",
+        {"campaign": campaign} | sharing.share_context(campaign),
     )
     response["Content-Security-Policy"] = PAGE_CSP  # the Mastodon form leads to an instance
     return response
-
-
-def share_context(campaign) -> dict:
-    """What the share panel shows (mandates/share_panel.html)."""
-    return {
-        "share_links": sharing.share_links(campaign),
-        "share_message": sharing.share_message(campaign),
-        "share_url": sharing.campaign_url(campaign, "link"),
-        "signal_text": f"{sharing.share_message(campaign)} {sharing.campaign_url(campaign, 'signal')}",
-    }
 
 
 @never_cache
@@ -121,7 +113,7 @@ def confirm(request, slug, token):
                 request,
                 "mandates/confirmed.html",
                 {"campaign": mandate.campaign, "mandate": mandate}
-                | share_context(mandate.campaign),
+                | sharing.share_context(mandate.campaign),
             )
             response["Content-Security-Policy"] = PAGE_CSP
             return response

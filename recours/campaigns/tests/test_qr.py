@@ -3,9 +3,9 @@ independent decoder (zbar) from Chromium's rendering of it."""
 
 import shutil
 import subprocess
-import xml.etree.ElementTree as ET
 
 import pytest
+from defusedxml import ElementTree as ET
 from django.urls import reverse
 
 
