@@ -38,9 +38,10 @@ def share_message(campaign: Campaign, language: str | None = None) -> str:
     custom = (campaign.share_messages or {}).get(language, "").strip()
     if custom:
         return custom
+    # Said by whoever shares, signer or not yet.
     return _(
-        "J'ai donné mandat à %(organisation)s pour la plainte collective « %(title)s ». "
-        "Signez-la et partagez-la :"
+        "Plainte collective « %(title)s », portée par %(organisation)s : "
+        "donnez-lui mandat et partagez-la :"
     ) % {"organisation": campaign.organisation.name, "title": campaign.title}
 
 

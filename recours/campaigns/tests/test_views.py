@@ -55,7 +55,7 @@ def test_mastodon_share_goes_to_the_visitors_instance(client, campaign, typed, h
     )
 
     assert response.status_code == 302
-    assert response["Location"].startswith(f"https://{host}/share?text=J%27ai+donn%C3%A9+mandat")
+    assert response["Location"].startswith(f"https://{host}/share?text=Plainte+collective")
     assert response["Location"].endswith("%2Fplainte-test%2F%3Fvia%3Dmastodon")
 
 
