@@ -77,6 +77,9 @@ class Campaign(models.Model):
     opens_at = models.DateTimeField(_("ouverture"))
     closes_at = models.DateTimeField(_("clôture"))
     asks_postal_address = models.BooleanField(_("demander l'adresse postale"), default=False)
+    # Steps toward the goal, e.g. [5000, 10000]: the bar shows the next one, not an empty
+    # bar toward a far goal.
+    milestones = models.JSONField(_("étapes vers l'objectif"), default=list, blank=True)
     # The message offered to signers for sharing, per language code: {"fr": "…", "en": "…"}.
     share_messages = models.JSONField(_("message de partage, par langue"), default=dict, blank=True)
     language = models.CharField(
@@ -132,6 +135,17 @@ class Campaign(models.Model):
             raise ValidationError({"slug": _("Cette adresse est réservée par le site.")})
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("La clôture doit suivre l'ouverture.")})
+        steps = self.milestones or []
+        if (
+            not isinstance(steps, list)
+            or not all(
+                isinstance(step, int) and not isinstance(step, bool) and step > 0 for step in steps
+            )
+            or steps != sorted(set(steps))
+        ):
+            raise ValidationError(
+                {"milestones": _("Les étapes sont des nombres entiers positifs, croissants.")}
+            )
         if self.status == self.Status.OPEN and not public_key_is_valid(self.public_key):
             raise ValidationError(
                 {"status": _("Créez d'abord la clé de la campagne (create_campaign_keys).")}

@@ -1,5 +1,6 @@
 """What the public pages say about a campaign's time and progress."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
@@ -21,3 +22,36 @@ def time_left_message(closes_at: datetime, now: datetime) -> str:
             "Plus que %(count)d heure pour signer", "Plus que %(count)d heures pour signer", hours
         ) % {"count": hours}
     return _("Moins d'une heure pour signer")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where the counter stands against the next step: the bar fills toward `step`, the
+    first milestone (or the goal) not yet reached; past the goal, toward the goal itself."""
+
+    count: int
+    step: int
+    goal: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.count * 100 // self.step) if self.step else 100
+
+    @property
+    def step_is_goal(self) -> bool:
+        return self.step == self.goal
+
+    @property
+    def goal_reached(self) -> bool:
+        return self.count >= self.goal
+
+
+def progress(count: int, goal: int, milestones: list[int] | None = None) -> Progress:
+    steps = sorted({step for step in (milestones or []) if 0 < step < goal} | {goal})
+    step = next((step for step in steps if step > count), goal)
+    return Progress(count=count, step=step, goal=goal)
+
+
+# Below this, "N in the last 24 hours" is not shown: a tiny number says little to a
+# visitor and, on a quiet day, could hint at who signed.
+RECENT_SHOWN_FROM = 10

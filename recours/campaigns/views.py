@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from recours.campaigns.domain import PUBLIC_STATUSES, confirmed_count, public_campaign
 from recours.campaigns.models import Campaign
+from recours.campaigns.presentation import progress
 from recours.campaigns.sharing import campaign_url, share_message
 from recours.core.middleware import content_security_policy
 
@@ -81,6 +82,7 @@ def widget(request, slug):
         {
             "campaign": campaign,
             "count": confirmed_count(campaign),
+            "progress": progress(confirmed_count(campaign), campaign.goal, campaign.milestones),
             "accepting": campaign.is_accepting_signatures(),
             "sign_url": settings.SITE_URL + campaign.get_absolute_url() + "?via=widget#signer",
         },

@@ -8,6 +8,7 @@ The template itself writes the markers where the values go, so the cached page c
 drift from the markup: there is no pattern to keep in step with it."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
@@ -18,13 +19,14 @@ from django.utils.translation import get_language
 
 from recours.campaigns.domain import confirmed_count, published_texts
 from recours.campaigns.models import Campaign
-from recours.campaigns.presentation import time_left_message
+from recours.campaigns.presentation import RECENT_SHOWN_FROM, progress, time_left_message
 from recours.campaigns.sharing import channel_of, share_context
 from recours.core.crypto import sha256_hex
 from recours.core.middleware import content_security_policy
 from recours.core.text import render_markdown
 from recours.mandates import pow
 from recours.mandates.forms import SignForm, form_clock
+from recours.mandates.models import Mandate
 
 PAGE_CACHE_SECONDS = 60
 CSRF_SLOT, CLOCK_SLOT, VIA_SLOT = "@@csrf-token@@", "@@form-clock@@", "@@via@@"
@@ -46,6 +48,16 @@ class SlottedPage:
             .replace(CLOCK_SLOT, form_clock())
             .replace(VIA_SLOT, via)
         )
+
+
+def recent_mandates(campaign: Campaign, now) -> int | None:
+    """Mandates confirmed in the last 24 hours, when there are enough to say so."""
+    count = Mandate.objects.filter(
+        campaign=campaign,
+        status=Mandate.Status.CONFIRMED,
+        confirmed_at__gte=now - timedelta(days=1),
+    ).count()
+    return count if count >= RECENT_SHOWN_FROM else None
 
 
 def page_context(request, campaign: Campaign, form: SignForm | None = None) -> dict:
@@ -77,6 +89,8 @@ def page_context(request, campaign: Campaign, form: SignForm | None = None) -> d
         ],
         "mandate_html": render_markdown(texts.mandate.content["text"]),
         "accepting": accepting,
+        "progress": progress(campaign.confirmed_count, campaign.goal, campaign.milestones),
+        "last_day": recent_mandates(campaign, now),
         "time_left": time_left_message(campaign.closes_at, now),
         "form": form if accepting else None,
         "share_url": request.build_absolute_uri(campaign.get_absolute_url()),  # canonical
@@ -116,6 +130,7 @@ def _cache_key(request, campaign: Campaign) -> str:
         texts.mandate.sha256,
         get_language(),
         confirmed_count(campaign),
+        tuple(campaign.milestones or ()),
         campaign.is_accepting_signatures(now),
         time_left_message(campaign.closes_at, now),
         request.get_host(),

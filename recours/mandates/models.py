@@ -116,6 +116,8 @@ class Mandate(models.Model):
             # when the query repeats its condition with literal values, not parameters,
             # and without this index the lookup scanned every confirmed mandate.
             models.Index(fields=["campaign", "email_hash"], name="mandate_by_email"),
+            # "N mandates in the last 24 hours" on the campaign page.
+            models.Index(fields=["campaign", "confirmed_at"], name="mandate_confirmed_at"),
         ]
 
     def __str__(self):
