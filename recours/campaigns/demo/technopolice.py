@@ -34,6 +34,7 @@ CAMPAIGN = {
         "loi n° 78-17 du 6 janvier 1978, article 80."
     ),
     "goal": 15000,
+    "milestones": [50, 100, 500, 1000, 5000, 10000],
     "asks_postal_address": True,
     "body": """\
 Nous, les personnes qui signons ce mandat, demandons à la CNIL de constater que le
