@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:slug>/badge.svg", views.badge_svg, name="badge"),
     path("<slug:slug>/widget/", views.widget, name="widget"),
     path("<slug:slug>/qr.svg", views.qr_svg, name="qr"),
+    path("<slug:slug>/carte.png", views.card, name="card"),
     path("<slug:slug>/partager/mastodon/", views.share_mastodon, name="share_mastodon"),
     path("<slug:slug>/confidentialite/", views.privacy, name="privacy"),
 ]

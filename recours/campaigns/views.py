@@ -6,12 +6,13 @@ import segno
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from recours.campaigns.card import card_png
 from recours.campaigns.domain import PUBLIC_STATUSES, confirmed_count, public_campaign
 from recours.campaigns.models import Campaign
 from recours.campaigns.presentation import progress
@@ -91,6 +92,19 @@ def widget(request, slug):
         frame_ancestors=settings.WIDGET_FRAME_ANCESTORS
     )
     return response
+
+
+@require_safe
+@cache_control(public=True, max_age=600)
+def card(request, slug):
+    """The share card (og:image) in the language its address names (?lang=): link
+    previews come without cookies (card.py)."""
+    campaign = public_campaign(slug)
+    language = request.GET.get("lang")
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language()
+    with translation.override(language):
+        return HttpResponse(card_png(campaign), content_type="image/png")
 
 
 @require_safe

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from recours.campaigns.card import card_text
 from recours.campaigns.domain import confirmed_count, published_texts
 from recours.campaigns.models import Campaign
 from recours.campaigns.presentation import RECENT_SHOWN_FROM, progress, time_left_message
@@ -80,6 +81,7 @@ def page_context(request, campaign: Campaign, form: SignForm | None = None) -> d
             },
         )
     complaint = texts.complaint.content
+    state = progress(campaign.confirmed_count, campaign.goal, campaign.milestones)
     return {
         "campaign": campaign,
         "texts": texts,
@@ -89,7 +91,8 @@ def page_context(request, campaign: Campaign, form: SignForm | None = None) -> d
         ],
         "mandate_html": render_markdown(texts.mandate.content["text"]),
         "accepting": accepting,
-        "progress": progress(campaign.confirmed_count, campaign.goal, campaign.milestones),
+        "progress": state,
+        "card_alt": card_text(campaign, state).alt,
         "last_day": recent_mandates(campaign, now),
         "time_left": time_left_message(campaign.closes_at, now),
         "form": form if accepting else None,
