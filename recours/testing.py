@@ -12,7 +12,7 @@ import altcha
 from django.core import signing
 from django.utils import timezone
 
-from recours.campaigns.domain import publish_text_versions
+from recours.campaigns.domain import publish_text_versions, published_texts
 from recours.campaigns.models import Campaign, Ground, Source
 from recours.core.models import OutboxEmail
 from recours.mandates.forms import FORM_CLOCK_SALT
@@ -51,6 +51,21 @@ def queued_mails(template=None) -> list[QueuedMail]:
         QueuedMail(row=row, pk=row.pk, template=row.template, **row.content.__dict__)
         for row in rows
     ]
+
+
+def confirm_a_signer(campaign, number: int) -> None:
+    """One more confirmed mandate, signed and confirmed the way a signer does."""
+    from recours.mandates import domain
+    from recours.mandates.identity import SignerIdentity
+
+    domain.sign_mandate(
+        campaign=campaign,
+        identity=SignerIdentity("Ana", f"Signataire{number}", f"signer{number}@example.org", ""),
+        texts=published_texts(campaign),
+        language="fr",
+    )
+    token = link_from(queued_mails()[-1].body_text, "/confirmer/").split("/")[-2]
+    domain.confirm_mandate(token=token)
 
 
 def link_from(body: str, marker: str) -> str:

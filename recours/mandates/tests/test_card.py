@@ -8,32 +8,17 @@ from django.urls import reverse
 from PIL import Image
 
 from recours.campaigns.card import card_text
-from recours.campaigns.domain import published_texts
 from recours.campaigns.models import Campaign
 from recours.campaigns.presentation import progress
-from recours.mandates import domain
-from recours.mandates.identity import SignerIdentity
-from recours.testing import link_from, queued_mails
+from recours.testing import confirm_a_signer
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
-
-
-def confirm_one(campaign, number):
-    domain.sign_mandate(
-        campaign=campaign,
-        identity=SignerIdentity("Ana", f"Signataire{number}", f"c{number}@example.org", ""),
-        texts=published_texts(campaign),
-        language="fr",
-    )
-    domain.confirm_mandate(
-        token=link_from(queued_mails()[-1].body_text, "/confirmer/").split("/")[-2]
-    )
 
 
 def test_the_card_is_a_1200_by_630_png_of_the_count(client, campaign):
     Campaign.objects.filter(pk=campaign.pk).update(goal=100, milestones=[2])
     campaign.refresh_from_db()
-    confirm_one(campaign, 1)
+    confirm_a_signer(campaign, 1)
 
     response = client.get(reverse("campaigns:card", args=[campaign.slug]))
     text = card_text(campaign, progress(1, 100, [2]))
@@ -48,11 +33,11 @@ def test_the_card_is_a_1200_by_630_png_of_the_count(client, campaign):
 def test_the_card_is_redrawn_when_the_count_crosses_a_step_not_before(client, campaign):
     Campaign.objects.filter(pk=campaign.pk).update(goal=100, milestones=[3])
     url = reverse("campaigns:card", args=[campaign.slug])
-    confirm_one(campaign, 1)
+    confirm_a_signer(campaign, 1)
     first = client.get(url).content
-    confirm_one(campaign, 2)
+    confirm_a_signer(campaign, 2)
     same_step = client.get(url).content
-    confirm_one(campaign, 3)
+    confirm_a_signer(campaign, 3)
     next_step = client.get(url).content
 
     assert same_step == first  # from the cache: the burst of link previews draws once

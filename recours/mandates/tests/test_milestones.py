@@ -4,12 +4,9 @@ far goal; "N in the last 24 hours" shows only when it is not tiny."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from recours.campaigns.domain import published_texts
 from recours.campaigns.models import Campaign
 from recours.campaigns.presentation import progress
-from recours.mandates import domain
-from recours.mandates.identity import SignerIdentity
-from recours.testing import link_from, queued_mails
+from recours.testing import confirm_a_signer
 
 
 @pytest.mark.unit
@@ -52,14 +49,6 @@ def test_the_page_shows_the_next_step_and_a_busy_day(client, campaign):
     assert "ces dernières 24 heures" not in page
 
     for number in range(12):
-        domain.sign_mandate(
-            campaign=campaign,
-            identity=SignerIdentity("Ana", f"Signataire{number}", f"s{number}@example.org", ""),
-            texts=published_texts(campaign),
-            language="fr",
-        )
-        domain.confirm_mandate(
-            token=link_from(queued_mails()[-1].body_text, "/confirmer/").split("/")[-2]
-        )
+        confirm_a_signer(campaign, number)
     page = client.get(campaign.get_absolute_url()).content.decode()
     assert "12 mandats ces dernières 24 heures" in page
