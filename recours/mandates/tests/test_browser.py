@@ -115,3 +115,25 @@ def test_language_switch_without_js(browser, live_server, campaign):
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Sign the mandate").count() == 1
     context.close()
+
+
+def test_on_a_phone_the_sign_button_follows_the_reader(browser, live_server, campaign):
+    context = browser.new_context(viewport={"width": 375, "height": 700}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(live_server.url + campaign.get_absolute_url())
+    page.locator("#mandate-title").scroll_into_view_if_needed()  # deep in the texts
+
+    button = page.locator(".sign-jump a")
+    box = button.bounding_box()
+    assert button.is_visible() and 0 <= box["y"] and box["y"] + box["height"] <= 700
+    button.click()
+    page.wait_for_timeout(800)  # the smooth scroll to the form
+    assert page.locator("#sign-title").bounding_box()["y"] < 700
+    page.screenshot(path=str(ARTIFACTS / "campaign-sign-jump-375.png"))
+    context.close()
+
+    wide = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR").new_page()
+    wide.goto(live_server.url + campaign.get_absolute_url())
+    assert not wide.locator(".sign-jump a").is_visible()
+    assert wide.locator(".sign-link a").is_visible()
+    wide.context.close()
