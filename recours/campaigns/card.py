@@ -3,6 +3,7 @@ count and the bar toward the next step, drawn here with Pillow (no browser), per
 language. Kept in the cache and redrawn when the count crosses a step, or after an hour:
 a card is fetched by every server that previews a shared link, in bursts."""
 
+import functools
 import hashlib
 import io
 import textwrap
@@ -56,6 +57,7 @@ def card_text(campaign: Campaign, state: Progress) -> CardText:
     return CardText(campaign.title, campaign.organisation.name, count, step, host)
 
 
+@functools.cache
 def _font(bold: bool, size: int):
     name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
     for folder in font_dirs():

@@ -41,10 +41,6 @@ class Progress:
     def step_is_goal(self) -> bool:
         return self.step == self.goal
 
-    @property
-    def goal_reached(self) -> bool:
-        return self.count >= self.goal
-
 
 def progress(count: int, goal: int, milestones: list[int] | None = None) -> Progress:
     steps = sorted({step for step in (milestones or []) if 0 < step < goal} | {goal})

@@ -52,9 +52,8 @@ class ShareLink:
     href: str
 
 
-def share_links(campaign: Campaign) -> list[ShareLink]:
+def share_links(campaign: Campaign, message: str) -> list[ShareLink]:
     """One link per service, each with its own `via` tag in the campaign's address."""
-    message = share_message(campaign)
 
     def text(via):
         return f"{message} {campaign_url(campaign, via)}"
@@ -78,7 +77,7 @@ def share_context(campaign: Campaign) -> dict:
     """What the share panel (mandates/share_panel.html) shows."""
     message = share_message(campaign)
     return {
-        "share_links": share_links(campaign),
+        "share_links": share_links(campaign, message),
         "share_message": message,
         "tagged_url": campaign_url(campaign, "link"),
         "signal_text": f"{message} {campaign_url(campaign, 'signal')}",

@@ -77,13 +77,14 @@ def widget(request, slug):
     own frame-ancestors (WIDGET_FRAME_ANCESTORS, any site by default); every other page
     keeps 'none'."""
     campaign = public_campaign(slug)
+    count = confirmed_count(campaign)
     response = render(
         request,
         "campaigns/widget.html",
         {
             "campaign": campaign,
-            "count": confirmed_count(campaign),
-            "progress": progress(confirmed_count(campaign), campaign.goal, campaign.milestones),
+            "count": count,
+            "progress": progress(count, campaign.goal, campaign.milestones),
             "accepting": campaign.is_accepting_signatures(),
             "sign_url": settings.SITE_URL + campaign.get_absolute_url() + "?via=widget#signer",
         },

@@ -2,8 +2,9 @@
 of a surge. It belongs to the sign path because it carries the sign form.
 
 Its HTML is the same for every visitor but for three values: the CSRF token, the sign
-form's one-time clock and the channel the visitor's link came through (?via=). The page is always rendered with those two as slots, the marker
-strings below, and each request fills them in (a string replace, no template rendering).
+form's one-time clock and the channel the visitor's link came through (?via=). The page
+is always rendered with those three as slots, the marker strings below, and each request
+fills them in (a string replace, no template rendering).
 The template itself writes the markers where the values go, so the cached page cannot
 drift from the markup: there is no pattern to keep in step with it."""
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from recours.campaigns.domain import confirmed_count
+from recours.campaigns.domain import PUBLIC_STATUSES, confirmed_count
 from recours.campaigns.models import Campaign, StatusChange
 from recours.core.feeds import Entry, Feed
 from recours.core.text import render_markdown
@@ -42,9 +42,8 @@ def _milestone(campaign: Campaign, change: StatusChange) -> tuple[str, str]:
 
 def entries(campaign: Campaign) -> list[Entry]:
     found = []
-    public = [Campaign.Status.OPEN, Campaign.Status.CLOSED, Campaign.Status.FILED,
-              Campaign.Status.CASE_CLOSED]  # fmt: skip
-    for change in campaign.status_changes.filter(to_status__in=public).order_by("-changed_at"):
+    changes = campaign.status_changes.filter(to_status__in=PUBLIC_STATUSES)
+    for change in changes.order_by("-changed_at"):
         title, text = _milestone(campaign, change)
         found.append(
             Entry(

@@ -76,6 +76,8 @@ def sign(request, slug):
         )
     except domain.CampaignNotOpen:
         return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)
+    # Outside the sign transaction: on a surge through one shared link, every signature
+    # would otherwise wait on that channel's row until its own commit.
     sharing.count_signature(campaign, sharing.channel_of(form.cleaned_data["via"]))
     return redirect("mandates:check_mail", slug)
 
@@ -94,12 +96,14 @@ def too_many(request, campaign, refusal):
 
 def check_mail(request, slug):
     campaign = public_campaign(slug)
-    response = render(
-        request,
-        "mandates/check_mail.html",
-        {"campaign": campaign} | sharing.share_context(campaign),
-    )
-    response["Content-Security-Policy"] = PAGE_CSP  # the Mastodon form leads to an instance
+    return with_share_panel(request, "mandates/check_mail.html", {"campaign": campaign})
+
+
+def with_share_panel(request, template: str, context: dict):
+    """A page that carries the share panel: its links, and the CSP that lets the Mastodon
+    form lead to the visitor's instance."""
+    response = render(request, template, context | sharing.share_context(context["campaign"]))
+    response["Content-Security-Policy"] = PAGE_CSP
     return response
 
 
@@ -109,14 +113,11 @@ def confirm(request, slug, token):
     try:
         if request.method == "POST":
             mandate = domain.confirm_mandate(token=token)
-            response = render(
+            return with_share_panel(
                 request,
                 "mandates/confirmed.html",
-                {"campaign": mandate.campaign, "mandate": mandate}
-                | sharing.share_context(mandate.campaign),
+                {"campaign": mandate.campaign, "mandate": mandate},
             )
-            response["Content-Security-Policy"] = PAGE_CSP
-            return response
         mandate = domain.check_confirm_token(token=token)
     except domain.TokenError as error:
         return token_problem_page(request, slug, error.problem)

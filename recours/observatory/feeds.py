@@ -5,14 +5,12 @@ technology, and the outcomes of document requests per place. One query per feed.
 from datetime import datetime, time
 
 from django.db.models import Count, Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from recours.core.feeds import MAX_ENTRIES, Entry, newest
-from recours.observatory.measures import record_version
 from recours.observatory.models import Claim, DocumentRequest, Place
 
 AUTHOR = "Recours · Observatoire"
@@ -42,10 +40,6 @@ def _claim_entry(claim: Claim) -> Entry:
         summary_html=linebreaks(escape(claim.summary)) + "<p>" + escape(" ".join(facts)) + "</p>",
         categories=(str(claim.get_technology_display()),),
     )
-
-
-def claims_version() -> str:
-    return record_version()
 
 
 def request_entries(place: Place) -> list[Entry]:
@@ -94,10 +88,3 @@ def requests_version(place: Place) -> str:
         opinion=Max("opinion_on"),
     )
     return str(sorted(state.items()))
-
-
-def place_feed_paths(place: Place) -> dict[str, str]:
-    return {
-        "claims": reverse("observatory:place_feed", args=[place.kind, place.code]),
-        "requests": reverse("observatory:requests_feed", args=[place.kind, place.code]),
-    }

@@ -143,7 +143,8 @@ def top_communes(*, order: str = "cameras", count: int = 20) -> list["CommuneRow
     if rows is None:
         ranked = commune_rows(order=order).data
         if order in PER_INHABITANT:
-            ranked = [row for row in ranked if (row[3] or 0) >= RANKED_POPULATION]
+            population = CommuneRow._fields.index("population")  # rows are plain tuples
+            ranked = [row for row in ranked if (row[population] or 0) >= RANKED_POPULATION]
         rows = ranked[:count]
         cache.set(key, rows, 3600)
     return [CommuneRow._make(row) for row in rows]

@@ -12,6 +12,7 @@ from recours.observatory import cada
 from recours.observatory.measures import declared_cameras, known_cameras
 from recours.observatory.models import Claim, DocumentRequest, Funding, ImportRun, OsmCamera, Place
 from recours.observatory.names import normalised
+from recours.observatory.opendata import camera_layer
 
 # A région's page lists at most this many claims; the downloads hold them all.
 CLAIMS_SHOWN = 100
@@ -83,7 +84,6 @@ def record_of(place: Place, *, today: date) -> PlaceRecord:
             .annotate(n=Count("pk"))
             .order_by("-n")
         )
-    camera_layer = ImportRun.objects.filter(kind="osm-cameras").order_by("-pk").first()
     return PlaceRecord(
         place=place,
         claims=list(claims[:CLAIMS_SHOWN]),
@@ -97,7 +97,7 @@ def record_of(place: Place, *, today: date) -> PlaceRecord:
         declared=declared_cameras(place),
         camera_types=camera_types,
         children=_children(place),
-        camera_layer=camera_layer if place.camera_count else None,
+        camera_layer=camera_layer() if place.camera_count else None,
         requests=[
             (request, cada.deadlines(request, today=today))
             for request in place.document_requests.all()
@@ -113,7 +113,7 @@ class CommuneGroup:
 
     @property
     def cameras(self) -> int:
-        return sum(cameras for _url, _name, cameras, *_ in self.communes)
+        return sum(cameras for _url, _name, cameras in self.communes)
 
 
 def group_by_epci(children: list[tuple]) -> list[CommuneGroup]:

@@ -39,6 +39,7 @@ from recours.observatory.measures import (
     RANKED_POPULATION,
     commune_rows,
     headline_totals,
+    record_version,
     top_communes,
 )
 from recours.observatory.models import (
@@ -317,14 +318,15 @@ def inventory(request, pk):
 
 @require_safe
 def downloads(request):
+    layer = opendata.camera_layer()
     return render(
         request,
         "observatory/downloads.html",
         {
             "datasets": opendata.DATASETS,
             "licence": opendata.record_licence(),
-            "osm_licence": opendata.camera_licence(),
-            "camera_layer": opendata.camera_layer(),
+            "osm_licence": opendata.camera_licence(layer),
+            "camera_layer": layer,
             "last_import": ImportRun.objects.order_by("-finished_at").first(),
         },
     )
@@ -437,7 +439,7 @@ def feed(request):
         author=feeds.AUTHOR,
     )
     return atom_response(
-        about, lambda: feeds.claim_entries(Claim.objects.all()), version=feeds.claims_version()
+        about, lambda: feeds.claim_entries(Claim.objects.all()), version=record_version()
     )
 
 
@@ -456,7 +458,7 @@ def place_feed(request, kind, code):
     return atom_response(
         about,
         lambda: feeds.claim_entries(Claim.objects.filter(place.within())),
-        version=f"{place.pk}:{feeds.claims_version()}",
+        version=record_version(),
     )
 
 
@@ -474,7 +476,7 @@ def requests_feed(request, kind, code):
     return atom_response(
         about,
         lambda: feeds.request_entries(place),
-        version=f"{place.pk}:{feeds.requests_version(place)}",
+        version=feeds.requests_version(place),
     )
 
 
@@ -494,5 +496,5 @@ def technology_feed(request, slug):
     return atom_response(
         about,
         lambda: feeds.claim_entries(Claim.objects.filter(technology=slug)),
-        version=f"{slug}:{feeds.claims_version()}",
+        version=record_version(),
     )
