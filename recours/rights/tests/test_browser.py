@@ -31,6 +31,8 @@ def test_an_acquitted_person_writes_the_erasure_request(browser, live_server, ja
     page.get_by_label("Date de la lettre").fill("2026-11-20")
     page.get_by_label("Fait à (ville)").fill("Marseille")
     page.get_by_role("button", name="Voir ma lettre").click()
+    # The answer replaces the page: wait for it rather than read the page being left.
+    page.get_by_role("heading", name="Votre lettre").wait_for()
 
     assert page.get_by_role("heading", name="Votre lettre").count() == 1
     assert "Tribunal judiciaire de Aix-en-Provence" in page.locator(".letter").inner_text()
