@@ -42,6 +42,18 @@ def the(name: str) -> str:
     return name
 
 
+def of_place(name: str) -> str:
+    """ "de" + a town's name as French writes it: "de Lyon", "d'Aix-en-Provence", "du
+    Havre", "des Sables-d'Olonne", "de La Rochelle" (a town's "La" keeps its capital)."""
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    if name.startswith("Les "):
+        return "des " + name[4:]
+    if name[:1].lower() in "aeéèêiîoôuh" and not name.startswith(("L'", "L’")):
+        return "d'" + name
+    return "de " + name
+
+
 def of(name: str) -> str:
     """ "de" + `name`, contracted as French does: "du tribunal", "de la cour", "des
     juges", "de l'ordonnance", "de Lyon"."""

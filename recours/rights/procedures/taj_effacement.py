@@ -8,6 +8,7 @@ from recours.rights.letters import (
     case_sentence,
     compose,
     identity_sentence,
+    of_place,
     outcome_sentence,
 )
 from recours.rights.procedures import CASE, DECISION, LETTER, REQUEST, SENDER, Procedure
@@ -34,7 +35,7 @@ def write(procedure, data):
     letter = compose(
         procedure,
         data,
-        addressee=f"Madame, Monsieur le procureur de la République\nTribunal judiciaire de {city}",
+        addressee=f"Madame, Monsieur le procureur de la République\nTribunal judiciaire {of_place(city)}",
         subject={
             "effacement": "Demande d'effacement",
             "rectification": "Demande de rectification",
@@ -67,7 +68,7 @@ def write(procedure, data):
             "TAJ : dernier jour pour un recours si le procureur n'a pas répondu",
             f"Deux mois de silence valent refus ; ce refus implicite se conteste dans le mois "
             f"devant le {law.APPEAL_JUDGE} de la cour d'appel dont relève le tribunal "
-            f"judiciaire de {city}. Si vous recevez un refus écrit, le délai d'un mois court "
+            f"judiciaire {of_place(city)}. Si vous recevez un refus écrit, le délai d'un mois court "
             "à partir de son envoi : refaites vos rappels avec la lettre « TAJ : recours ».",
         )
     )

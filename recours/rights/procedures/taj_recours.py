@@ -9,6 +9,7 @@ from recours.rights.letters import (
     compose,
     day,
     identity_sentence,
+    of_place,
     outcome_sentence,
 )
 from recours.rights.procedures import CASE, DECISION, LETTER, REQUEST, SENDER, Procedure
@@ -40,7 +41,7 @@ def write(procedure, data):
         procedure,
         data,
         addressee=f"Madame, Monsieur le {law.APPEAL_JUDGE.capitalize()}\n"
-        f"Cour d'appel de {data['appeal_city']}",
+        f"Cour d'appel {of_place(data['appeal_city'])}",
         subject=f"Requête contre une décision relative au fichier TAJ ({law.CITE['taj-appeal']})",
         paragraphs=[
             "Madame, Monsieur le Président,",

@@ -10,14 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from recours.core.deadlines import Deadline, add_months
 from recours.rights import law
-from recours.rights.letters import compose, day, identity_sentence
+from recours.rights.letters import compose, day, identity_sentence, of_place
 from recours.rights.procedures import LETTER, Procedure
 
 
 def write(procedure, data):
     commune = data["video_commune"]
     controller = data.get("video_controller")
-    addressee = controller or f"Madame, Monsieur le Maire\nMairie de {commune}"
+    addressee = controller or f"Madame, Monsieur le Maire\nMairie {of_place(commune)}"
     seen = f"le {day(data['video_date'])}"
     if data.get("video_times"):
         seen += f", {data['video_times']}"
@@ -35,7 +35,7 @@ def write(procedure, data):
             "Madame, Monsieur le Maire," if not controller else "Madame, Monsieur,",
             # No birth details here, so no apposition: "Je soussigné·e X vous demande".
             f"{identity_sentence(data)} vous demande, en votre qualité de responsable du "
-            f"système de vidéoprotection de {commune}, la communication des enregistrements "
+            f"système de vidéoprotection {of_place(commune)}, la communication des enregistrements "
             f"sur lesquels j'apparais, {data['video_place']}, {seen}.",
             f"Je fonde cette demande sur l'{law.CITE['gdpr-access']} et, si ce système a pour "
             f"finalité la prévention des infractions, sur l'{law.CITE['lil-police-access']}, "

@@ -35,7 +35,7 @@ def test_an_acquitted_person_writes_the_erasure_request(browser, live_server, ja
     page.get_by_role("heading", name="Votre lettre").wait_for()
 
     assert page.get_by_role("heading", name="Votre lettre").count() == 1
-    assert "Tribunal judiciaire de Aix-en-Provence" in page.locator(".letter").inner_text()
+    assert "Tribunal judiciaire d'Aix-en-Provence" in page.locator(".letter").inner_text()
     with page.expect_download() as download:
         page.get_by_role("button", name="PDF à imprimer").click()
     pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
+from recours.rights.letters import of_place
 from recours.rights.procedures import PROCEDURES, build_letter
 from recours.testing import NAMES_IN_EVERY_SCRIPT, name_words, pdf_missing_glyphs, readable
 
@@ -172,7 +173,7 @@ def test_erasure_deadlines_two_months_then_one(client, db):
                 "contested_date": "2026-11-02",
                 "appeal_city": "Aix-en-Provence",
             },
-            "Cour d'appel de Aix-en-Provence",
+            "Cour d'appel d'Aix-en-Provence",
             "article R40-31-1",
         ),
         (
@@ -425,3 +426,14 @@ def test_no_research_note_reaches_a_letter_and_the_sources_page_says_them(client
     assert "Incertain :" in sources
     assert "lu en novembre 2026" in sources
     assert "Aucune adresse postale du magistrat référent" in sources
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("town", "written"),
+    [("Lyon", "de Lyon"), ("Aix-en-Provence", "d'Aix-en-Provence"), ("Évry", "d'Évry"),
+     ("Le Havre", "du Havre"), ("Les Sables-d'Olonne", "des Sables-d'Olonne"),
+     ("La Rochelle", "de La Rochelle"), ("L'Isle-Adam", "de L'Isle-Adam"), ("Hyères", "d'Hyères")],
+)  # fmt: skip
+def test_a_town_is_written_with_de_as_french_does(town, written):
+    assert of_place(town) == written
