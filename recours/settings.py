@@ -162,6 +162,7 @@ INSTALLED_APPS = [
     "recours.mandates",
     "recours.rights",
     "recours.observatory",
+    "recours.console",
 ]
 
 MIDDLEWARE = [
@@ -307,7 +308,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
 # Forms that take a file (a lead's document) may send more, up to this; the form checks
 # each file's own limit and type.
 UPLOAD_MAX_BODY_SIZE = env_int("UPLOAD_MAX_BODY_SIZE", 11 * 1024 * 1024)
-UPLOAD_PATHS = ("/observatoire/signaler/", "/admin/observatory/")
+UPLOAD_PATHS = ("/observatoire/signaler/", "/admin/observatory/", "/console/observatoire/")
 OBSERVATORY_ATTACHMENT_MAX_SIZE = env_int("OBSERVATORY_ATTACHMENT_MAX_SIZE", 10 * 1024 * 1024)
 # Days a lead's contact address is kept, to ask its sender a question; `purge_leads`
 # erases it after that.
@@ -393,10 +394,16 @@ SIGN_RATE_LIMITS = {
 METRICS_TOKEN = env_secret("METRICS_TOKEN")
 # /readyz fails when a due mail has waited this long: the mail worker is not keeping up.
 HEALTH_OUTBOX_MAX_MINUTES = env_int("HEALTH_OUTBOX_MAX_MINUTES", 15)
-# Sign-in attempts (admin, and the console to come), counted before the password is checked.
+# Sign-in attempts (the console, which the admin's sign-in leads to), counted before the password is checked.
 LOGIN_RATE_LIMITS = {
     "account": (env_int("LOGIN_LIMIT_ACCOUNT", 10), 900),
     "network": (env_int("LOGIN_LIMIT_NETWORK", 30), 900),
+}
+# Second-factor attempts in the console (codes, passkeys, recovery codes), per account and
+# per network: a six-digit code must not be guessable by trying.
+SECOND_FACTOR_RATE_LIMITS = {
+    "account": (env_int("SECOND_FACTOR_LIMIT_ACCOUNT", 5), 900),
+    "network": (env_int("SECOND_FACTOR_LIMIT_NETWORK", 30), 900),
 }
 # Saving or reopening a rights letter's file (an Argon2 derivation each), per network.
 PASSPHRASE_RATE_LIMIT = (env_int("PASSPHRASE_LIMIT_NETWORK", 10), 600)

@@ -3,8 +3,8 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from recours.console.views.signin import admin_login
 from recours.core import views as core_views
-from recours.core.login import admin_login
 from recours.observatory.api import api as observatory_api
 
 handler400 = "recours.core.views.bad_request"
@@ -13,9 +13,10 @@ handler404 = "recours.core.views.not_found"
 handler500 = "recours.core.views.server_error"
 
 urlpatterns = [
-    # Before the admin's own: every sign-in attempt is throttled (core/login.py).
+    # Before the admin's own: signing in happens in the console, with its second factor.
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    path("console/", include("recours.console.urls")),
     # Without CSRF: the switch is on every page, and a token would set a cookie on the
     # pages that shared caches keep for everyone. A forged request can change nothing
     # but the language a visitor reads.

@@ -273,3 +273,29 @@ class ShareCount(models.Model):
 
     def __str__(self):
         return f"{self.campaign} {self.channel} {self.day}: {self.signatures}"
+
+
+class Tally(models.Model):
+    """How many times one thing happened to a campaign in one hour (sign-ups,
+    confirmations, withdrawals, mail outcomes, confirmation delays), counted in the
+    transaction where it happens: the organisers' figures are read from a few thousand
+    of these rows, never by scanning mandates, and no row names a person."""
+
+    campaign = models.ForeignKey(
+        Campaign, related_name="tallies", on_delete=models.CASCADE, verbose_name=_("campagne")
+    )
+    hour = models.DateTimeField(_("heure"))
+    metric = models.CharField(_("mesure"), max_length=24)
+    count = models.PositiveIntegerField(_("nombre"), default=0)
+
+    class Meta:
+        verbose_name = _("décompte horaire")
+        verbose_name_plural = _("décomptes horaires")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "hour", "metric"], name="one_tally_per_hour_and_metric"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id} {self.hour:%Y-%m-%d %H}h {self.metric}: {self.count}"

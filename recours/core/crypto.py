@@ -47,6 +47,13 @@ def key_id(public_b64: str) -> str:
     return hashlib.sha256(base64.b64decode(public_b64)).hexdigest()[:16]
 
 
+def fingerprint(public_b64: str) -> str:
+    """What the key's holders read aloud to check that the server holds their key: the
+    first 16 bytes of the key's SHA-256, in eight groups of four hex digits."""
+    digest = hashlib.sha256(base64.b64decode(public_b64)).hexdigest()[:32]
+    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
+
+
 def seal(public_b64: str, payload: dict) -> bytes:
     public = PublicKey(base64.b64decode(public_b64))
     return SealedBox(public).encrypt(canonical_json(payload))

@@ -1,14 +1,14 @@
 """Sign-in, throttled: per account and per network, before the password is even checked.
 
-Forty wrong passwords in twelve seconds used to go through the admin's login. Every
+Forty wrong passwords in twelve seconds used to go through the admin's login, which
+now leads to the console's (console/views/signin.py). Every
 sign-in attempt is now counted, on the keyed hash of the account name and of the
 visitor's /24 (or /48), in the shared cache; past the limit the answer is a 429 with
 Retry-After and a page that says when to try again, and the password is not checked."""
 
 from django.conf import settings
-from django.contrib import admin
 
-from recours.core.ratelimit import Rule, check, client_ip, network_of, refusal_response
+from recours.core.ratelimit import Rule, check, client_ip, network_of
 
 
 def login_refusal(request):
@@ -20,9 +20,3 @@ def login_refusal(request):
         (Rule("login-network", *settings.LOGIN_RATE_LIMITS["network"]), network),
     ]
     return check(rules)
-
-
-def admin_login(request, **kwargs):
-    if request.method == "POST" and (refusal := login_refusal(request)):
-        return refusal_response(request, refusal, "core/too_many_logins.html")
-    return admin.site.login(request, **kwargs)

@@ -81,9 +81,13 @@ def _claim(row_id: int) -> bool:
 def mark_stale_claims() -> int:
     """Rows left in SENDING by a dead worker become UNCERTAIN and are wiped, never resent."""
     cutoff = timezone.now() - STALE_CLAIM
-    count = OutboxEmail.objects.filter(status=Status.SENDING, claimed_at__lt=cutoff).update(
-        status=Status.UNCERTAIN, **WIPED
-    )
+    stale = OutboxEmail.objects.filter(status=Status.SENDING, claimed_at__lt=cutoff)
+    abouts = list(stale.values_list("pk", "about"))
+    count = OutboxEmail.objects.filter(
+        pk__in=[pk for pk, _ in abouts], status=Status.SENDING
+    ).update(status=Status.UNCERTAIN, **WIPED)
+    for _, about in abouts:
+        _tell(about, "uncertain")
     if count:
         log.warning("outbox: %d mail(s) left mid-send by a dead worker, not resent", count)
     return count
@@ -161,6 +165,7 @@ def _send_one(smtp, row: OutboxEmail) -> str:
                 status=Status.QUEUED, next_attempt_at=timezone.now() + delay, last_error=error
             )
             log.info("outbox: mail #%d deferred %ss after: %s", row.pk, delay.seconds, error)
+            _tell(row.about, "deferred")
             try:
                 smtp.close()  # a broken connection is reopened by the next send
             except Exception:  # noqa: BLE001
@@ -171,12 +176,20 @@ def _send_one(smtp, row: OutboxEmail) -> str:
         )
         log.warning("outbox: mail #%d failed for good: %s", row.pk, error)
         if _is_refused_recipient(exc):
-            bounces.record_bounce(row.pk)
+            bounces.record_bounce(row.pk)  # told as a bounce, not as a failure of ours
+        else:
+            _tell(row.about, "failed")
         return "failed"
     OutboxEmail.objects.filter(pk=row.pk).update(
         status=Status.SENT, sent_at=timezone.now(), last_error="", **WIPED
     )
+    _tell(row.about, "sent")
     return "sent"
+
+
+def _tell(about: str, outcome: str) -> None:
+    if about:
+        bounces.mail_outcome.send(sender=OutboxEmail, about=about, outcome=outcome)
 
 
 def _flush_wiped_pages() -> None:

@@ -8,10 +8,11 @@ class MandatesConfig(AppConfig):
     verbose_name = _("Mandats")
 
     def ready(self):
-        from recours.core.bounces import mail_bounced
+        from recours.core.bounces import mail_bounced, mail_outcome
         from recours.core.metrics import GAUGES
-        from recours.mandates.domain import on_mail_bounced, signature_gauges
+        from recours.mandates.domain import on_mail_bounced, on_mail_outcome, signature_gauges
 
         mail_bounced.connect(on_mail_bounced, dispatch_uid="mandates-bounce")
+        mail_outcome.connect(on_mail_outcome, dispatch_uid="mandates-mail-outcome")
         if signature_gauges not in GAUGES:
             GAUGES.append(signature_gauges)

@@ -19,8 +19,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from recours.campaigns.card import card_text
-from recours.campaigns.domain import confirmed_count, published_texts
-from recours.campaigns.models import Campaign
+from recours.campaigns.domain import (
+    PublishedTexts,
+    complaint_snapshot,
+    confirmed_count,
+    mandate_snapshot,
+    published_texts,
+)
+from recours.campaigns.models import Campaign, TextVersion
 from recours.campaigns.presentation import RECENT_SHOWN_FROM, progress, time_left_message
 from recours.campaigns.sharing import channel_of, share_context
 from recours.core.crypto import sha256_hex
@@ -62,15 +68,19 @@ def recent_mandates(campaign: Campaign, now) -> int | None:
     return count if count >= RECENT_SHOWN_FROM else None
 
 
-def page_context(request, campaign: Campaign, form: SignForm | None = None) -> dict:
+def page_context(
+    request, campaign: Campaign, form: SignForm | None = None, texts: PublishedTexts | None = None
+) -> dict:
     """What the template needs. Without a form (the page as everyone first sees it), the
-    fresh sign form carries the clock slot; a form sent back with errors keeps its data."""
-    texts = published_texts(campaign)
+    fresh sign form carries the clock slot; a form sent back with errors keeps its data.
+    With `texts` (a preview of unpublished ones), the page takes no signature."""
+    preview = texts is not None
+    texts = texts or published_texts(campaign)
     if texts is None:
         raise Http404
     now = timezone.now()
     campaign.confirmed_count = confirmed_count(campaign)
-    accepting = campaign.is_accepting_signatures(now)
+    accepting = campaign.is_accepting_signatures(now) and not preview
     if accepting and form is None:
         form = SignForm(
             asks_postal_address=campaign.asks_postal_address,
@@ -100,7 +110,33 @@ def page_context(request, campaign: Campaign, form: SignForm | None = None) -> d
         "share_url": request.build_absolute_uri(campaign.get_absolute_url()),  # canonical
         **share_context(campaign),
         "pow_strings": pow.widget_strings(),
+        "preview": preview,
     }
+
+
+def preview_page(request, campaign: Campaign) -> HttpResponse:
+    """The public page as it will read once the campaign's draft texts are published:
+    the same template, renderer and sanitiser, with the draft in place of the versions
+    in force. For the organisers' console; never cached, never indexed."""
+    texts = PublishedTexts(
+        complaint=TextVersion(
+            campaign=campaign,
+            kind=TextVersion.Kind.COMPLAINT,
+            number=0,
+            content=complaint_snapshot(campaign),
+        ),
+        mandate=TextVersion(
+            campaign=campaign,
+            kind=TextVersion.Kind.MANDATE,
+            number=0,
+            content=mandate_snapshot(campaign),
+        ),
+    )
+    html = render_to_string(TEMPLATE, page_context(request, campaign, texts=texts), request)
+    response = HttpResponse(html)
+    response["Content-Security-Policy"] = PAGE_CSP
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def render_slotted(request, campaign: Campaign, form: SignForm | None = None) -> SlottedPage:

@@ -15,6 +15,7 @@ from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from recours.campaigns import tallies
 from recours.campaigns.domain import PublishedTexts, forget_count
 from recours.campaigns.models import Campaign
 from recours.core.crypto import (
@@ -146,6 +147,7 @@ def sign_mandate(
                         campaign=campaign, email_hash=email_hash, **fields
                     )
                 outcome = SignOutcome.CREATED
+                tallies.add(campaign.pk, tallies.Metric.SIGNUP, at=now)
             except IntegrityError:
                 # A concurrent request inserted the same person first: treat as a repeat.
                 mandate = _active_mandate(campaign, email_hash)
@@ -298,6 +300,8 @@ def confirm_mandate(*, token: str) -> Mandate:
         )
         transparency.log_confirmation(mandate)
         forget_count(mandate.campaign_id)
+        tallies.add(mandate.campaign_id, tallies.Metric.CONFIRMED, at=now)
+        tallies.add(mandate.campaign_id, tallies.delay_metric(now - mandate.signed_at), at=now)
     return mandate
 
 
@@ -326,10 +330,27 @@ def record_bounce(mandate_id: int) -> bool:
     return bool(pending)
 
 
-def on_mail_bounced(sender, about: str, **kwargs) -> None:
+def _mandate_of(about: str) -> int | None:
     kind, _, identifier = about.partition(":")
-    if kind == "mandate" and identifier.isdigit():
-        record_bounce(int(identifier))
+    return int(identifier) if kind == "mandate" and identifier.isdigit() else None
+
+
+def on_mail_bounced(sender, about: str, **kwargs) -> None:
+    if (mandate_id := _mandate_of(about)) is not None:
+        with transaction.atomic():
+            record_bounce(mandate_id)
+            _tally_mail(mandate_id, "bounced")
+
+
+def on_mail_outcome(sender, about: str, outcome: str, **kwargs) -> None:
+    if (mandate_id := _mandate_of(about)) is not None:
+        _tally_mail(mandate_id, outcome)
+
+
+def _tally_mail(mandate_id: int, outcome: str) -> None:
+    campaigns = Mandate.objects.filter(pk=mandate_id).values_list("campaign_id", flat=True)
+    for campaign_id in campaigns:  # none if the mandate is gone
+        tallies.add(campaign_id, tallies.mail_metric(outcome))
 
 
 def mandate_for_manage_token(*, token: str) -> Mandate:
@@ -352,20 +373,23 @@ def withdraw_mandate(*, token: str) -> Mandate:
         if mandate.status in (Status.WITHDRAWN, Status.INVALIDATED):
             return mandate
         was_confirmed = mandate.status == Status.CONFIRMED
+        now = timezone.now()
         Mandate.objects.filter(pk=mandate.pk).update(
             status=Status.WITHDRAWN,
-            withdrawn_at=timezone.now(),
+            withdrawn_at=now,
             sealed_identity=None,
             contact_sealed=None,
             email_hash="",
         )
         mandate.tokens.filter(purpose=Purpose.CONFIRM).delete()
+        tallies.add(mandate.campaign_id, tallies.Metric.WITHDRAWN, at=now)
         if was_confirmed:
             Campaign.objects.filter(pk=mandate.campaign_id).update(
                 confirmed_count=F("confirmed_count") - 1
             )
             transparency.record_removal(mandate)
             forget_count(mandate.campaign_id)
+            tallies.add(mandate.campaign_id, tallies.Metric.REMOVED, at=now)
     mandate.refresh_from_db()
     return mandate
 
@@ -456,7 +480,10 @@ def invalidate_mandates(*, campaign: Campaign, mandates, decided_by: str, criter
             contact_sealed=None,
         )
         MandateToken.objects.filter(mandate__in=targets, purpose=Purpose.CONFIRM).delete()
+        if targets:
+            tallies.add(campaign.pk, tallies.Metric.INVALIDATED, len(targets))
         if confirmed:
+            tallies.add(campaign.pk, tallies.Metric.REMOVED, len(confirmed))
             Campaign.objects.filter(pk=campaign.pk).update(
                 confirmed_count=F("confirmed_count") - len(confirmed)
             )

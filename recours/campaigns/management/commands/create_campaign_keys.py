@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from recours.campaigns.models import Campaign
-from recours.core.crypto import generate_keypair
+from recours.core.crypto import fingerprint, generate_keypair
 from recours.core.keyshares import ShareError, split_private_key
 
 
@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = (
         "Generates a sealing key pair for a campaign and stores only the public key. The "
         "private key is split into --shares files, any --threshold of which rebuild it "
-        "(default 2 of 3), or written whole to --private-key-out. Keep them offline, apart."
+        "(default 2 of 3), or written whole to --private-key-out. Keep them offline, apart. "
+        "With --offline (on the key ceremony's offline machine) no database is used: the "
+        "public key and its fingerprint are printed, for an organiser to enter in the console."
     )
 
     def add_arguments(self, parser):
@@ -25,10 +27,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace", action="store_true", help="replace a key already set (rotation)"
         )
+        parser.add_argument(
+            "--offline",
+            action="store_true",
+            help="use no database: print the public key to enter in the console",
+        )
 
     def handle(
-        self, *args, campaign, shares_dir, private_key_out, shares, threshold, replace, **options
+        self,
+        *args,
+        campaign,
+        shares_dir,
+        private_key_out,
+        shares,
+        threshold,
+        replace,
+        offline,
+        **options,
     ):
+        if offline:
+            public, private = generate_keypair()
+            written = self.write_private(
+                campaign, public, private, private_key_out, shares_dir, shares, threshold
+            )
+            self.stdout.write(f"{written} (mode 0600)")
+            self.stdout.write(f"public key: {public}")
+            self.stdout.write(f"fingerprint: {fingerprint(public)}")
+            return
         try:
             target = Campaign.objects.get(slug=campaign)
         except Campaign.DoesNotExist as exc:
@@ -39,14 +64,20 @@ class Command(BaseCommand):
                 "old key then need the old private key)"
             )
         public, private = generate_keypair()
-        if private_key_out:
-            write_private_key(private_key_out, private)
-            written = f"private key written to {private_key_out}"
-        else:
-            written = self.write_shares(campaign, public, private, shares_dir, shares, threshold)
+        written = self.write_private(
+            campaign, public, private, private_key_out, shares_dir, shares, threshold
+        )
         target.public_key = public
         target.save(update_fields=["public_key"])
         self.stdout.write(f"public key stored for {campaign}; {written} (mode 0600)")
+
+    def write_private(
+        self, campaign, public, private, private_key_out, shares_dir, count, threshold
+    ):
+        if private_key_out:
+            write_private_key(private_key_out, private)
+            return f"private key written to {private_key_out}"
+        return self.write_shares(campaign, public, private, shares_dir, count, threshold)
 
     def write_shares(self, campaign, public, private, shares_dir, count, threshold) -> str:
         try:

@@ -1,0 +1,61 @@
+"""The organisers' figures, counted as events happen.
+
+Every event that a dashboard shows adds one to the `Tally` row of its campaign, hour and
+metric, inside the transaction that makes the event true: the figures can never disagree
+with what was committed, and reading them never touches a mandate. A row holds a count,
+never who: the dashboard then hides any count below `SMALLEST_SHOWN`.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from recours.campaigns.models import Tally
+
+
+class Metric:
+    SIGNUP = "signup"  # a new pending mandate
+    CONFIRMED = "confirmed"
+    WITHDRAWN = "withdrawn"  # any withdrawal, pending or confirmed
+    INVALIDATED = "invalidated"
+    # A confirmed mandate leaving the count (withdrawn or invalidated): with CONFIRMED,
+    # it gives the counter's history.
+    REMOVED = "removed"
+    MAIL_PREFIX = "mail_"
+    DELAY_PREFIX = "delay_"
+
+
+MAIL_OUTCOMES = ["sent", "deferred", "bounced", "failed", "uncertain"]
+# Upper bounds, in minutes, of the confirmation-delay buckets; the last is open.
+DELAY_BOUNDS = [1, 5, 15, 60, 6 * 60, 24 * 60, 3 * 24 * 60, 7 * 24 * 60]
+
+
+def hour_of(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def add(campaign_id: int, metric: str, amount: int = 1, at: datetime | None = None) -> None:
+    """Adds `amount` to the metric's count for the hour of `at` (now by default). Call it
+    inside the transaction of the event: an update, or an insert the first time in an
+    hour; an insert that loses a race with another process becomes an update."""
+    hour = hour_of(at or timezone.now())
+    row = Tally.objects.filter(campaign_id=campaign_id, hour=hour, metric=metric)
+    if row.update(count=F("count") + amount):
+        return
+    try:
+        with transaction.atomic():
+            Tally.objects.create(campaign_id=campaign_id, hour=hour, metric=metric, count=amount)
+    except IntegrityError:
+        row.update(count=F("count") + amount)
+
+
+def delay_metric(delay: timedelta) -> str:
+    minutes = delay.total_seconds() / 60
+    bound = next((bound for bound in DELAY_BOUNDS if minutes <= bound), None)
+    return f"{Metric.DELAY_PREFIX}{bound if bound is not None else 'more'}"
+
+
+def mail_metric(outcome: str) -> str:
+    return f"{Metric.MAIL_PREFIX}{outcome}"

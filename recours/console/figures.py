@@ -1,0 +1,234 @@
+"""A campaign's figures for its organisers, read from the hourly tallies (campaigns/
+tallies.py) and the share counts: a handful of queries whatever the number of mandates.
+
+No figure may single someone out: a count from 1 to 4 is shown as "< 5" (`shown`), in
+the page, its tables and its CSV alike. The cumulative count is the public counter's
+history, which anyone could follow on the public page, and is shown as it is.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Sum
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from recours.campaigns.models import Campaign, ShareCount, Tally
+from recours.campaigns.tallies import DELAY_BOUNDS, MAIL_OUTCOMES, Metric, hour_of
+
+SMALLEST_SHOWN = 5
+HOURS_SHOWN = 72
+PACE_DAYS = 7
+
+
+def shown(count: int) -> str:
+    if 0 < count < SMALLEST_SHOWN:
+        return f"< {SMALLEST_SHOWN}"
+    return formats.number_format(count, force_grouping=True)
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str
+    value: int
+    masked: bool = True  # whether small counts are hidden
+
+    @property
+    def text(self) -> str:
+        return (
+            shown(self.value)
+            if self.masked
+            else formats.number_format(self.value, force_grouping=True)
+        )
+
+    @property
+    def drawn(self) -> int:
+        """The height a chart may draw: a hidden count is drawn as the threshold, so that
+        the picture tells no more than the table."""
+        if self.masked and 0 < self.value < SMALLEST_SHOWN:
+            return SMALLEST_SHOWN
+        return self.value
+
+
+@dataclass
+class Series:
+    key: str
+    title: str
+    unit: str
+    points: list[Point] = field(default_factory=list)
+    column: str = ""
+
+
+MAIL_LABELS = {
+    "sent": _("envoyés"),
+    "deferred": _("différés (nouvel essai)"),
+    "bounced": _("rejetés par le destinataire"),
+    "failed": _("échecs"),
+    "uncertain": _("incertains"),
+}
+
+
+def delay_label(index: int) -> str:
+    def minutes(value):
+        if value < 60:
+            return _("%(n)d min") % {"n": value}
+        if value < 24 * 60:
+            return _("%(n)d h") % {"n": value // 60}
+        return _("%(n)d j") % {"n": value // (24 * 60)}
+
+    if index == len(DELAY_BOUNDS):
+        return _("plus de %(bound)s") % {"bound": minutes(DELAY_BOUNDS[-1])}
+    if index == 0:
+        return _("moins de %(bound)s") % {"bound": minutes(DELAY_BOUNDS[0])}
+    return _("%(low)s à %(high)s") % {
+        "low": minutes(DELAY_BOUNDS[index - 1]),
+        "high": minutes(DELAY_BOUNDS[index]),
+    }
+
+
+@dataclass
+class Forecast:
+    pace_per_day: float
+    remaining: int
+    days: int | None
+    on: date | None
+    before_close: bool | None
+
+
+@dataclass
+class Figures:
+    confirmed: int
+    goal: int
+    hourly: Series
+    daily: Series
+    cumulative: Series
+    funnel: Series
+    delays: Series
+    median_delay: str
+    mails: Series
+    shares: Series
+    forecast: Forecast
+
+    def series(self) -> dict[str, Series]:
+        return {
+            series.key: series
+            for series in (
+                self.hourly, self.daily, self.cumulative, self.funnel,
+                self.delays, self.mails, self.shares,
+            )
+        }  # fmt: skip
+
+
+def campaign_figures(campaign: Campaign, now: datetime | None = None) -> Figures:
+    now = now or timezone.now()
+    by_metric: dict[str, dict[datetime, int]] = defaultdict(dict)
+    for hour, metric, count in Tally.objects.filter(campaign=campaign).values_list(
+        "hour", "metric", "count"
+    ):
+        by_metric[metric][hour] = count
+    totals = {metric: sum(hours.values()) for metric, hours in by_metric.items()}
+    confirmed = by_metric.get(Metric.CONFIRMED, {})
+    removed = by_metric.get(Metric.REMOVED, {})
+
+    current = hour_of(now)
+    hourly = Series("hourly", _("Mandats confirmés par heure, 3 derniers jours"), _("heure"))
+    for offset in range(HOURS_SHOWN - 1, -1, -1):
+        hour = current - timedelta(hours=offset)
+        label = formats.date_format(timezone.localtime(hour), "D j, H\\h")
+        hourly.points.append(Point(label, confirmed.get(hour, 0)))
+
+    first_day = timezone.localtime(campaign.opens_at).date()
+    per_day, net_per_day = defaultdict(int), defaultdict(int)
+    for hour, count in confirmed.items():
+        day = timezone.localtime(hour).date()
+        per_day[day] += count
+        net_per_day[day] += count
+        first_day = min(first_day, day)
+    for hour, count in removed.items():
+        net_per_day[timezone.localtime(hour).date()] -= count
+    today = timezone.localtime(now).date()
+    last_day = min(today, timezone.localtime(campaign.closes_at).date())
+    daily = Series("daily", _("Mandats confirmés par jour, depuis l'ouverture"), _("jour"))
+    cumulative = Series("cumulative", _("Mandats en vigueur, cumulés"), _("jour"))
+    running = 0
+    day = first_day
+    while day <= max(last_day, first_day):
+        label = formats.date_format(day, "SHORT_DATE_FORMAT")
+        daily.points.append(Point(label, per_day.get(day, 0)))
+        running += net_per_day.get(day, 0)
+        cumulative.points.append(Point(label, running, masked=False))
+        day += timedelta(days=1)
+
+    funnel = Series("funnel", _("Du formulaire au mandat"), _("étape"))
+    for metric, label in (
+        (Metric.SIGNUP, _("inscriptions")),
+        (Metric.CONFIRMED, _("confirmations")),
+        (Metric.WITHDRAWN, _("retraits")),
+        (Metric.INVALIDATED, _("invalidations")),
+    ):
+        funnel.points.append(Point(str(label), totals.get(metric, 0)))
+
+    delays = Series("delays", _("Délai entre l'inscription et la confirmation"), _("délai"))
+    bucket_names = [f"{Metric.DELAY_PREFIX}{bound}" for bound in DELAY_BOUNDS]
+    bucket_names.append(f"{Metric.DELAY_PREFIX}more")
+    for index, name in enumerate(bucket_names):
+        delays.points.append(Point(str(delay_label(index)), totals.get(name, 0)))
+    median_delay = _median_label(delays)
+
+    mails = Series("mails", _("Courriels de confirmation"), _("issue"))
+    for outcome in MAIL_OUTCOMES:
+        mails.points.append(
+            Point(str(MAIL_LABELS[outcome]), totals.get(f"{Metric.MAIL_PREFIX}{outcome}", 0))
+        )
+
+    shares = Series("shares", _("Inscriptions venues d'un lien partagé, par canal"), _("canal"))
+    for channel, count in (
+        ShareCount.objects.filter(campaign=campaign)
+        .values_list("channel")
+        .annotate(total=Sum("signatures"))
+        .order_by("-total", "channel")
+    ):
+        shares.points.append(Point(channel, count))
+
+    net_recent = sum(
+        count for day, count in net_per_day.items() if day > today - timedelta(days=PACE_DAYS)
+    )
+    days_open = max(1, min(PACE_DAYS, (today - first_day).days + 1))
+    return Figures(
+        confirmed=campaign.confirmed_count,
+        goal=campaign.goal,
+        hourly=hourly,
+        daily=daily,
+        cumulative=cumulative,
+        funnel=funnel,
+        delays=delays,
+        median_delay=median_delay,
+        mails=mails,
+        shares=shares,
+        forecast=_forecast(campaign, net_recent / days_open, today),
+    )
+
+
+def _median_label(delays: Series) -> str:
+    total = sum(point.value for point in delays.points)
+    if total < SMALLEST_SHOWN:
+        return ""
+    running = 0
+    for point in delays.points:
+        running += point.value
+        if running * 2 >= total:
+            return point.label
+    return ""
+
+
+def _forecast(campaign: Campaign, pace: float, today: date) -> Forecast:
+    remaining = max(0, campaign.goal - campaign.confirmed_count)
+    if remaining == 0:
+        return Forecast(pace, 0, 0, today, True)
+    if pace <= 0:
+        return Forecast(pace, remaining, None, None, None)
+    days = math.ceil(remaining / pace)
+    on = today + timedelta(days=days)
+    return Forecast(pace, remaining, days, on, on <= timezone.localtime(campaign.closes_at).date())

@@ -1,0 +1,390 @@
+import base64
+import binascii
+from datetime import timedelta
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import User
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from recours.campaigns.models import RESERVED_SLUGS, Campaign, Ground, Organisation, Source
+from recours.console.models import Role
+from recours.core.crypto import public_key_is_valid
+from recours.core.forms import AccessibleErrorsMixin, clean_text_input
+from recours.mandates.models import SignerUpdate
+
+# Long enough for any real complaint, short enough that a form cannot fill the database.
+MAX_TEXT = 100_000
+MAX_SUMMARY = 600
+
+
+class ConsoleForm(AccessibleErrorsMixin, forms.Form):
+    pass
+
+
+class ConsoleModelForm(AccessibleErrorsMixin, forms.ModelForm):
+    """Every text field is checked for invalid characters and held to a size."""
+
+    multiline: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and name not in getattr(self, "verbatim", ()):
+                try:
+                    cleaned[name] = clean_text_input(value, multiline=name in self.multiline)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+
+class LoginForm(ConsoleForm):
+    username = forms.CharField(label=_("Identifiant ou adresse"), max_length=150)
+    password = forms.CharField(
+        label=_("Mot de passe"), max_length=200, widget=forms.PasswordInput(render_value=False)
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update({"autocomplete": "username"})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class TotpForm(ConsoleForm):
+    code = forms.CharField(
+        label=_("Code à six chiffres de votre application"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+
+class RecoveryForm(ConsoleForm):
+    recovery_code = forms.CharField(
+        label=_("Code de secours"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class PasskeyResponseForm(ConsoleForm):
+    """What the browser's WebAuthn call returned, as JSON, posted by passkey.js."""
+
+    response = forms.CharField(widget=forms.HiddenInput, max_length=20_000)
+    name = forms.CharField(
+        label=_("Nom de cette clé (pour la reconnaître)"), max_length=60, required=False
+    )
+
+
+class InvitationForm(ConsoleForm):
+    email = forms.EmailField(label=_("Adresse de la personne invitée"))
+    role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices, widget=forms.RadioSelect)
+
+
+class NewAccountForm(ConsoleForm):
+    username = forms.RegexField(
+        label=_("Identifiant"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        help_text=_(
+            "Lettres, chiffres et . @ + - _ ; c'est ce que vous taperez pour vous connecter."
+        ),
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=200,
+        help_text=_("Au moins 12 caractères ; une phrase de passe est une bonne idée."),
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Cet identifiant est déjà pris."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password"):
+            try:
+                password_validation.validate_password(
+                    cleaned["password"], User(username=cleaned.get("username", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class ExistingAccountForm(ConsoleForm):
+    password = forms.CharField(
+        label=_("Mot de passe de votre compte"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        max_length=200,
+    )
+
+
+class OrganisationForm(ConsoleModelForm):
+    multiline = ("registered_office", "statutory_object")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "legal_form",
+            "registration_number",
+            "registered_office",
+            "statutory_object",
+            "signatory",
+            "website",
+            "contact_email",
+            "dpo_contact",
+        ]
+        widgets = {
+            "registered_office": forms.Textarea(attrs={"rows": 3}),
+            "statutory_object": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class NewCampaignForm(ConsoleModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["title", "slug", "language"]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(_("Cette adresse est réservée par le site."))
+        return slug
+
+
+class ComplaintForm(ConsoleModelForm):
+    multiline = ("authority_address",)
+    verbatim = ("body", "legal_basis", "summary")  # Markdown: line breaks are meaningful
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "title",
+            "summary",
+            "body",
+            "legal_basis",
+            "authority",
+            "authority_address",
+            "respondent",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 18}),
+            "legal_basis": forms.Textarea(attrs={"rows": 5}),
+            "authority_address": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("body", "legal_basis"):
+            self.fields[name].max_length = MAX_TEXT
+            self.fields[name].validators.append(_max_length(MAX_TEXT))
+        self.fields["summary"].validators.append(_max_length(MAX_SUMMARY))
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.verbatim:
+            if isinstance(cleaned.get(name), str):
+                try:
+                    clean_text_input(cleaned[name].replace("\r\n", "\n"), multiline=True)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+                else:
+                    cleaned[name] = cleaned[name].replace("\r\n", "\n").strip()
+        return cleaned
+
+
+def _max_length(limit):
+    from django.core.validators import MaxLengthValidator
+
+    return MaxLengthValidator(limit)
+
+
+class MandateTextForm(ConsoleModelForm):
+    verbatim = ("mandate_text",)
+
+    class Meta:
+        model = Campaign
+        fields = ["mandate_text", "asks_postal_address"]
+        widgets = {"mandate_text": forms.Textarea(attrs={"rows": 14})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mandate_text"].validators.append(_max_length(MAX_TEXT))
+
+    def clean_mandate_text(self):
+        text = self.cleaned_data["mandate_text"].replace("\r\n", "\n")
+        clean_text_input(text, multiline=True)
+        return text.strip()
+
+
+class GroundForm(ConsoleModelForm):
+    verbatim = ("text",)
+
+    class Meta:
+        model = Ground
+        fields = ["position", "title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].validators.append(_max_length(MAX_TEXT))
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].replace("\r\n", "\n")
+        clean_text_input(text, multiline=True)
+        return text.strip()
+
+
+class SourceForm(ConsoleModelForm):
+    class Meta:
+        model = Source
+        fields = ["position", "title", "publisher", "date", "url"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+SourceFormSet = forms.inlineformset_factory(
+    Ground, Source, form=SourceForm, extra=2, can_delete=True, max_num=50, validate_max=True
+)
+
+
+class CalendarForm(ConsoleModelForm):
+    milestones_text = forms.CharField(
+        label=_("Étapes vers l'objectif"),
+        required=False,
+        max_length=200,
+        help_text=_("Des nombres croissants séparés par des virgules, par exemple 1000, 5000."),
+    )
+    share_fr = forms.CharField(
+        label=_("Message de partage en français"), required=False, max_length=280
+    )
+    share_en = forms.CharField(
+        label=_("Message de partage en anglais"), required=False, max_length=280
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["goal", "opens_at", "closes_at"]
+        widgets = {
+            "opens_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "closes_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        campaign = self.instance
+        self.fields["goal"].min_value = 1
+        self.fields["goal"].widget.attrs["min"] = 1
+        self.fields["goal"].validators.append(_min_value(1))
+        self.fields["milestones_text"].initial = ", ".join(map(str, campaign.milestones or []))
+        self.fields["share_fr"].initial = (campaign.share_messages or {}).get("fr", "")
+        self.fields["share_en"].initial = (campaign.share_messages or {}).get("en", "")
+
+    def clean_milestones_text(self):
+        raw = [part.strip() for part in self.cleaned_data["milestones_text"].split(",")]
+        try:
+            steps = [int(part) for part in raw if part]
+        except ValueError:
+            raise forms.ValidationError(
+                _("Écrivez des nombres entiers séparés par des virgules.")
+            ) from None
+        if any(step <= 0 for step in steps) or steps != sorted(set(steps)):
+            raise forms.ValidationError(
+                _("Les étapes sont des nombres entiers positifs, croissants.")
+            )
+        return steps
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("La clôture doit suivre l'ouverture."))
+        goal, steps = cleaned.get("goal"), cleaned.get("milestones_text")
+        if goal and steps and steps[-1] > goal:
+            self.add_error("milestones_text", _("Les étapes ne dépassent pas l'objectif."))
+        return cleaned
+
+    def save(self, commit=True):
+        campaign = super().save(commit=False)
+        campaign.milestones = self.cleaned_data["milestones_text"]
+        messages = {
+            code: self.cleaned_data[f"share_{code}"]
+            for code in ("fr", "en")
+            if self.cleaned_data[f"share_{code}"]
+        }
+        campaign.share_messages = messages
+        if commit:
+            campaign.save()
+        return campaign
+
+
+def _min_value(limit):
+    from django.core.validators import MinValueValidator
+
+    return MinValueValidator(limit)
+
+
+class PublicKeyForm(ConsoleForm):
+    public_key = forms.CharField(
+        label=_("Clé publique de la campagne"),
+        max_length=200,
+        help_text=_(
+            "La ligne « public key » affichée par create_campaign_keys : 44 caractères en base64."
+        ),
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+    def clean_public_key(self):
+        value = "".join(self.cleaned_data["public_key"].split())
+        if not public_key_is_valid(value):
+            raise forms.ValidationError(
+                _(
+                    "Ce n'est pas une clé publique : il faut 32 octets écrits en base64 "
+                    "(44 caractères, par exemple « q0k…= »). Ne collez jamais la clé privée ici."
+                )
+            )
+        return value
+
+
+class ConfirmForm(ConsoleForm):
+    confirm = forms.BooleanField(label=_("J'ai lu ce que fait cette étape et je la confirme"))
+
+
+class NewsForm(ConsoleModelForm):
+    verbatim = ("body",)
+
+    class Meta:
+        model = SignerUpdate
+        fields = ["subject", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 12})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].validators.append(_max_length(20_000))
+
+    def clean_body(self):
+        text = self.cleaned_data["body"].replace("\r\n", "\n")
+        clean_text_input(text, multiline=True)
+        return text.strip()
+
+
+def decode_public_key(value: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def invitation_expiry():
+    return timezone.now() + timedelta(days=7)

@@ -1,0 +1,50 @@
+"""Members of two organisations, one per role, and clients signed in as each with their
+second factor checked (the sign-in itself is tested in test_signin.py)."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from recours.campaigns.models import Organisation
+from recours.console.access import VERIFIED
+from recours.console.models import Membership, Role
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[VERIFIED] = True
+    session.save()
+    return client
+
+
+@pytest.fixture
+def other_organisation(db):
+    return Organisation.objects.create(
+        name="Collectif Autre",
+        registration_number="W131000002",
+        registered_office="2 place du Test\n13001 Marseille",
+        statutory_object="Autre chose.",
+        contact_email="contact@autre.example",
+    )
+
+
+def _member(username, organisation, role):
+    user = User.objects.create_user(username, f"{username}@example.org", "a long passphrase 42")
+    if organisation is not None:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def people(organisation, other_organisation):
+    """One account per kind of visitor the console must tell apart."""
+    superuser = User.objects.create_superuser("root", "root@example.org", "a long passphrase 42")
+    return {
+        "organiser": _member("orga", organisation, Role.ORGANISER),
+        "viewer": _member("lecture", organisation, Role.VIEWER),
+        "moderator": _member("modo", organisation, Role.MODERATOR),
+        "outsider": _member("ailleurs", other_organisation, Role.ORGANISER),
+        "superuser": superuser,
+    }
