@@ -10,7 +10,7 @@ import pytest
 
 from recours.campaigns.models import Organisation
 from recours.core.crypto import generate_keypair
-from recours.testing import make_campaign, old_clock
+from recours.testing import make_campaign, old_clock, signed_in
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +32,12 @@ def _cheap_proof_of_work(settings):
     """Tests solve challenges in Python: keep each one to a few milliseconds."""
     settings.POW_COST = 20
     settings.POW_KEY_PREFIX = "0"
+
+
+@pytest.fixture
+def admin_client(db, admin_user, client):
+    """pytest-django's, signed in with a second factor: the admin asks for one."""
+    return signed_in(client, admin_user)
 
 
 @pytest.fixture

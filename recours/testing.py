@@ -162,3 +162,15 @@ def pdf_missing_glyphs(source) -> int:
                         ]
                         missing += ids.count(0)
     return missing
+
+
+def signed_in(client, user):
+    """`client` signed in as `user` with their second factor checked, as the console's
+    sign-in leaves a session (console/views/signin.py); the admin asks the same."""
+    from recours.console.access import VERIFIED
+
+    client.force_login(user)
+    session = client.session
+    session[VERIFIED] = True
+    session.save()
+    return client

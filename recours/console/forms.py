@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,13 @@ from recours.mandates.models import SignerUpdate
 # Long enough for any real complaint, short enough that a form cannot fill the database.
 MAX_TEXT = 100_000
 MAX_SUMMARY = 600
+
+
+def https_urls(field, **kwargs):
+    """Model fields as form fields, web addresses typed without a scheme taken as https."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
 
 
 class ConsoleForm(AccessibleErrorsMixin, forms.Form):
@@ -130,6 +138,7 @@ class OrganisationForm(ConsoleModelForm):
 
     class Meta:
         model = Organisation
+        formfield_callback = https_urls
         fields = [
             "name",
             "legal_form",
@@ -246,6 +255,7 @@ class GroundForm(ConsoleModelForm):
 class SourceForm(ConsoleModelForm):
     class Meta:
         model = Source
+        formfield_callback = https_urls
         fields = ["position", "title", "publisher", "date", "url"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 

@@ -4,7 +4,7 @@ list of every commune; a source for a claim; a document request's follow-up."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from recours.console.forms import ConsoleForm, ConsoleModelForm
+from recours.console.forms import ConsoleForm, ConsoleModelForm, https_urls
 from recours.observatory.models import Claim, DocumentRequest, Evidence, Place, Vendor
 from recours.observatory.place_search import search_places
 
@@ -88,6 +88,7 @@ class ClaimForm(ConsoleModelForm):
 class EvidenceForm(ConsoleModelForm):
     class Meta:
         model = Evidence
+        formfield_callback = https_urls
         fields = ["kind", "title", "publisher", "published_on", "url"]
         widgets = {"published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 

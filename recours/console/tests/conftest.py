@@ -6,17 +6,12 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from recours.campaigns.models import Organisation
-from recours.console.access import VERIFIED
 from recours.console.models import Membership, Role
+from recours.testing import signed_in
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[VERIFIED] = True
-    session.save()
-    return client
+def member_client(user) -> Client:
+    return signed_in(Client(), user)
 
 
 @pytest.fixture

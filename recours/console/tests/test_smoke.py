@@ -1,13 +1,13 @@
 import pytest
 from django.urls import reverse
 
-from recours.console.tests.conftest import signed_in
+from recours.console.tests.conftest import member_client
 
 pytestmark = pytest.mark.integration
 
 
 def test_pages_render_for_organiser(people, campaign):
-    client = signed_in(people["organiser"])
+    client = member_client(people["organiser"])
     for name, args in [
         ("console:home", []),
         ("console:organisation", [campaign.organisation_id]),

@@ -96,11 +96,12 @@ def test_admin_is_behind_login(client):
 
 
 @pytest.mark.django_db
-def test_admin_sign_in_is_throttled_per_account_then_per_network(client, settings):
+def test_sign_in_is_throttled_per_account_then_per_network(client, settings):
+    """The console's sign-in, where the admin's leads."""
     from django.contrib.auth.models import User
 
     User.objects.create_superuser("gardienne", "g@example.org", "the right password 42")
-    url = reverse("admin_login")
+    url = reverse("console:login")
 
     wrong = [
         client.post(url, {"username": "gardienne", "password": f"wrong {n}"}, REMOTE_ADDR=f"203.0.113.{n}")

@@ -3,13 +3,14 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from recours.observatory.models import Claim, Place
+from recours.testing import signed_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 def test_a_moderators_edit_of_a_claim_is_kept_in_its_history(client):
     moderator = User.objects.create_superuser("moderator", "m@example.org", "a long password 42")
-    client.force_login(moderator)
+    signed_in(client, moderator)
     place = Place.objects.create(kind="commune", code="06088", name="Nice")
     claim = Claim.objects.create(place=place, technology="vsa", status="trial", confidence="press")
     url = reverse("admin:observatory_claim_change", args=[claim.pk])

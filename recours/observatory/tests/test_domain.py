@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from recours.observatory import domain
 from recours.observatory.models import Claim, Evidence, Funding, Place, Vendor
+from recours.testing import signed_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -84,7 +85,7 @@ def test_a_new_source_is_in_the_history_with_its_copys_fingerprint(claim, settin
 
 def test_the_admin_records_a_vendor_change_by_name_not_id(client, claim):
     """The admin used to record ('Fournisseur', '1', '2'): raw ids, in public."""
-    client.force_login(User.objects.create_superuser("moderator", "m@example.org", "pw 42 long!"))
+    signed_in(client, User.objects.create_superuser("moderator", "m@example.org", "pw 42 long!"))
     briefcam = Vendor.objects.create(name="Briefcam")
     form = {
         "place": claim.place_id, "technology": "vsa", "vendor": briefcam.pk, "status": "trial",
@@ -102,7 +103,7 @@ def test_the_admin_records_a_vendor_change_by_name_not_id(client, claim):
 
 
 def test_the_admin_refuses_dates_in_the_wrong_order(client, claim):
-    client.force_login(User.objects.create_superuser("moderator", "m@example.org", "pw 42 long!"))
+    signed_in(client, User.objects.create_superuser("moderator", "m@example.org", "pw 42 long!"))
     form = {
         "place": claim.place_id, "technology": "vsa", "vendor": claim.vendor_id,
         "status": "trial", "confidence": "press", "operator": "", "summary": "",

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from recours.observatory.models import Claim, Evidence, Lead
+from recours.testing import signed_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -160,7 +161,7 @@ def test_a_moderator_turns_a_lead_into_a_claim_with_its_document(client, record)
     post_lead(client, url="https://press.example/masséna",
               attachment=SimpleUploadedFile("arrete.pdf", PDF))  # fmt: skip
     lead = Lead.objects.get()
-    client.force_login(User.objects.create_superuser("mod", "m@example.org", "long password 42"))
+    signed_in(client, User.objects.create_superuser("mod", "m@example.org", "long password 42"))
 
     queue = client.get(reverse("admin:observatory_lead_changelist")).content.decode()
     assert "Nice" in queue
@@ -211,7 +212,7 @@ def test_a_lead_set_aside_forgets_its_document_and_its_senders_address(
     lead = Lead.objects.get()
     stored = Path(lead.attachment.path)
     assert stored.exists()
-    client.force_login(User.objects.create_superuser("mod", "m@example.org", "long password 42"))
+    signed_in(client, User.objects.create_superuser("mod", "m@example.org", "long password 42"))
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
