@@ -1,6 +1,8 @@
 """Members of two organisations, one per role, and clients signed in as each with their
 second factor checked (the sign-in itself is tested in test_signin.py)."""
 
+import html
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -8,6 +10,11 @@ from django.test import Client
 from recours.campaigns.models import Organisation
 from recours.console.models import Membership, Role
 from recours.testing import signed_in
+
+
+def text(response) -> str:
+    """A page's HTML with its entities read (an apostrophe is &#x27; in Django's output)."""
+    return html.unescape(response.content.decode())
 
 
 def member_client(user) -> Client:

@@ -9,6 +9,7 @@ without a second factor must enrol one first, and gets recovery codes, shown onc
 import base64
 import time
 
+import segno
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.models import User
@@ -218,15 +219,9 @@ def enrol_view(request):
 
 
 def _qr(uri: str) -> str:
-    import io
-
-    import segno
-
-    buffer = io.StringIO()
-    segno.make(uri, error="m").save(
-        buffer, kind="svg", scale=4, border=2, xmldecl=False, svgns=True
+    return segno.make(uri, error="m").svg_inline(
+        scale=4, border=2, title=_("Code QR de votre compte, pour l'application")
     )
-    return buffer.getvalue()
 
 
 def _enrolled(request, user):
