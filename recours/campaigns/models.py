@@ -45,7 +45,8 @@ class Organisation(models.Model):
 
 # First path segments the site itself uses; a campaign cannot take them.
 RESERVED_SLUGS = {
-    "admin", "api", "droits", "langue", "mentions-legales", "accessibilite", "observatoire", "static"
+    "admin", "api", "console", "droits", "langue", "mentions-legales", "accessibilite",
+    "observatoire", "static",
 }  # fmt: skip
 
 

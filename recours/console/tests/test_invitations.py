@@ -82,9 +82,9 @@ def test_an_existing_account_joins_with_its_own_password(people, organisation):
 
     assert wrong.status_code == 400
     assert right["Location"] == reverse("console:enrol")
-    assert set(Membership.objects.filter(user=people["outsider"]).values_list("role", flat=True)) == {
-        "organiser"
-    }
+    assert set(
+        Membership.objects.filter(user=people["outsider"]).values_list("role", flat=True)
+    ) == {"organiser"}
     assert Membership.objects.filter(user=people["outsider"]).count() == 2
 
 
@@ -140,6 +140,9 @@ def test_an_organiser_removes_a_member(people, organisation):
     organiser.post(reverse("console:member_remove", args=[organisation.pk, viewer.pk]))
 
     assert not Membership.objects.filter(pk=viewer.pk).exists()
-    assert member_client(people["viewer"]).get(
-        reverse("console:organisation", args=[organisation.pk])
-    ).status_code == 404
+    assert (
+        member_client(people["viewer"])
+        .get(reverse("console:organisation", args=[organisation.pk]))
+        .status_code
+        == 404
+    )

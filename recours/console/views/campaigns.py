@@ -185,7 +185,8 @@ def publish(request, slug):
         "differs": setup.draft_differs(campaign),
         "is_public": campaign.status != Campaign.Status.DRAFT,
     }
-    return render(request, "console/publish.html", context, status=400 if form.errors else 200)
+    refused = form.errors or (request.method == "POST" and missing)
+    return render(request, "console/publish.html", context, status=400 if refused else 200)
 
 
 @verified_member_required
