@@ -6,6 +6,7 @@ with what was committed, and reading them never touches a mandate. A row holds a
 never who: the dashboard then hides any count below `SMALLEST_SHOWN`.
 """
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -59,3 +60,23 @@ def delay_metric(delay: timedelta) -> str:
 
 def mail_metric(outcome: str) -> str:
     return f"{Metric.MAIL_PREFIX}{outcome}"
+
+
+def counts_of_stored(rows) -> Counter:
+    """The tallies that stored mandates add up to, for mandates counted before tallies
+    existed: `rows` are (campaign id, status, signed, confirmed, withdrawn, invalidated)
+    times; returns {(campaign id, hour, metric): count}."""
+    counts = Counter()
+    for campaign, status, signed, confirmed, withdrawn, invalidated in rows:
+        counts[campaign, hour_of(signed), Metric.SIGNUP] += 1
+        if confirmed:
+            counts[campaign, hour_of(confirmed), Metric.CONFIRMED] += 1
+            counts[campaign, hour_of(confirmed), delay_metric(confirmed - signed)] += 1
+        if withdrawn:
+            counts[campaign, hour_of(withdrawn), Metric.WITHDRAWN] += 1
+        left = {"withdrawn": withdrawn, "invalidated": invalidated}.get(status)
+        if status == "invalidated" and invalidated:
+            counts[campaign, hour_of(invalidated), Metric.INVALIDATED] += 1
+        if confirmed and left:
+            counts[campaign, hour_of(left), Metric.REMOVED] += 1
+    return counts

@@ -62,13 +62,7 @@ def organisation_for(user, pk: int, roles: set[str] | None = None) -> Organisati
     organisation = Organisation.objects.filter(pk=pk).first()
     if organisation is None:
         raise Http404
-    if user.is_superuser:
-        return organisation
-    role = roles_of(user).get(organisation.pk)
-    if role is None:
-        raise Http404
-    if roles is not None and role not in roles:
-        raise PermissionDenied
+    _check_role(user, organisation.pk, roles)
     return organisation
 
 
@@ -76,8 +70,18 @@ def campaign_for(user, slug: str, roles: set[str]) -> Campaign:
     campaign = Campaign.objects.select_related("organisation").filter(slug=slug).first()
     if campaign is None:
         raise Http404
-    organisation_for(user, campaign.organisation_id, roles)
+    _check_role(user, campaign.organisation_id, roles)
     return campaign
+
+
+def _check_role(user, organisation_id: int, roles: set[str] | None) -> None:
+    if user.is_superuser:
+        return
+    role = roles_of(user).get(organisation_id)
+    if role is None:
+        raise Http404
+    if roles is not None and role not in roles:
+        raise PermissionDenied
 
 
 def can_edit(user, campaign: Campaign) -> bool:
