@@ -84,6 +84,13 @@ class ClaimForm(ConsoleModelForm):
         self.fields["vendor"].empty_label = _("aucun ou inconnu")
         self.fields["place"].empty_label = None
 
+    def clean(self):
+        cleaned = super().clean()
+        started, ended = cleaned.get("started_on"), cleaned.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", _("La date de fin précède la date de début."))
+        return cleaned
+
 
 class EvidenceForm(ConsoleModelForm):
     class Meta:
