@@ -58,7 +58,10 @@ class Series:
     title: str
     unit: str
     points: list[Point] = field(default_factory=list)
-    column: str = ""
+
+    @property
+    def has_hidden(self) -> bool:
+        return any(point.drawn != point.value for point in self.points)
 
 
 MAIL_LABELS = {

@@ -73,7 +73,7 @@ class ClaimForm(ConsoleModelForm):
         place_id = data.get("place") or self.initial.get("place") or self.instance.place_id
         vendor_id = data.get("vendor") or self.initial.get("vendor") or self.instance.vendor_id
         place_query = data.get("place_query") or self.initial.get("place_query", "")
-        vendor_query = data.get("vendor_query", "")
+        vendor_query = data.get("vendor_query") or self.initial.get("vendor_query", "")
         self.fields["place"].queryset = Place.objects.filter(
             pk__in=place_choices(place_query, place_id)
         ).order_by("name")

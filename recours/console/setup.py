@@ -95,23 +95,51 @@ def draft_differs(campaign: Campaign) -> bool:
     return False
 
 
+# What each field of a text version is called in the diff.
+FIELD_LABELS = {
+    "title": _("Titre"),
+    "summary": _("Résumé"),
+    "body": _("Texte"),
+    "text": _("Texte"),
+    "authority": _("Autorité saisie"),
+    "respondent": _("Visé"),
+    "legal_basis": _("Fondement juridique"),
+    "organisation": _("Organisation"),
+    "name": _("nom"),
+    "legal_form": _("forme juridique"),
+    "registration_number": _("numéro d'enregistrement"),
+    "registered_office": _("siège"),
+    "statutory_object": _("objet statutaire"),
+    "signatory": _("signataire"),
+    "grounds": _("Grief"),
+    "sources": _("source"),
+    "publisher": _("éditeur"),
+    "date": _("date"),
+    "url": _("adresse"),
+}
+
+
+def _label(key: str) -> str:
+    return str(FIELD_LABELS.get(key, key))
+
+
 def _lines(content: dict, prefix: str = "") -> list[str]:
     """A text version as lines a person can compare: each field, then each line of it."""
     lines = []
     for key, value in content.items():
-        label = f"{prefix}{key}"
+        label = f"{prefix}{_label(key)}"
         if isinstance(value, dict):
-            lines.extend(_lines(value, f"{label}."))
+            lines.extend(_lines(value, f"{label}, "))
         elif isinstance(value, list):
             for index, item in enumerate(value, 1):
                 if isinstance(item, dict):
-                    lines.extend(_lines(item, f"{label}[{index}]."))
+                    lines.extend(_lines(item, f"{label} {index}, "))
                 else:
-                    lines.append(f"{label}[{index}]: {item}")
+                    lines.append(f"{label} {index} : {item}")
         else:
             text = "" if value is None else str(value)
             for line in text.splitlines() or [""]:
-                lines.append(f"{label}: {line}")
+                lines.append(f"{label} : {line}")
     return lines
 
 

@@ -178,7 +178,9 @@ def test_a_moderator_signs_in_with_a_code_and_accepts_a_lead_without_javascript(
                               confirming=True)  # fmt: skip
     place = Place.objects.create(kind="commune", code="69123", name="Lyon", population=520_000,
                                  search_name="lyon")  # fmt: skip
-    lead = Lead.objects.create(place_text="Lyon", technology="vsa", description="Vu place Bellecour.")
+    lead = Lead.objects.create(
+        place_text="Lyon", technology="vsa", description="Vu place Bellecour."
+    )
     context = browser.new_context(java_script_enabled=False, locale="fr-FR")
     page = context.new_page()
 

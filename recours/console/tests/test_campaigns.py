@@ -107,8 +107,8 @@ def test_a_new_version_of_an_open_campaign_shows_the_difference_and_who_stays_bo
 
     assert "Les signataires qui ont signé avant restent liés à la version qu'ils ont lue." in page
     assert "ce qui change depuis la version 1" in page
-    assert "<del>body: Le texte de la **plainte**.</del>" in page
-    assert "<ins>body: Nouveau.</ins>" in page
+    assert "retiré : </span>Texte : Le texte de la **plainte**.</del>" in page
+    assert "ajouté : </span>Texte : Nouveau.</ins>" in page
     complaint = TextVersion.objects.filter(campaign=campaign, kind="complaint")
     assert list(complaint.values_list("number", flat=True).order_by("number")) == [1, 2]
 

@@ -70,7 +70,9 @@ def test_mail_outcomes_are_counted_from_a_real_smtp_server(campaign):
     for number in range(6):
         sign(campaign, number)
     with running_smtp_server() as inbox:
-        inbox.refuse_if = lambda address: "550 no such user" if address == "s0@example.org" else None
+        inbox.refuse_if = lambda address: (
+            "550 no such user" if address == "s0@example.org" else None
+        )
         send_due_emails()
 
     mails = points(campaign_figures(campaign).mails)
@@ -90,9 +92,10 @@ def test_the_page_table_and_csv_hide_the_same_small_counts(people, campaign):
     csv = client.get(reverse("console:dashboard_csv", args=[campaign.slug, "hourly"]))
     rows = csv.content.decode().splitlines()
 
-    assert '<td class="number">&lt; 5</td>' in client.get(
-        reverse("console:dashboard", args=[campaign.slug])
-    ).content.decode()
+    assert (
+        '<td class="number">&lt; 5</td>'
+        in client.get(reverse("console:dashboard", args=[campaign.slug])).content.decode()
+    )
     assert "Mandats confirmés par heure, 3 derniers jours" in page
     assert csv["Content-Type"] == "text/csv; charset=utf-8"
     assert rows[0] == "heure,count"
@@ -141,9 +144,7 @@ def stored_mandates(campaign, count):
 
 
 @pytest.mark.parametrize("count", [1, 1000])
-def test_the_dashboard_takes_the_same_few_queries_at_1_and_1000_mandates(
-    people, campaign, count
-):
+def test_the_dashboard_takes_the_same_few_queries_at_1_and_1000_mandates(people, campaign, count):
     stored_mandates(campaign, count)
     client = member_client(people["viewer"])
     client.get(reverse("console:dashboard", args=[campaign.slug]))  # sessions, caches

@@ -44,6 +44,8 @@ def test_a_moderator_finds_the_place_by_search_and_accepts_the_lead(people, plac
     assert len(page.content) < 100_000  # not a drop-down of every commune
     assert "Le Mans (72181)" in text(found)
     assert "Paris" not in text(found)
+    assert found.status_code == 200
+    assert "Ce champ est obligatoire" not in text(found)  # a search saves and blames nothing
     claim = Claim.objects.get()
     assert saved["Location"] == reverse("console:claim", args=[claim.pk])
     assert claim.place == places

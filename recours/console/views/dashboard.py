@@ -10,7 +10,8 @@ from recours.console.access import CAN_SEE_FIGURES, campaign_for, verified_membe
 from recours.console.charts import chart
 from recours.console.figures import campaign_figures
 
-LINES = {"cumulative"}
+# Time runs along the x axis; categories get horizontal bars, with room for their names.
+CHART_KINDS = {"hourly": "bars", "daily": "bars", "cumulative": "line"}
 
 
 @verified_member_required
@@ -18,11 +19,7 @@ def dashboard(request, slug):
     campaign = campaign_for(request.user, slug, CAN_SEE_FIGURES)
     figures = campaign_figures(campaign)
     charts = [
-        {
-            "series": series,
-            "svg": chart(series, kind="line" if key in LINES else "bars"),
-            "horizontal": key not in {"hourly", "daily", "cumulative"},
-        }
+        {"series": series, "svg": chart(series, kind=CHART_KINDS.get(key, "hbars"))}
         for key, series in figures.series().items()
     ]
     context = {"campaign": campaign, "figures": figures, "charts": charts, "now": timezone.now()}

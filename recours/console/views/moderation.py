@@ -43,6 +43,17 @@ def _saving(request) -> bool:
     return request.method == "POST" and not any(name in request.POST for name in SEARCHING)
 
 
+def _claim_form(request, *, initial=None, instance=None) -> ClaimForm:
+    """The claim form as posted; after a search, shown again with what was typed and
+    what the search found, without complaining about fields not filled in yet."""
+    if request.method == "POST" and "technology" in request.POST and _saving(request):
+        return ClaimForm(request.POST, initial=initial, instance=instance)
+    if request.method == "POST" and "technology" in request.POST:
+        typed = {name: value for name, value in request.POST.items() if value}
+        return ClaimForm(initial=(initial or {}) | typed, instance=instance)
+    return ClaimForm(initial=initial, instance=instance)
+
+
 @verified_member_required
 def leads(request):
     require_moderator(request.user)
@@ -73,7 +84,7 @@ def lead(request, pk):
         "summary": lead.description,
         "confidence": Claim.Confidence.RUMOUR,
     }
-    form = ClaimForm(request.POST if "technology" in request.POST else None, initial=initial)
+    form = _claim_form(request, initial=initial)
     reject = RejectForm(request.POST if "reject" in request.POST else None)
     problem = ""
     if lead.status == Lead.Status.NEW and request.method == "POST":
@@ -82,7 +93,7 @@ def lead(request, pk):
                 reject_lead(lead, reject.cleaned_data["note"])
                 _log(request.user, "lead.rejected", lead.place_text, lead=lead.pk)
             return redirect("console:leads")
-        if form.is_bound and _saving(request) and form.is_valid():
+        if form.is_bound and form.is_valid():
             fields = {
                 name: value
                 for name, value in form.cleaned_data.items()
@@ -103,7 +114,7 @@ def lead(request, pk):
             else:
                 return redirect("console:claim", claim.pk)
     context = {"lead": lead, "form": form, "reject": reject, "problem": problem}
-    bad = (form.is_bound and _saving(request) and form.errors) or reject.errors or problem
+    bad = form.errors or reject.errors or problem
     return render(request, "console/lead.html", context, status=400 if bad else 200)
 
 
@@ -137,11 +148,11 @@ def claims(request):
 def claim(request, pk):
     require_moderator(request.user)
     claim = get_object_or_404(Claim.objects.select_related("place", "vendor"), pk=pk)
-    form = ClaimForm(request.POST if "technology" in request.POST else None, instance=claim)
+    form = _claim_form(request, instance=claim)
     evidence = EvidenceForm(request.POST if "kind" in request.POST else None)
     problem = ""
     if request.method == "POST":
-        if form.is_bound and _saving(request) and form.is_valid():
+        if form.is_bound and form.is_valid():
             changes = {
                 name: form.cleaned_data[name]
                 for name in form.changed_data
@@ -179,7 +190,7 @@ def claim(request, pk):
         "sources": claim.evidence.order_by("-published_on", "pk"),
         "history": claim.changes.order_by("-changed_at")[:50],
     }
-    bad = (form.is_bound and _saving(request) and form.errors) or evidence.errors or problem
+    bad = form.errors or evidence.errors or problem
     return render(request, "console/claim.html", context, status=400 if bad else 200)
 
 
