@@ -144,7 +144,7 @@ class ActivityEntry(models.Model):
         verbose_name=_("organisation"),
     )
     position = models.PositiveIntegerField(_("position"))
-    at = models.DateTimeField(_("le"))
+    at = models.DateTimeField(_("date et heure"))
     actor = models.CharField(_("par"), max_length=150)
     action = models.CharField(_("action"), max_length=40)
     subject = models.CharField(_("objet"), max_length=200, blank=True)
