@@ -285,7 +285,9 @@ class Tally(models.Model):
     campaign = models.ForeignKey(
         Campaign, related_name="tallies", on_delete=models.CASCADE, verbose_name=_("campagne")
     )
-    hour = models.DateTimeField(_("heure"))
+    # Hours since 1970-01-01 UTC: a number, which both databases read back without
+    # conversion, and which the dashboard turns into local days itself.
+    hour = models.BigIntegerField(_("heure"))
     metric = models.CharField(_("mesure"), max_length=24)
     count = models.PositiveIntegerField(_("nombre"), default=0)
 
@@ -299,4 +301,4 @@ class Tally(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.campaign_id} {self.hour:%Y-%m-%d %H}h {self.metric}: {self.count}"
+        return f"{self.campaign_id} h{self.hour} {self.metric}: {self.count}"

@@ -33,8 +33,13 @@ MAIL_OUTCOMES = ["sent", "deferred", "bounced", "failed", "uncertain"]
 DELAY_BOUNDS = [1, 5, 15, 60, 6 * 60, 24 * 60, 3 * 24 * 60, 7 * 24 * 60]
 
 
-def hour_of(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+def hour_of(moment: datetime) -> int:
+    """The hour a moment falls in, as hours since 1970-01-01 UTC."""
+    return int(moment.timestamp() // 3600)
+
+
+def start_of(hour: int) -> datetime:
+    return datetime.fromtimestamp(hour * 3600, tz=UTC)
 
 
 def add(campaign_id: int, metric: str, amount: int = 1, at: datetime | None = None) -> None:

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             name='Tally',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hour', models.DateTimeField(verbose_name='heure')),
+                ('hour', models.BigIntegerField(verbose_name='heure')),
                 ('metric', models.CharField(max_length=24, verbose_name='mesure')),
                 ('count', models.PositiveIntegerField(default=0, verbose_name='nombre')),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tallies', to='campaigns.campaign', verbose_name='campagne')),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from recours.campaigns.domain import published_texts
 from recours.campaigns.models import Tally
-from recours.campaigns.tallies import counts_of_stored
+from recours.campaigns.tallies import counts_of_stored, hour_of
 from recours.console.figures import campaign_figures, shown
 from recours.console.tests.conftest import member_client, text
 from recours.core.mail import send_due_emails
@@ -107,7 +107,7 @@ def test_the_page_table_and_csv_hide_the_same_small_counts(people, campaign):
 def test_the_forecast_follows_the_pace_of_the_last_week(campaign):
     now = timezone.now()
     for days_ago in range(7):
-        Tally.objects.create(campaign=campaign, hour=now - timedelta(days=days_ago),
+        Tally.objects.create(campaign=campaign, hour=hour_of(now - timedelta(days=days_ago)),
                              metric="confirmed", count=10)  # fmt: skip
     campaign.confirmed_count = 70
     campaign.goal = 170
