@@ -7,9 +7,9 @@ history, which anyone could follow on the public page, and is shown as it is.
 """
 
 import math
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from bisect import bisect_right
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Sum
