@@ -2,11 +2,9 @@ import hashlib
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +32,7 @@ from recours.observatory.models import (
     Place,
     Vendor,
 )
-from recours.observatory.moderation import answer_as_evidence, claim_from_lead, reject_lead
+from recours.observatory.moderation import answer_as_evidence, reject_lead
 
 # A typed address without a scheme is taken as https, as Django 6 will do.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -139,15 +137,6 @@ class ImportRunAdmin(ReadOnlyAdmin):
     list_display = ["kind", "source_name", "finished_at", "added", "updated", "removed"]
 
 
-class ClaimFromLeadForm(forms.ModelForm):
-    evidence_title = forms.CharField(label=_("Titre de la source"), max_length=300, required=False)
-
-    class Meta:
-        model = Claim
-        fields = ["place", "technology", "vendor", "operator", "status", "confidence",
-                  "started_on", "quantity", "summary"]  # fmt: skip
-
-
 @admin.register(Lead)
 class LeadAdmin(admin.ModelAdmin):
     """The moderation queue: leads arrive here, newest first; a moderator turns one into a
@@ -199,17 +188,16 @@ class LeadAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("dispositif"))
     def create_claim_link(self, lead):
+        # Moderation happens in the console, where the place is found by search.
         if lead.status != Lead.Status.NEW or not lead.pk:
             return "–"
-        url = reverse("admin:observatory_lead_claim", args=[lead.pk])
-        return format_html('<a class="button" href="{}">{}</a>', url, _("Créer le dispositif"))
+        url = reverse("console:lead", args=[lead.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Traiter dans la console"))
 
     def get_urls(self):
         own = [
             path("<int:pk>/document/", self.admin_site.admin_view(self.attachment_view),
                  name="observatory_lead_attachment"),
-            path("<int:pk>/dispositif/", self.admin_site.admin_view(self.claim_view),
-                 name="observatory_lead_claim"),
         ]  # fmt: skip
         return own + super().get_urls()
 
@@ -223,31 +211,6 @@ class LeadAdmin(admin.ModelAdmin):
                                 content_type="application/octet-stream")  # fmt: skip
         response["X-Content-Type-Options"] = "nosniff"
         return response
-
-    def claim_view(self, request, pk):
-        lead = get_object_or_404(Lead, pk=pk)
-        if not self.has_change_permission(request, lead) or not request.user.has_perm(
-            "observatory.add_claim"
-        ):
-            raise PermissionDenied
-        initial = {"place": lead.place_id, "technology": lead.technology,
-                   "summary": lead.description, "confidence": Claim.Confidence.RUMOUR}  # fmt: skip
-        form = ClaimFromLeadForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            fields = {k: v for k, v in form.cleaned_data.items() if k != "evidence_title"}
-            try:
-                claim = claim_from_lead(
-                    lead, by=request.user.get_username(),
-                    evidence_title=form.cleaned_data["evidence_title"], **fields,
-                )  # fmt: skip
-            except ValueError as exc:
-                self.message_user(request, str(exc), level="error")
-            else:
-                self.message_user(request, _("Dispositif créé à partir du signalement."))
-                return redirect("admin:observatory_claim_change", claim.pk)
-        context = {**self.admin_site.each_context(request), "form": form, "lead": lead,
-                   "opts": self.model._meta, "title": _("Créer un dispositif")}  # fmt: skip
-        return TemplateResponse(request, "admin/observatory/lead_claim.html", context)
 
 
 class DocumentRequestForm(forms.ModelForm):

@@ -2,6 +2,8 @@
 sources, a document request's answer becomes evidence; places and vendors are found by
 search, and every write goes through the observatory's domain, with its history."""
 
+import hashlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -9,6 +11,8 @@ from django.urls import reverse
 from recours.console.models import ActivityEntry
 from recours.console.tests.conftest import member_client, text
 from recours.observatory.models import Claim, DocumentRequest, Evidence, Lead, Place, Vendor
+from recours.observatory.tests.conftest import record  # noqa: F401 - the fixture
+from recours.observatory.tests.test_leads import PDF, post_lead
 
 pytestmark = pytest.mark.integration
 
@@ -132,3 +136,35 @@ def test_a_document_requests_answer_becomes_evidence(people, places):
     claim.refresh_from_db()
     assert claim.confidence == "document_request"
     assert claim.evidence.get().kind == "document_request"
+
+
+def test_a_leads_document_becomes_evidence_with_its_hash_and_the_lead_is_dealt_with_once(
+    client, people, record  # noqa: F811 - the fixture imported above
+):
+    post_lead(client, url="https://press.example/masséna",
+              attachment=SimpleUploadedFile("arrete.pdf", PDF))  # fmt: skip
+    lead = Lead.objects.get()
+    moderator = member_client(people["moderator"])
+    form = CLAIM | {"place": record.pk, "status": "in_service", "confidence": "official",
+                    "summary": "Caméras place Masséna."}  # fmt: skip
+
+    document = moderator.get(reverse("console:lead_attachment", args=[lead.pk]))
+    response = moderator.post(reverse("console:lead", args=[lead.pk]), form)
+    again = moderator.post(reverse("console:lead", args=[lead.pk]), form)
+
+    assert document["Content-Type"] == "application/octet-stream"
+    assert b"".join(document.streaming_content) == PDF
+    assert response.status_code == 302
+    claim = Claim.objects.get(summary="Caméras place Masséna.")
+    lead.refresh_from_db()
+    assert lead.status == "accepted" and lead.claim == claim
+    kept = claim.evidence.get(kind=Evidence.Kind.DOCUMENT)
+    assert kept.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert kept.copy.read() == PDF
+    assert claim.evidence.get(kind=Evidence.Kind.WEB_PAGE).url == "https://press.example/masséna"
+    assert claim.changes.get().changes == {"created": ["", f"lead {lead.pk}"]}
+    assert not lead.attachment  # the evidence holds the copy
+    public = client.get(reverse("observatory:evidence_copy", args=[kept.pk]))
+    assert b"".join(public.streaming_content) == PDF
+    assert again.status_code == 200  # already dealt with: nothing created
+    assert Claim.objects.filter(summary="Caméras place Masséna.").count() == 1

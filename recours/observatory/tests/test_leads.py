@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from recours.observatory.models import Claim, Evidence, Lead
+from recours.observatory.models import Lead
 from recours.testing import signed_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -157,39 +157,19 @@ def test_missing_fields_are_reported_and_the_sender_is_limited(client, record):
     assert Lead.objects.count() == 3
 
 
-def test_a_moderator_turns_a_lead_into_a_claim_with_its_document(client, record):
+def test_a_lead_is_queued_for_moderators_with_its_document_as_a_download(client, record):
+    """Moderators turn it into a claim in the console (console/tests/test_moderation.py)."""
     post_lead(client, url="https://press.example/masséna",
               attachment=SimpleUploadedFile("arrete.pdf", PDF))  # fmt: skip
     lead = Lead.objects.get()
     signed_in(client, User.objects.create_superuser("mod", "m@example.org", "long password 42"))
 
     queue = client.get(reverse("admin:observatory_lead_changelist")).content.decode()
-    assert "Nice" in queue
     document = client.get(reverse("admin:observatory_lead_attachment", args=[lead.pk]))
+
+    assert "Nice" in queue
     assert document["Content-Type"] == "application/octet-stream"
     assert b"".join(document.streaming_content) == PDF
-
-    form = {"place": record.pk, "technology": "vsa", "status": "in_service",
-            "confidence": "official", "summary": "Caméras place Masséna.",
-            "evidence_title": "Arrêté municipal", "operator": ""}  # fmt: skip
-    response = client.post(reverse("admin:observatory_lead_claim", args=[lead.pk]), form)
-
-    assert response.status_code == 302
-    claim = Claim.objects.get(summary="Caméras place Masséna.")
-    lead.refresh_from_db()
-    assert lead.status == "accepted" and lead.claim == claim
-    kept = claim.evidence.get(kind=Evidence.Kind.DOCUMENT)
-    assert kept.sha256 == hashlib.sha256(PDF).hexdigest()
-    assert kept.copy.read() == PDF
-    assert claim.evidence.get(kind=Evidence.Kind.WEB_PAGE).url == "https://press.example/masséna"
-    assert claim.changes.get().changes == {"created": ["", f"lead {lead.pk}"]}
-    assert not lead.attachment  # the evidence holds the copy
-
-    public = client.get(reverse("observatory:evidence_copy", args=[kept.pk]))
-    assert b"".join(public.streaming_content) == PDF
-    again = client.post(reverse("admin:observatory_lead_claim", args=[lead.pk]), form)
-    assert again.status_code == 200  # already dealt with: said, nothing created
-    assert Claim.objects.filter(summary="Caméras place Masséna.").count() == 1
 
 
 def test_only_the_forms_that_take_documents_accept_a_large_body(client, record):
