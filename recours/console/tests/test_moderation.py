@@ -139,7 +139,9 @@ def test_a_document_requests_answer_becomes_evidence(people, places):
 
 
 def test_a_leads_document_becomes_evidence_with_its_hash_and_the_lead_is_dealt_with_once(
-    client, people, record  # noqa: F811 - the fixture imported above
+    client,
+    people,
+    record,  # noqa: F811 - the fixture imported above
 ):
     post_lead(client, url="https://press.example/masséna",
               attachment=SimpleUploadedFile("arrete.pdf", PDF))  # fmt: skip
