@@ -21,6 +21,7 @@ demo: $(STAMP)
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	$(DEMO_ENV) $(PY) manage.py seed_observatory_demo
+	$(DEMO_ENV) $(PY) manage.py seed_console_demo
 	@echo "Recours demo: http://127.0.0.1:$(PORT)/technopolice/  (mails are written under var/mail/)"
 	$(DEMO_ENV) $(PY) manage.py serve_demo 127.0.0.1:$(PORT)
 
@@ -36,6 +37,7 @@ bench: $(STAMP)
 	$(PY) bench/at_rest.py
 	$(PY) bench/transparency.py
 	$(PY) bench/verify_load.py
+	$(PY) bench/console.py
 
 # What CI checks besides the tests.
 check: $(STAMP)

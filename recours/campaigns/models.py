@@ -296,7 +296,9 @@ class Tally(models.Model):
         verbose_name_plural = _("décomptes horaires")
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "hour", "metric"], name="one_tally_per_hour_and_metric"
+                # Metric before hour: the dashboard reads a metric's hours, and sums by metric.
+                fields=["campaign", "metric", "hour"],
+                name="one_tally_per_hour_and_metric",
             )
         ]
 

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'décompte horaire',
                 'verbose_name_plural': 'décomptes horaires',
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'hour', 'metric'), name='one_tally_per_hour_and_metric')],
+                'constraints': [models.UniqueConstraint(fields=('campaign', 'metric', 'hour'), name='one_tally_per_hour_and_metric')],
             },
         ),
     ]

@@ -155,6 +155,7 @@ def test_the_dashboard_takes_the_same_few_queries_at_1_and_1000_mandates(people,
     assert response.status_code == 200
     tables = [query["sql"] for query in queries.captured_queries]
     assert not [sql for sql in tables if "mandates_mandate" in sql]
-    # Session, account, campaign with its organisation, roles, tallies, share counts:
-    # the same six whatever the number of mandates.
-    assert len(queries) == 6
+    # Session, account, campaign with its organisation, roles, the sums per metric, the
+    # hours of confirmations and removals, share counts: seven, whatever the number of
+    # mandates.
+    assert len(queries) == 7
