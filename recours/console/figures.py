@@ -9,7 +9,6 @@ history, which anyone could follow on the public page, and is shown as it is.
 import functools
 import math
 from bisect import bisect_right
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 

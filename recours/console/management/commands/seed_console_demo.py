@@ -9,7 +9,7 @@ from recours.console.models import Membership, Role
 
 # Demo only: `make demo` prints them. A real instance's accounts come from invitations.
 ACCOUNTS = {"organisatrice": Role.ORGANISER, "moderateur": Role.MODERATOR}
-PASSWORD = "demo-recours-console"
+PASSWORD = "demo-recours-console"  # noqa: S105 - printed by make demo, demo mode only
 
 
 class Command(BaseCommand):
