@@ -199,7 +199,7 @@ def _mark_done(campaign: Campaign, step: str) -> None:
 
 def register_public_key(*, campaign: Campaign, public_key: str, by) -> None:
     """Records the campaign's public sealing key. Only while no mandate is sealed: a new
-    key after that would need the offline re-sealing (`rotate_campaign_key`)."""
+    key after that needs the offline re-sealing (README, "Key rotation")."""
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.status != Campaign.Status.DRAFT:

@@ -54,6 +54,8 @@ def test_console_pages_pass_axe_wcag_aa(browser, live_server, campaign, settings
     ]
 
     found = {path: violations(browser, live_server.url + path, session) for path in pages}
-    found[reverse("console:login")] = violations(browser, live_server.url + reverse("console:login"))
+    found[reverse("console:login")] = violations(
+        browser, live_server.url + reverse("console:login")
+    )
 
     assert {path: v for path, v in found.items() if v} == {}
