@@ -1,15 +1,11 @@
-import base64
-import binascii
-from datetime import timedelta
-
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from recours.campaigns.models import RESERVED_SLUGS, Campaign, Ground, Organisation, Source
+from recours.campaigns.models import Campaign, Ground, Organisation, Source
 from recours.console.models import Role
 from recours.core.crypto import public_key_is_valid
 from recours.core.forms import AccessibleErrorsMixin, clean_text_input
@@ -161,12 +157,6 @@ class NewCampaignForm(ConsoleModelForm):
         model = Campaign
         fields = ["title", "slug", "language"]
 
-    def clean_slug(self):
-        slug = self.cleaned_data["slug"]
-        if slug in RESERVED_SLUGS:
-            raise forms.ValidationError(_("Cette adresse est réservée par le site."))
-        return slug
-
 
 class ComplaintForm(ConsoleModelForm):
     multiline = ("authority_address",)
@@ -194,8 +184,8 @@ class ComplaintForm(ConsoleModelForm):
         super().__init__(*args, **kwargs)
         for name in ("body", "legal_basis"):
             self.fields[name].max_length = MAX_TEXT
-            self.fields[name].validators.append(_max_length(MAX_TEXT))
-        self.fields["summary"].validators.append(_max_length(MAX_SUMMARY))
+            self.fields[name].validators.append(MaxLengthValidator(MAX_TEXT))
+        self.fields["summary"].validators.append(MaxLengthValidator(MAX_SUMMARY))
 
     def clean(self):
         cleaned = super().clean()
@@ -210,12 +200,6 @@ class ComplaintForm(ConsoleModelForm):
         return cleaned
 
 
-def _max_length(limit):
-    from django.core.validators import MaxLengthValidator
-
-    return MaxLengthValidator(limit)
-
-
 class MandateTextForm(ConsoleModelForm):
     verbatim = ("mandate_text",)
 
@@ -226,7 +210,7 @@ class MandateTextForm(ConsoleModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mandate_text"].validators.append(_max_length(MAX_TEXT))
+        self.fields["mandate_text"].validators.append(MaxLengthValidator(MAX_TEXT))
 
     def clean_mandate_text(self):
         text = self.cleaned_data["mandate_text"].replace("\r\n", "\n")
@@ -244,7 +228,7 @@ class GroundForm(ConsoleModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["text"].validators.append(_max_length(MAX_TEXT))
+        self.fields["text"].validators.append(MaxLengthValidator(MAX_TEXT))
 
     def clean_text(self):
         text = self.cleaned_data["text"].replace("\r\n", "\n")
@@ -296,7 +280,7 @@ class CalendarForm(ConsoleModelForm):
         campaign = self.instance
         self.fields["goal"].min_value = 1
         self.fields["goal"].widget.attrs["min"] = 1
-        self.fields["goal"].validators.append(_min_value(1))
+        self.fields["goal"].validators.append(MinValueValidator(1))
         self.fields["milestones_text"].initial = ", ".join(map(str, campaign.milestones or []))
         self.fields["share_fr"].initial = (campaign.share_messages or {}).get("fr", "")
         self.fields["share_en"].initial = (campaign.share_messages or {}).get("en", "")
@@ -317,9 +301,7 @@ class CalendarForm(ConsoleModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
-        if opens and closes and closes <= opens:
-            self.add_error("closes_at", _("La clôture doit suivre l'ouverture."))
+        # Dates in the wrong order are the model's own check (Campaign.clean).
         goal, steps = cleaned.get("goal"), cleaned.get("milestones_text")
         if goal and steps and steps[-1] > goal:
             self.add_error("milestones_text", _("Les étapes ne dépassent pas l'objectif."))
@@ -337,12 +319,6 @@ class CalendarForm(ConsoleModelForm):
         if commit:
             campaign.save()
         return campaign
-
-
-def _min_value(limit):
-    from django.core.validators import MinValueValidator
-
-    return MinValueValidator(limit)
 
 
 class PublicKeyForm(ConsoleForm):
@@ -381,20 +357,9 @@ class NewsForm(ConsoleModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].validators.append(_max_length(20_000))
+        self.fields["body"].validators.append(MaxLengthValidator(20_000))
 
     def clean_body(self):
         text = self.cleaned_data["body"].replace("\r\n", "\n")
         clean_text_input(text, multiline=True)
         return text.strip()
-
-
-def decode_public_key(value: str) -> bytes:
-    try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        return b""
-
-
-def invitation_expiry():
-    return timezone.now() + timedelta(days=7)

@@ -54,6 +54,12 @@ def test_a_new_member_enrols_an_app_sees_ten_codes_once_and_is_signed_in(member)
     assert bytes(TotpDevice.objects.get(user=member).secret_sealed).find(secret.encode()) == -1
 
 
+def test_a_member_may_sign_in_with_their_address(member):
+    response = password_step(Client(), username="Camille@Example.org")
+
+    assert response["Location"] == reverse("console:enrol")
+
+
 def test_a_wrong_password_says_so_without_telling_whether_the_account_exists(member):
     wrong = password_step(Client(), password="not the password")
     unknown = password_step(Client(), username="nobody")

@@ -26,7 +26,7 @@ from recours.console.forms import (
     OrganisationForm,
 )
 from recours.console.models import ActivityEntry, Membership, Role
-from recours.console.views.signin import _start_pending
+from recours.console.views.signin import start_pending
 from recours.core.ratelimit import Rule, client_ip, hit, network_of, refusal_response
 
 ACTIVITY_PAGE = 50
@@ -172,7 +172,7 @@ def accept(request, token):
                         {"problem": str(problem)},
                         status=410,
                     )
-                _start_pending(request, user, "")
+                start_pending(request, user, "")
                 return redirect("console:enrol")  # which sends on to the second factor if any
     context = {"invitation": invitation, "form": form, "existing": existing}
     return render(request, "console/accept.html", context, status=400 if form.errors else 200)

@@ -8,6 +8,7 @@ without a second factor must enrol one first, and gets recovery codes, shown onc
 
 import base64
 import time
+from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
@@ -36,9 +37,7 @@ def relying_party(request) -> tuple[str, str]:
     """The WebAuthn relying party: this site's host name and origin, as the browser
     sees them (the host was checked against ALLOWED_HOSTS)."""
     host = request.get_host()
-    return host.rsplit(":", 1)[0] if not host.endswith("]") else host, (
-        f"{request.scheme}://{host}"
-    )
+    return urlsplit(f"//{host}").hostname, f"{request.scheme}://{host}"
 
 
 def pending_user(request) -> User | None:
@@ -48,7 +47,7 @@ def pending_user(request) -> User | None:
     return User.objects.filter(pk=user_id, is_active=True).first()
 
 
-def _start_pending(request, user, next_url: str) -> None:
+def start_pending(request, user, next_url: str) -> None:
     request.session.cycle_key()
     request.session[PENDING] = user.pk
     request.session[PENDING_AT] = time.time()
@@ -64,6 +63,15 @@ def _finish(request, user):
     return redirect(next_url)
 
 
+def username_for(typed: str) -> str:
+    """Members sign in with their username or their e-mail address."""
+    if "@" in typed:
+        found = User.objects.filter(email__iexact=typed).values_list("username", flat=True)
+        if len(found[:2]) == 1:
+            return found[0]
+    return typed
+
+
 def login_view(request):
     if request.user.is_authenticated and request.session.get(VERIFIED):
         return redirect("console:home")
@@ -74,13 +82,13 @@ def login_view(request):
         if form.is_valid():
             user = authenticate(
                 request,
-                username=form.cleaned_data["username"],
+                username=username_for(form.cleaned_data["username"]),
                 password=form.cleaned_data["password"],
             )
             if user is None:  # the same answer for a wrong password and an unknown name
                 form.add_error(None, _("Identifiant ou mot de passe incorrect."))
             else:
-                _start_pending(request, user, request.GET.get("next", ""))
+                start_pending(request, user, request.GET.get("next", ""))
                 if second_factor.has_second_factor(user):
                     return redirect("console:second_factor")
                 return redirect("console:enrol")

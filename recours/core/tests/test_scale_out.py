@@ -3,12 +3,14 @@ PostgreSQL and Redis: what one server does, the other sees. Bounded: a few dozen
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
 import uuid
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from recours.core.tests.appserver import AppServer, Client, free_port, sign_fields
@@ -183,21 +185,28 @@ def wait_for_a_fresh_window(seconds_needed: int, window: int = 60):
         time.sleep(left + 0.5)
 
 
-def test_an_admin_session_opened_on_one_server_holds_on_the_other(cluster):
+def test_a_sign_in_begun_on_one_server_ends_on_the_other_and_holds_there(cluster):
+    """Password on one server, second factor on the other, the admin on the first."""
     port, (server_a, server_b) = cluster
     server_a.env["DJANGO_SUPERUSER_PASSWORD"] = "a long enough password 42"
     server_a.manage(
         "createsuperuser", "--no-input", "--username", "moderator", "--email", "m@example.org"
     )
     browser = Client(server_a.port)
-    hidden = browser.form("/admin/login/")
+    hidden = browser.form("/console/connexion/")
     status, location, _ = browser.post(
-        "/admin/login/?next=/admin/",
+        "/console/connexion/?next=/admin/",
         {**hidden, "username": "moderator", "password": "a long enough password 42"},
     )
-    assert (status, location) == (302, "/admin/")
+    assert (status, location) == (302, "/console/connexion/inscription-du-second-facteur/")
     other = Client(server_b.port)
     other.cookies = dict(browser.cookies)
-    status, _, page = other.get("/admin/")
+    hidden = other.form(location)
+    _, _, page = other.get(location)
+    secret = "".join(re.search(r'class="totp-secret"[^>]*>([^<]+)<', page).group(1).split())
+    status, _, page = other.post(location, {**hidden, "code": pyotp.TOTP(secret).now()})
+    assert status == 200 and "Vos codes de secours" in page
+    browser.cookies = dict(other.cookies)
+    status, _, page = browser.get("/admin/")
     assert status == 200
     assert "moderator" in page
