@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -83,11 +83,12 @@ def mark_stale_claims() -> int:
     cutoff = timezone.now() - STALE_CLAIM
     stale = OutboxEmail.objects.filter(status=Status.SENDING, claimed_at__lt=cutoff)
     abouts = list(stale.values_list("pk", "about"))
-    count = OutboxEmail.objects.filter(
-        pk__in=[pk for pk, _ in abouts], status=Status.SENDING
-    ).update(status=Status.UNCERTAIN, **WIPED)
-    for _, about in abouts:
-        _tell(about, "uncertain")
+    with transaction.atomic():
+        count = OutboxEmail.objects.filter(
+            pk__in=[pk for pk, _ in abouts], status=Status.SENDING
+        ).update(status=Status.UNCERTAIN, **WIPED)
+        for _, about in abouts:
+            _tell(about, "uncertain")
     if count:
         log.warning("outbox: %d mail(s) left mid-send by a dead worker, not resent", count)
     return count
@@ -161,30 +162,35 @@ def _send_one(smtp, row: OutboxEmail) -> str:
         error = _error_text(exc)
         if _is_temporary(exc) and row.attempts < settings.MAIL_MAX_ATTEMPTS:
             delay = BACKOFF_BASE * (2 ** (row.attempts - 1))
-            OutboxEmail.objects.filter(pk=row.pk).update(
-                status=Status.QUEUED, next_attempt_at=timezone.now() + delay, last_error=error
-            )
+            _record(
+                row, "deferred",
+                status=Status.QUEUED, next_attempt_at=timezone.now() + delay, last_error=error,
+            )  # fmt: skip
             log.info("outbox: mail #%d deferred %ss after: %s", row.pk, delay.seconds, error)
-            _tell(row.about, "deferred")
             try:
                 smtp.close()  # a broken connection is reopened by the next send
             except Exception:  # noqa: BLE001
                 log.debug("outbox: closing after a failure failed", exc_info=True)
             return "retry"
-        OutboxEmail.objects.filter(pk=row.pk).update(
-            status=Status.FAILED, last_error=error, **WIPED
-        )
         log.warning("outbox: mail #%d failed for good: %s", row.pk, error)
-        if _is_refused_recipient(exc):
-            bounces.record_bounce(row.pk)  # told as a bounce, not as a failure of ours
-        else:
-            _tell(row.about, "failed")
+        # A refused address is told as a bounce, not as a failure of ours.
+        refused = _is_refused_recipient(exc)
+        _record(row, "bounced" if refused else "failed",
+                status=Status.FAILED, last_error=error, **WIPED)  # fmt: skip
         return "failed"
-    OutboxEmail.objects.filter(pk=row.pk).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error="", **WIPED
-    )
-    _tell(row.about, "sent")
+    _record(row, "sent", status=Status.SENT, sent_at=timezone.now(), last_error="", **WIPED)
     return "sent"
+
+
+def _record(row: OutboxEmail, outcome: str, **fields) -> None:
+    """Writes what became of a mail and tells its app in one transaction, so that the
+    organisers' figures count each outcome exactly with the row that records it."""
+    with transaction.atomic():
+        OutboxEmail.objects.filter(pk=row.pk).update(**fields)
+        if outcome == "bounced":
+            bounces.record_bounce(row.pk)
+        else:
+            _tell(row.about, outcome)
 
 
 def _tell(about: str, outcome: str) -> None:
