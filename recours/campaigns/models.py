@@ -304,3 +304,45 @@ class Tally(models.Model):
 
     def __str__(self):
         return f"{self.campaign_id} h{self.hour} {self.metric}: {self.count}"
+
+
+class Question(models.Model):
+    """A question signers ask, with the organisers' answer: shown on the campaign page in
+    the visitor's language when the organisers wrote one in it."""
+
+    campaign = models.ForeignKey(
+        Campaign, related_name="questions", on_delete=models.CASCADE, verbose_name=_("campagne")
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    language = models.CharField(_("langue"), max_length=8, default="fr")
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("réponse (Markdown)"), max_length=10_000)
+
+    class Meta:
+        verbose_name = _("question fréquente")
+        verbose_name_plural = _("questions fréquentes")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.question
+
+
+class TimelineEvent(models.Model):
+    """A step of the case as the public follows it: launched, filed, acknowledged by the
+    authority, decided…, written by the organisers."""
+
+    campaign = models.ForeignKey(
+        Campaign, related_name="timeline", on_delete=models.CASCADE, verbose_name=_("campagne")
+    )
+    date = models.DateField(_("date"))
+    language = models.CharField(_("langue"), max_length=8, default="fr")
+    title = models.CharField(_("titre"), max_length=200)
+    text = models.TextField(_("texte (Markdown)"), max_length=10_000, blank=True)
+
+    class Meta:
+        verbose_name = _("étape de l'affaire")
+        verbose_name_plural = _("chronologie de l'affaire")
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.date}: {self.title}"

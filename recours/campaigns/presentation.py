@@ -51,3 +51,14 @@ def progress(count: int, goal: int, milestones: list[int] | None = None) -> Prog
 # Below this, "N in the last 24 hours" is not shown: a tiny number says little to a
 # visitor and, on a quiet day, could hint at who signed.
 RECENT_SHOWN_FROM = 10
+
+
+def in_language(rows, language: str, fallback: str) -> list:
+    """The rows written in the visitor's language, else those in the campaign's own, else
+    all of them: organisers may write a FAQ or a timeline in one language or several."""
+    rows = list(rows)
+    return (
+        [row for row in rows if row.language == language]
+        or [row for row in rows if row.language == fallback]
+        or rows
+    )

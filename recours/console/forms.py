@@ -5,7 +5,14 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from recours.campaigns.models import Campaign, Ground, Organisation, Source
+from recours.campaigns.models import (
+    Campaign,
+    Ground,
+    Organisation,
+    Question,
+    Source,
+    TimelineEvent,
+)
 from recours.console.models import Role
 from recours.core.crypto import public_key_is_valid
 from recours.core.forms import AccessibleErrorsMixin, clean_text_input
@@ -363,3 +370,64 @@ class NewsForm(ConsoleModelForm):
         text = self.cleaned_data["body"].replace("\r\n", "\n")
         clean_text_input(text, multiline=True)
         return text.strip()
+
+
+LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z"
+
+
+class _MarkdownEntryForm(ConsoleModelForm):
+    """A FAQ entry or a timeline step: a language tag, a title, a Markdown text."""
+
+    markdown_field = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"] = forms.RegexField(
+            label=_("Langue (code)"), regex=LANGUAGE_TAG, max_length=8,
+            initial=self.fields["language"].initial,
+            help_text=_("fr, en, de… : la page la montre aux visiteurs qui lisent cette langue."),
+            error_messages={"invalid": _("Un code de langue comme fr, en ou pt-BR.")},
+        )  # fmt: skip
+        self.verbatim = (self.markdown_field,)
+
+    def clean(self):
+        cleaned = super().clean()
+        text = cleaned.get(self.markdown_field)
+        if isinstance(text, str):
+            text = text.replace("\r\n", "\n")
+            try:
+                clean_text_input(text, multiline=True)
+            except forms.ValidationError as error:
+                self.add_error(self.markdown_field, error)
+            else:
+                cleaned[self.markdown_field] = text.strip()
+        return cleaned
+
+
+class QuestionForm(_MarkdownEntryForm):
+    markdown_field = "answer"
+
+    class Meta:
+        model = Question
+        fields = ["position", "language", "question", "answer"]
+        widgets = {"answer": forms.Textarea(attrs={"rows": 4})}
+
+
+class TimelineEventForm(_MarkdownEntryForm):
+    markdown_field = "text"
+
+    class Meta:
+        model = TimelineEvent
+        fields = ["date", "language", "title", "text"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "text": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+QuestionFormSet = forms.modelformset_factory(
+    Question, form=QuestionForm, extra=1, can_delete=True, max_num=60, validate_max=True
+)
+TimelineFormSet = forms.modelformset_factory(
+    TimelineEvent, form=TimelineEventForm, extra=1, can_delete=True, max_num=60, validate_max=True
+)

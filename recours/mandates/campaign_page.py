@@ -27,7 +27,12 @@ from recours.campaigns.domain import (
     published_texts,
 )
 from recours.campaigns.models import Campaign, TextVersion
-from recours.campaigns.presentation import RECENT_SHOWN_FROM, progress, time_left_message
+from recours.campaigns.presentation import (
+    RECENT_SHOWN_FROM,
+    in_language,
+    progress,
+    time_left_message,
+)
 from recours.campaigns.sharing import channel_of, share_context
 from recours.core.crypto import sha256_hex
 from recours.core.middleware import content_security_policy
@@ -111,6 +116,14 @@ def page_context(
         **share_context(campaign),
         "pow_strings": pow.widget_strings(),
         "preview": preview,
+        "questions": [
+            {"row": row, "html": render_markdown(row.answer)}
+            for row in in_language(campaign.questions.all(), get_language(), campaign.language)
+        ],
+        "timeline": [
+            {"row": row, "html": render_markdown(row.text) if row.text else ""}
+            for row in in_language(campaign.timeline.all(), get_language(), campaign.language)
+        ],
     }
 
 

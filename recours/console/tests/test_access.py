@@ -14,7 +14,8 @@ ALL = {"organiser", "viewer", "moderator", "outsider", "superuser"}
 # 403, and everyone outside it 404 (a campaign of another organisation does not exist for
 # them); anonymous visitors are sent to sign in.
 CAMPAIGN_EDITING = ["texts", "grounds", "ground_new", "ground", "mandate", "calendar", "key",
-                    "preview", "publish", "status", "news_list", "news"]  # fmt: skip
+                    "preview", "publish", "status", "news_list", "news", "faq",
+                    "timeline"]  # fmt: skip
 CAMPAIGN_FIGURES = ["campaign", "dashboard", "dashboard_csv"]
 ORGANISATION = ["organisation", "activity"]
 MODERATION = ["leads", "lead", "claims", "claim", "document_requests", "document_request"]
@@ -62,6 +63,8 @@ def urls(campaign, tmp_path, settings):
         "ground": [slug, ground.pk],
         "mandate": [slug],
         "calendar": [slug],
+        "faq": [slug],
+        "timeline": [slug],
         "key": [slug],
         "preview": [slug],
         "publish": [slug],

@@ -236,3 +236,49 @@ def test_a_ground_is_saved_with_its_sources_or_not_at_all(people, campaign):
 
     assert response.status_code == 400
     assert campaign.grounds.count() == count
+
+
+def entries(prefix="entries", total=1, initial=0, **rows):
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
+            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "60"} | rows  # fmt: skip
+
+
+def test_a_faq_and_a_timeline_reach_the_public_page_in_the_readers_language(people, campaign):
+    client = member_client(people["organiser"])
+
+    faq = client.post(url("faq", campaign), entries(total=2, **{
+        "entries-0-position": "1", "entries-0-language": "fr",
+        "entries-0-question": "Mon nom sera-t-il public ?",
+        "entries-0-answer": "Non : il est **scellé**. <script>x</script>",
+        "entries-1-position": "1", "entries-1-language": "en",
+        "entries-1-question": "Will my name be public?", "entries-1-answer": "No.",
+    }))  # fmt: skip
+    timeline = client.post(url("timeline", campaign), entries(**{
+        "entries-0-date": "2022-09-24", "entries-0-language": "fr",
+        "entries-0-title": "Plainte déposée devant la CNIL", "entries-0-text": "",
+    }))  # fmt: skip
+    french = text(client.get(campaign.get_absolute_url()))
+    english = text(client.get(campaign.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert faq.status_code == timeline.status_code == 302
+    assert '<details class="faq__item" lang="fr">' in french
+    assert "Non : il est <strong>scellé</strong>." in french
+    assert "<script>x" not in french
+    assert "Will my name be public?" not in french
+    assert "Will my name be public?" in english
+    assert '<time datetime="2022-09-24">24 septembre 2022</time>' in french
+    assert "Plainte déposée devant la CNIL" in english  # no English step: the French one
+    assert ActivityEntry.objects.filter(action="campaign.changed").count() == 2
+
+
+def test_a_bad_language_code_or_date_saves_no_entry(people, campaign):
+    client = member_client(people["organiser"])
+
+    response = client.post(url("timeline", campaign), entries(**{
+        "entries-0-date": "24/13/2022", "entries-0-language": "français; drop",
+        "entries-0-title": "Plainte déposée", "entries-0-text": "",
+    }))  # fmt: skip
+
+    assert response.status_code == 400
+    assert "Un code de langue comme fr, en ou pt-BR." in text(response)
+    assert campaign.timeline.count() == 0

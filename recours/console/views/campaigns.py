@@ -24,7 +24,9 @@ from recours.console.forms import (
     MandateTextForm,
     NewCampaignForm,
     PublicKeyForm,
+    QuestionFormSet,
     SourceFormSet,
+    TimelineFormSet,
 )
 from recours.core.crypto import fingerprint, public_key_is_valid
 from recours.mandates.campaign_page import preview_page
@@ -217,3 +219,45 @@ def status(request, slug):
     }
     status_code = 400 if form.errors or problem else 200
     return render(request, "console/status.html", context, status=status_code)
+
+
+def _entries_view(request, slug, *, step, formset_class, queryset_of, template, title):
+    """The FAQ or the timeline of a campaign: every entry on one page, added, changed or
+    deleted together; live on the public page within a minute (its cache)."""
+    campaign = campaign_for(request.user, slug, CAN_EDIT)
+    formset = formset_class(
+        request.POST or None,
+        queryset=queryset_of(campaign),
+        prefix="entries",
+        initial=[{"language": campaign.language}],
+    )
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            for entry in formset.save(commit=False):
+                entry.campaign = campaign
+                entry.save()
+            for entry in formset.deleted_objects:
+                entry.delete()
+            domain.record_change(campaign=campaign, step=step, by=request.user)
+        return redirect(f"console:{step}", slug)
+    errors = any(formset.errors) or formset.non_form_errors()
+    context = {"campaign": campaign, "formset": formset, "title": title, "step": step}
+    return render(request, template, context, status=400 if errors else 200)
+
+
+@verified_member_required
+def faq(request, slug):
+    return _entries_view(
+        request, slug, step="faq", formset_class=QuestionFormSet,
+        queryset_of=lambda campaign: campaign.questions.all(),
+        template="console/entries.html", title=_("Questions fréquentes"),
+    )  # fmt: skip
+
+
+@verified_member_required
+def timeline(request, slug):
+    return _entries_view(
+        request, slug, step="timeline", formset_class=TimelineFormSet,
+        queryset_of=lambda campaign: campaign.timeline.all(),
+        template="console/entries.html", title=_("Chronologie de l'affaire"),
+    )  # fmt: skip
