@@ -140,3 +140,18 @@ def test_on_a_phone_the_sign_button_follows_the_reader(browser, live_server, cam
     assert wide.locator("#sign-title").bounding_box()["y"] < 900
     assert wide.get_by_label("Prénom(s)").bounding_box()["y"] < 900
     wide.context.close()
+
+
+def test_the_typeface_comes_from_our_own_static_files(browser, live_server, campaign):
+    page = browser.new_context(locale="fr-FR").new_page()
+    fonts = []
+    page.on("request", lambda r: fonts.append(r.url) if r.resource_type == "font" else None)
+
+    page.goto(live_server.url + campaign.get_absolute_url())
+    page.evaluate("document.fonts.ready")
+
+    assert page.evaluate("document.fonts.check('16px \"Atkinson Hyperlegible\"')")
+    family = page.locator("h1").evaluate("e => getComputedStyle(e).fontFamily")
+    assert family.startswith('"Atkinson Hyperlegible"')
+    assert fonts and all(url.startswith(live_server.url + "/static/core/fonts/") for url in fonts)
+    page.context.close()
