@@ -1,0 +1,59 @@
+"""The mails as a signer's mail app shows them, in Chromium: a clear button whose link is
+the plain-text part's, readable on a phone and in dark mode, nothing fetched from anywhere."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from recours.testing import link_from, queued_mails
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+
+def luminance(rgb: str) -> float:
+    channels = [int(value) / 255 for value in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str) -> float:
+    light, dark = sorted([luminance(one), luminance(other)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_confirmation_mail_has_a_clear_button_on_a_phone_in_both_schemes(
+    browser, client, campaign, sign_data, scheme
+):
+    from django.urls import reverse
+
+    client.post(reverse("mandates:sign", args=[campaign.slug]), sign_data())
+    mail = queued_mails("confirm")[0]
+    context = browser.new_context(viewport={"width": 375, "height": 700}, color_scheme=scheme)
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+
+    page.set_content(mail.body_html)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"mail-confirm-{scheme}-375.png", full_page=True)
+    button = page.locator("a.mail-button")
+    colour = button.evaluate("e => getComputedStyle(e).color")
+    background = button.evaluate("e => getComputedStyle(e).backgroundColor")
+    card = page.locator(".mail-card")
+    text, paper = (
+        card.evaluate(f"e => getComputedStyle(e).{p}") for p in ("color", "backgroundColor")
+    )
+
+    assert button.inner_text() == "Confirmer mon mandat"
+    assert button.get_attribute("href").endswith(link_from(mail.body_text, "/confirmer/"))
+    assert button.bounding_box()["height"] >= 44  # a thumb's target
+    assert contrast(colour, background) >= 4.5
+    assert contrast(text, paper) >= 4.5
+    assert (luminance(paper) < 0.1) is (scheme == "dark")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+    assert requests == []  # no image, font or pixel fetched from anywhere
+    assert not re.search(r"\bsrc=|url\(", mail.body_html)
+    context.close()
