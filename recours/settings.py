@@ -308,11 +308,18 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
 # Forms that take a file (a lead's document) may send more, up to this; the form checks
 # each file's own limit and type.
 UPLOAD_MAX_BODY_SIZE = env_int("UPLOAD_MAX_BODY_SIZE", 11 * 1024 * 1024)
-UPLOAD_PATHS = ("/observatoire/signaler/", "/admin/observatory/", "/console/observatoire/")
+UPLOAD_PATHS = (
+    "/observatoire/signaler/",
+    "/admin/observatory/",
+    "/console/observatoire/",
+    "/console/campagnes/",
+)
 OBSERVATORY_ATTACHMENT_MAX_SIZE = env_int("OBSERVATORY_ATTACHMENT_MAX_SIZE", 10 * 1024 * 1024)
 # Days a lead's contact address is kept, to ask its sender a question; `purge_leads`
 # erases it after that.
 OBSERVATORY_LEAD_CONTACT_DAYS = env_int("OBSERVATORY_LEAD_CONTACT_DAYS", 180)
+# A logo or hero image organisers upload (campaigns/pictures.py).
+IDENTITY_IMAGE_MAX_SIZE = env_int("IDENTITY_IMAGE_MAX_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o600
 # Uploaded files (leads' attachments, evidence copies, CADA answers) are never served
 # from this folder directly: views hand out only what is public.

@@ -24,6 +24,12 @@ class Organisation(models.Model):
     dpo_contact = models.CharField(
         _("contact du délégué à la protection des données"), max_length=200, blank=True
     )
+    logo = models.ForeignKey(
+        "Picture", null=True, blank=True, related_name="+", on_delete=models.SET_NULL,
+        verbose_name=_("logo"),
+    )  # fmt: skip
+    # '#rrggbb', with at least 4.5:1 against the page (checked where it is set).
+    colour = models.CharField(_("couleur principale"), max_length=7, blank=True)
 
     class Meta:
         verbose_name = _("organisation")
@@ -45,8 +51,8 @@ class Organisation(models.Model):
 
 # First path segments the site itself uses; a campaign cannot take them.
 RESERVED_SLUGS = {
-    "admin", "api", "console", "droits", "langue", "mentions-legales", "accessibilite",
-    "observatoire", "static",
+    "admin", "api", "console", "droits", "images", "langue", "mentions-legales",
+    "accessibilite", "observatoire", "static",
 }  # fmt: skip
 
 
@@ -83,6 +89,12 @@ class Campaign(models.Model):
     milestones = models.JSONField(_("étapes vers l'objectif"), default=list, blank=True)
     # The message offered to signers for sharing, per language code: {"fr": "…", "en": "…"}.
     share_messages = models.JSONField(_("message de partage, par langue"), default=dict, blank=True)
+    hero = models.ForeignKey(
+        "Picture", null=True, blank=True, related_name="+", on_delete=models.SET_NULL,
+        verbose_name=_("image d'en-tête"),
+    )  # fmt: skip
+    hero_alt = models.CharField(_("description de l'image d'en-tête"), max_length=200, blank=True)
+    colour = models.CharField(_("couleur principale"), max_length=7, blank=True)
     language = models.CharField(
         _("langue des textes"),
         max_length=8,
@@ -151,6 +163,11 @@ class Campaign(models.Model):
             raise ValidationError(
                 {"status": _("Créez d'abord la clé de la campagne (create_campaign_keys).")}
             )
+
+    @property
+    def accent(self) -> str:
+        """The campaign's colour, else its organisation's, else none (the site's own)."""
+        return self.colour or self.organisation.colour
 
     @property
     def progress_percent(self) -> int:
@@ -346,3 +363,43 @@ class TimelineEvent(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.title}"
+
+
+class Picture(models.Model):
+    """An image organisers uploaded (a logo, a hero image), as re-encoded: its renditions
+    hold only pixels (pictures.py)."""
+
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, unique=True)
+    kind = models.CharField(_("usage"), max_length=8)
+    width = models.PositiveIntegerField(_("largeur"))
+    height = models.PositiveIntegerField(_("hauteur"))
+    alpha = models.BooleanField(_("transparence"), default=False)
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self):
+        return f"{self.kind} {self.sha256[:12]}"
+
+
+class Rendition(models.Model):
+    picture = models.ForeignKey(
+        Picture, related_name="renditions", on_delete=models.CASCADE, verbose_name=_("image")
+    )
+    width = models.PositiveIntegerField(_("largeur"))
+    format = models.CharField(_("format"), max_length=5)
+    data = models.BinaryField(_("contenu"))
+
+    class Meta:
+        verbose_name = _("déclinaison d'image")
+        verbose_name_plural = _("déclinaisons d'images")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["picture", "width", "format"], name="one_rendition_per_size_and_format"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.picture} {self.width}w {self.format}"

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -62,3 +63,30 @@ def in_language(rows, language: str, fallback: str) -> list:
         or [row for row in rows if row.language == fallback]
         or rows
     )
+
+
+def picture_sources(picture, sizes: str) -> dict | None:
+    """What an <img> and its <source> need for an organiser's image: `srcset` in WebP
+    and in the fallback format, the smallest fallback as `src`, the intrinsic size."""
+    if picture is None:
+        return None
+    renditions = sorted(picture.renditions.values_list("width", "format"))
+
+    def srcset(fmt):
+        return ", ".join(
+            f"{reverse('campaigns:picture', args=[picture.sha256, width, f])} {width}w"
+            for width, f in renditions
+            if f == fmt
+        )
+
+    fallback = "png" if picture.alpha else "jpeg"
+    smallest = next(width for width, fmt in renditions if fmt == fallback)
+    return {
+        "webp": srcset("webp"),
+        "fallback": srcset(fallback),
+        "fallback_type": f"image/{fallback}",
+        "src": reverse("campaigns:picture", args=[picture.sha256, smallest, fallback]),
+        "width": picture.width,
+        "height": picture.height,
+        "sizes": sizes,
+    }

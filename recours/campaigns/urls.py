@@ -5,6 +5,10 @@ from recours.campaigns import views
 app_name = "campaigns"
 urlpatterns = [
     path("", views.home, name="home"),
+    path(
+        "images/<str:sha256>-<int:width>.<str:fmt>", views.picture, name="picture"
+    ),  # before any campaign's own paths: "images" is a reserved address
+    path("<slug:slug>/theme.css", views.theme, name="theme"),
     path("<slug:slug>/count.json", views.count_json, name="count_json"),
     path("<slug:slug>/badge.svg", views.badge_svg, name="badge"),
     path("<slug:slug>/widget/", views.widget, name="widget"),

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -14,9 +14,10 @@ from django.views.decorators.http import require_safe
 
 from recours.campaigns.card import card_png
 from recours.campaigns.domain import PUBLIC_STATUSES, confirmed_count, public_campaign
-from recours.campaigns.models import Campaign
+from recours.campaigns.models import Campaign, Rendition
 from recours.campaigns.presentation import progress
 from recours.campaigns.sharing import campaign_url, share_message
+from recours.core.colours import is_hex
 from recours.core.middleware import content_security_policy
 
 # A host name as people type it for their Mastodon instance: "mastodon.social".
@@ -142,3 +143,34 @@ def share_mastodon(request, slug):
 def privacy(request, slug):
     campaign = public_campaign(slug)
     return render(request, "campaigns/privacy.html", {"campaign": campaign})
+
+
+CONTENT_TYPES = {"webp": "image/webp", "png": "image/png", "jpeg": "image/jpeg"}
+
+
+@require_safe
+@cache_control(public=True, max_age=31536000, immutable=True)
+def picture(request, sha256, width, fmt):
+    """A rendition of an organiser's image. Its address holds its hash: it never
+    changes, so browsers and proxies keep it for a year."""
+    data = (
+        Rendition.objects.filter(picture__sha256=sha256, width=width, format=fmt)
+        .values_list("data", flat=True)
+        .first()
+    )
+    if data is None or fmt not in CONTENT_TYPES:
+        raise Http404
+    response = HttpResponse(bytes(data), content_type=CONTENT_TYPES[fmt])
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+@cache_control(public=True, max_age=600)
+def theme(request, slug):
+    """The campaign's colour as a stylesheet: the CSP allows no inline style, and the
+    colour was checked for contrast where it was set."""
+    campaign = public_campaign(slug)
+    accent = campaign.accent if is_hex(campaign.accent) else ""
+    css = f":root {{ --accent: {accent}; }}\n" if accent else ""
+    return HttpResponse(css, content_type="text/css; charset=utf-8")

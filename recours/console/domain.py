@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from recours.campaigns.domain import change_campaign_status, publish_text_versions
 from recours.campaigns.models import Campaign, Organisation
+from recours.campaigns.pictures import store_picture
 from recours.console.activity import record_activity
 from recours.console.models import CampaignSetup, Invitation, Membership
 from recours.core.crypto import hash_token, key_id, new_token
@@ -195,6 +196,28 @@ def _mark_done(campaign: Campaign, step: str) -> None:
     if step not in setup.steps_done:
         setup.steps_done = [*setup.steps_done, step]
         setup.save(update_fields=["steps_done"])
+
+
+def set_identity(*, campaign: Campaign, data: dict, by) -> None:
+    """The organisation's logo and colour, the campaign's hero image and colour, from a
+    checked IdentityForm: stored (images once, by their hash) and logged together."""
+    organisation = campaign.organisation
+    with transaction.atomic():
+        if data["remove_logo"]:
+            organisation.logo = None
+        elif data["logo"]:
+            organisation.logo = store_picture(data["logo"], "logo")
+        organisation.colour = data["organisation_colour"]
+        organisation.save(update_fields=["logo", "colour"])
+        if data["remove_hero"]:
+            campaign.hero, campaign.hero_alt = None, ""
+        else:
+            if data["hero"]:
+                campaign.hero = store_picture(data["hero"], "hero")
+            campaign.hero_alt = data["hero_alt"]
+        campaign.colour = data["colour"]
+        campaign.save(update_fields=["hero", "hero_alt", "colour"])
+        record_change(campaign=campaign, step="identity", by=by)
 
 
 def register_public_key(*, campaign: Campaign, public_key: str, by) -> None:

@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from recours.campaigns.models import (
@@ -13,7 +14,9 @@ from recours.campaigns.models import (
     Source,
     TimelineEvent,
 )
+from recours.campaigns.pictures import PictureError, prepare
 from recours.console.models import Role
+from recours.core.colours import AA_TEXT, contrast, is_hex
 from recours.core.crypto import public_key_is_valid
 from recours.core.forms import AccessibleErrorsMixin, clean_text_input
 from recours.mandates.models import SignerUpdate
@@ -431,3 +434,84 @@ QuestionFormSet = forms.modelformset_factory(
 TimelineFormSet = forms.modelformset_factory(
     TimelineEvent, form=TimelineEventForm, extra=1, can_delete=True, max_num=60, validate_max=True
 )
+
+
+class IdentityForm(ConsoleForm):
+    """The organisation's logo and colour, the campaign's hero image and colour. Images
+    are checked and re-encoded here (campaigns/pictures.py); a colour must keep 4.5:1
+    against the page, for links on white and white text on buttons alike."""
+
+    logo = forms.FileField(label=_("Logo de l'organisation (PNG, JPEG ou WebP)"), required=False)
+    remove_logo = forms.BooleanField(label=_("Retirer le logo"), required=False)
+    organisation_colour = forms.CharField(
+        label=_("Couleur de l'organisation"), required=False, max_length=100,
+        help_text=_("En hexadécimal, par exemple #8c1c13 ; vide : la couleur du site."),
+    )  # fmt: skip
+    hero = forms.FileField(label=_("Image d'en-tête de la campagne"), required=False)
+    hero_alt = forms.CharField(
+        label=_("Ce que montre l'image, en quelques mots"), required=False, max_length=200
+    )
+    remove_hero = forms.BooleanField(label=_("Retirer l'image d'en-tête"), required=False)
+    colour = forms.CharField(
+        label=_("Couleur de la campagne"), required=False, max_length=100,
+        help_text=_("Vide : celle de l'organisation."),
+    )  # fmt: skip
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.fields["organisation_colour"].initial = campaign.organisation.colour
+        self.fields["colour"].initial = campaign.colour
+        self.fields["hero_alt"].initial = campaign.hero_alt
+        for name in ("organisation_colour", "colour"):
+            self.fields[name].widget.attrs.update({"placeholder": "#8c1c13", "spellcheck": "false"})
+
+    def _colour(self, name):
+        value = self.cleaned_data[name].strip().lower()
+        if not value:
+            return ""
+        if not is_hex(value):
+            raise forms.ValidationError(
+                _("Une couleur s'écrit # suivi de six chiffres hexadécimaux, par exemple #8c1c13.")
+            )
+        ratio = contrast(value, "#ffffff")
+        if ratio < AA_TEXT:
+            raise forms.ValidationError(
+                _("Cette couleur n'a qu'un contraste de %(ratio)s:1 avec le fond blanc ; il faut "
+                  "au moins 4,5:1 (WCAG AA). Essayez une teinte plus foncée.")
+                % {"ratio": number_format(round(ratio, 1), 1)}
+            )  # fmt: skip
+        return value
+
+    def clean_organisation_colour(self):
+        return self._colour("organisation_colour")
+
+    def clean_colour(self):
+        return self._colour("colour")
+
+    def _picture(self, name, kind):
+        upload = self.cleaned_data.get(name)
+        if not upload:
+            return None
+        try:
+            return prepare(upload.read(), kind)
+        except PictureError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_logo(self):
+        return self._picture("logo", "logo")
+
+    def clean_hero(self):
+        return self._picture("hero", "hero")
+
+    def clean_hero_alt(self):
+        return clean_text_input(self.cleaned_data["hero_alt"])
+
+    def clean(self):
+        cleaned = super().clean()
+        keeps_hero = self.campaign.hero_id and not cleaned.get("remove_hero")
+        if (cleaned.get("hero") or keeps_hero) and not cleaned.get("hero_alt"):
+            self.add_error(
+                "hero_alt", _("Décrivez l'image en quelques mots, pour qui ne la voit pas.")
+            )
+        return cleaned

@@ -29,6 +29,7 @@ urlpatterns = [
     path("campagnes/<slug:slug>/mandat/", campaigns.mandate, name="mandate"),
     path("campagnes/<slug:slug>/calendrier/", campaigns.calendar, name="calendar"),
     path("campagnes/<slug:slug>/questions/", campaigns.faq, name="faq"),
+    path("campagnes/<slug:slug>/identite/", campaigns.identity, name="identity"),
     path("campagnes/<slug:slug>/chronologie/", campaigns.timeline, name="timeline"),
     path("campagnes/<slug:slug>/cle/", campaigns.key, name="key"),
     path("campagnes/<slug:slug>/apercu/", campaigns.preview, name="preview"),

@@ -30,6 +30,7 @@ from recours.campaigns.models import Campaign, TextVersion
 from recours.campaigns.presentation import (
     RECENT_SHOWN_FROM,
     in_language,
+    picture_sources,
     progress,
     time_left_message,
 )
@@ -116,6 +117,8 @@ def page_context(
         **share_context(campaign),
         "pow_strings": pow.widget_strings(),
         "preview": preview,
+        "logo": picture_sources(campaign.organisation.logo, "4rem"),
+        "hero": picture_sources(campaign.hero, "(min-width: 64rem) 46rem, 100vw"),
         "questions": [
             {"row": row, "html": render_markdown(row.answer)}
             for row in in_language(campaign.questions.all(), get_language(), campaign.language)

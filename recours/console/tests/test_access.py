@@ -15,7 +15,7 @@ ALL = {"organiser", "viewer", "moderator", "outsider", "superuser"}
 # them); anonymous visitors are sent to sign in.
 CAMPAIGN_EDITING = ["texts", "grounds", "ground_new", "ground", "mandate", "calendar", "key",
                     "preview", "publish", "status", "news_list", "news", "faq",
-                    "timeline"]  # fmt: skip
+                    "timeline", "identity"]  # fmt: skip
 CAMPAIGN_FIGURES = ["campaign", "dashboard", "dashboard_csv"]
 ORGANISATION = ["organisation", "activity"]
 MODERATION = ["leads", "lead", "claims", "claim", "document_requests", "document_request"]
@@ -64,6 +64,7 @@ def urls(campaign, tmp_path, settings):
         "mandate": [slug],
         "calendar": [slug],
         "faq": [slug],
+        "identity": [slug],
         "timeline": [slug],
         "key": [slug],
         "preview": [slug],

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from recours.campaigns.domain import NEXT_STATUS, StatusError, published_texts
 from recours.campaigns.models import Campaign, Ground
+from recours.campaigns.presentation import picture_sources
 from recours.console import domain, setup
 from recours.console.access import (
     CAN_EDIT,
@@ -21,6 +22,7 @@ from recours.console.forms import (
     ComplaintForm,
     ConfirmForm,
     GroundForm,
+    IdentityForm,
     MandateTextForm,
     NewCampaignForm,
     PublicKeyForm,
@@ -261,3 +263,19 @@ def timeline(request, slug):
         queryset_of=lambda campaign: campaign.timeline.all(),
         template="console/entries.html", title=_("Chronologie de l'affaire"),
     )  # fmt: skip
+
+
+@verified_member_required
+def identity(request, slug):
+    campaign = campaign_for(request.user, slug, CAN_EDIT)
+    form = IdentityForm(request.POST or None, request.FILES or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        domain.set_identity(campaign=campaign, data=form.cleaned_data, by=request.user)
+        return redirect("console:identity", slug)
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "logo": picture_sources(campaign.organisation.logo, "10rem"),
+        "hero": picture_sources(campaign.hero, "40rem"),
+    }
+    return render(request, "console/identity.html", context, status=400 if form.errors else 200)
