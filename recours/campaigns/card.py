@@ -67,21 +67,21 @@ def _font(bold: bool, size: int):
     return ImageFont.load_default(size)  # without the Noto fonts (the check warns)
 
 
-def draw(text: CardText, state: Progress) -> bytes:
+def draw(text: CardText, state: Progress, accent: str = ACCENT) -> bytes:
     image = Image.new("RGB", SIZE, PAPER)
     pen = ImageDraw.Draw(image)
-    pen.rectangle((0, 0, SIZE[0], 16), fill=ACCENT)
+    pen.rectangle((0, 0, SIZE[0], 16), fill=accent)
     y = 60
     for line in textwrap.wrap(text.title, 34)[:3]:
         pen.text((70, y), line, font=_font(True, 58), fill=INK)
         y += 72
     pen.text((70, y + 10), text.organisation, font=_font(False, 32), fill=MUTED)
-    pen.text((70, 370), text.count, font=_font(True, 64), fill=ACCENT)
+    pen.text((70, 370), text.count, font=_font(True, 64), fill=accent)
     bar = (70, 470, 1130, 500)
     pen.rounded_rectangle(bar, radius=15, fill=SOFT, outline=MUTED, width=2)
     filled = bar[0] + (bar[2] - bar[0]) * state.percent // 100
     if filled > bar[0] + 30:
-        pen.rounded_rectangle((bar[0], bar[1], filled, bar[3]), radius=15, fill=ACCENT)
+        pen.rounded_rectangle((bar[0], bar[1], filled, bar[3]), radius=15, fill=accent)
     pen.text((70, 520), text.step, font=_font(False, 32), fill=INK)
     pen.text((70, 570), text.host, font=_font(False, 26), fill=MUTED)
     out = io.BytesIO()
@@ -91,10 +91,11 @@ def draw(text: CardText, state: Progress) -> bytes:
 
 def card_png(campaign: Campaign) -> bytes:
     state = progress(confirmed_count(campaign), campaign.goal, campaign.milestones)
-    state_key = f"{campaign.pk}:{campaign.title}:{campaign.organisation.name}:{get_language()}:{state.step}:{state.goal}"
+    accent = campaign.accent or ACCENT
+    state_key = f"{campaign.pk}:{campaign.title}:{campaign.organisation.name}:{get_language()}:{state.step}:{state.goal}:{accent}"
     key = "card:" + hashlib.sha256(state_key.encode()).hexdigest()[:32]
     png = cache.get(key)
     if png is None:
-        png = draw(card_text(campaign, state), state)
+        png = draw(card_text(campaign, state), state, accent)
         cache.set(key, png, CACHE_SECONDS)
     return png

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from recours.core.colours import AA_TEXT, PAGE, contrast, is_hex
 from recours.core.crypto import public_key_is_valid
 
 
@@ -166,8 +167,13 @@ class Campaign(models.Model):
 
     @property
     def accent(self) -> str:
-        """The campaign's colour, else its organisation's, else none (the site's own)."""
-        return self.colour or self.organisation.colour
+        """The campaign's colour, else its organisation's, else none (the site's own);
+        none either if it is not a '#rrggbb' readable on white (the admin could set one
+        the console would refuse)."""
+        colour = self.colour or self.organisation.colour
+        if colour and is_hex(colour) and contrast(colour, PAGE) >= AA_TEXT:
+            return colour.lower()
+        return ""
 
     @property
     def progress_percent(self) -> int:

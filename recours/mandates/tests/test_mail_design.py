@@ -1,11 +1,14 @@
 """The mails as a signer's mail app shows them, in Chromium: a clear button whose link is
 the plain-text part's, readable on a phone and in dark mode, nothing fetched from anywhere."""
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
+from recours.campaigns.card import card_png
 from recours.testing import link_from, queued_mails
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
@@ -57,3 +60,24 @@ def test_the_confirmation_mail_has_a_clear_button_on_a_phone_in_both_schemes(
     assert requests == []  # no image, font or pixel fetched from anywhere
     assert not re.search(r"\bsrc=|url\(", mail.body_html)
     context.close()
+
+
+def test_the_mail_and_the_card_take_the_organisations_colour(client, campaign, sign_data):
+    from django.urls import reverse
+
+    campaign.organisation.colour = "#1d4e89"
+    campaign.organisation.save()
+    client.post(reverse("mandates:sign", args=[campaign.slug]), sign_data())
+    html = queued_mails("confirm")[0].body_html
+
+    assert "background:#1d4e89" in html
+    assert "color:#1d4e89" in html  # the links, and the organisation's name on top
+    assert "#8c1c13" not in html
+    card = Image.open(io.BytesIO(card_png(campaign)))
+    assert card.getpixel((600, 8)) == (0x1D, 0x4E, 0x89)  # the band along its top
+
+
+def test_an_unreadable_colour_set_elsewhere_is_not_used(campaign):
+    campaign.organisation.colour = "#ffff00"  # the admin checks no contrast
+
+    assert campaign.accent == ""
