@@ -63,16 +63,21 @@ def mandate_snapshot(campaign: Campaign) -> dict:
     }
 
 
+def draft_contents(campaign: Campaign) -> dict[str, dict]:
+    """What the next versions of the complaint and the mandate would hold, by kind."""
+    return {
+        TextVersion.Kind.COMPLAINT: complaint_snapshot(campaign),
+        TextVersion.Kind.MANDATE: mandate_snapshot(campaign),
+    }
+
+
 def publish_text_versions(*, campaign: Campaign) -> list[TextVersion]:
     """Snapshots the campaign's complaint and mandate texts as new immutable versions,
     each only if it differs from the latest one. Returns the versions created (R1.10)."""
     created = []
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
-        for kind, content in (
-            (TextVersion.Kind.COMPLAINT, complaint_snapshot(campaign)),
-            (TextVersion.Kind.MANDATE, mandate_snapshot(campaign)),
-        ):
+        for kind, content in draft_contents(campaign).items():
             digest = sha256_hex(canonical_json(content))
             latest = latest_version(campaign, kind)
             if latest is not None and latest.sha256 == digest:

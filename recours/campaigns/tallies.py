@@ -42,19 +42,26 @@ def start_of(hour: int) -> datetime:
     return datetime.fromtimestamp(hour * 3600, tz=UTC)
 
 
-def add(campaign_id: int, metric: str, amount: int = 1, at: datetime | None = None) -> None:
-    """Adds `amount` to the metric's count for the hour of `at` (now by default). Call it
-    inside the transaction of the event: an update, or an insert the first time in an
-    hour; an insert that loses a race with another process becomes an update."""
+def add(campaign_id: int, *metrics: str, amount: int = 1, at: datetime | None = None) -> None:
+    """Adds `amount` to each metric's count for the hour of `at` (now by default). Call it
+    inside the transaction of the event. Every metric takes one update statement together
+    (a confirmation counts two); a metric's first event of the hour inserts its row, and
+    an insert that loses a race with another process becomes an update."""
     hour = hour_of(at or timezone.now())
-    row = Tally.objects.filter(campaign_id=campaign_id, hour=hour, metric=metric)
-    if row.update(count=F("count") + amount):
+    rows = Tally.objects.filter(campaign_id=campaign_id, hour=hour)
+    if rows.filter(metric__in=metrics).update(count=F("count") + amount) == len(metrics):
         return
-    try:
-        with transaction.atomic():
-            Tally.objects.create(campaign_id=campaign_id, hour=hour, metric=metric, count=amount)
-    except IntegrityError:
-        row.update(count=F("count") + amount)
+    present = set(rows.filter(metric__in=metrics).values_list("metric", flat=True))
+    for metric in metrics:
+        if metric in present:
+            continue  # its row was updated above
+        try:
+            with transaction.atomic():
+                Tally.objects.create(
+                    campaign_id=campaign_id, hour=hour, metric=metric, count=amount
+                )
+        except IntegrityError:
+            rows.filter(metric=metric).update(count=F("count") + amount)
 
 
 def delay_metric(delay: timedelta) -> str:

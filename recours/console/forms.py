@@ -16,14 +16,13 @@ from recours.campaigns.models import (
 )
 from recours.campaigns.pictures import PictureError, prepare
 from recours.console.models import Role
-from recours.core.colours import AA_TEXT, contrast, is_hex
+from recours.core.colours import AA_TEXT, PAGE, contrast, is_hex
 from recours.core.crypto import public_key_is_valid
 from recours.core.forms import AccessibleErrorsMixin, clean_text_input
 from recours.mandates.models import SignerUpdate
 
 # Long enough for any real complaint, short enough that a form cannot fill the database.
 MAX_TEXT = 100_000
-MAX_SUMMARY = 600
 
 
 def https_urls(field, **kwargs):
@@ -38,18 +37,33 @@ class ConsoleForm(AccessibleErrorsMixin, forms.Form):
 
 
 class ConsoleModelForm(AccessibleErrorsMixin, forms.ModelForm):
-    """Every text field is checked for invalid characters and held to a size."""
+    """Every text field is checked for invalid characters. Markdown fields (`markdown`)
+    keep their lines as typed, trimmed; the others are normalised (`multiline` ones line
+    by line). `max_lengths` sizes the fields the model leaves unbounded."""
 
     multiline: tuple[str, ...] = ()
+    markdown: tuple[str, ...] = ()
+    max_lengths: dict[str, int] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, limit in self.max_lengths.items():
+            self.fields[name].validators.append(MaxLengthValidator(limit))
 
     def clean(self):
         cleaned = super().clean()
         for name, value in list(cleaned.items()):
-            if isinstance(value, str) and name not in getattr(self, "verbatim", ()):
-                try:
+            if not isinstance(value, str):
+                continue
+            try:
+                if name in self.markdown:
+                    text = value.replace("\r\n", "\n")
+                    clean_text_input(text, multiline=True)
+                    cleaned[name] = text.strip()
+                else:
                     cleaned[name] = clean_text_input(value, multiline=name in self.multiline)
-                except forms.ValidationError as error:
-                    self.add_error(name, error)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
         return cleaned
 
 
@@ -170,7 +184,8 @@ class NewCampaignForm(ConsoleModelForm):
 
 class ComplaintForm(ConsoleModelForm):
     multiline = ("authority_address",)
-    verbatim = ("body", "legal_basis", "summary")  # Markdown: line breaks are meaningful
+    markdown = ("body", "legal_basis", "summary")
+    max_lengths = {"body": MAX_TEXT, "legal_basis": MAX_TEXT}  # the summary's is the model's
 
     class Meta:
         model = Campaign
@@ -190,60 +205,25 @@ class ComplaintForm(ConsoleModelForm):
             "authority_address": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("body", "legal_basis"):
-            self.fields[name].max_length = MAX_TEXT
-            self.fields[name].validators.append(MaxLengthValidator(MAX_TEXT))
-        self.fields["summary"].validators.append(MaxLengthValidator(MAX_SUMMARY))
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in self.verbatim:
-            if isinstance(cleaned.get(name), str):
-                try:
-                    clean_text_input(cleaned[name].replace("\r\n", "\n"), multiline=True)
-                except forms.ValidationError as error:
-                    self.add_error(name, error)
-                else:
-                    cleaned[name] = cleaned[name].replace("\r\n", "\n").strip()
-        return cleaned
-
 
 class MandateTextForm(ConsoleModelForm):
-    verbatim = ("mandate_text",)
+    markdown = ("mandate_text",)
+    max_lengths = {"mandate_text": MAX_TEXT}
 
     class Meta:
         model = Campaign
         fields = ["mandate_text", "asks_postal_address"]
         widgets = {"mandate_text": forms.Textarea(attrs={"rows": 14})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["mandate_text"].validators.append(MaxLengthValidator(MAX_TEXT))
-
-    def clean_mandate_text(self):
-        text = self.cleaned_data["mandate_text"].replace("\r\n", "\n")
-        clean_text_input(text, multiline=True)
-        return text.strip()
-
 
 class GroundForm(ConsoleModelForm):
-    verbatim = ("text",)
+    markdown = ("text",)
+    max_lengths = {"text": MAX_TEXT}
 
     class Meta:
         model = Ground
         fields = ["position", "title", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 10})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["text"].validators.append(MaxLengthValidator(MAX_TEXT))
-
-    def clean_text(self):
-        text = self.cleaned_data["text"].replace("\r\n", "\n")
-        clean_text_input(text, multiline=True)
-        return text.strip()
 
 
 class SourceForm(ConsoleModelForm):
@@ -358,30 +338,20 @@ class ConfirmForm(ConsoleForm):
 
 
 class NewsForm(ConsoleModelForm):
-    verbatim = ("body",)
+    markdown = ("body",)
+    max_lengths = {"body": 20_000}
 
     class Meta:
         model = SignerUpdate
         fields = ["subject", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 12})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["body"].validators.append(MaxLengthValidator(20_000))
-
-    def clean_body(self):
-        text = self.cleaned_data["body"].replace("\r\n", "\n")
-        clean_text_input(text, multiline=True)
-        return text.strip()
-
 
 LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z"
 
 
-class _MarkdownEntryForm(ConsoleModelForm):
+class _EntryForm(ConsoleModelForm):
     """A FAQ entry or a timeline step: a language tag, a title, a Markdown text."""
-
-    markdown_field = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -391,24 +361,10 @@ class _MarkdownEntryForm(ConsoleModelForm):
             help_text=_("fr, en, de… : la page la montre aux visiteurs qui lisent cette langue."),
             error_messages={"invalid": _("Un code de langue comme fr, en ou pt-BR.")},
         )  # fmt: skip
-        self.verbatim = (self.markdown_field,)
-
-    def clean(self):
-        cleaned = super().clean()
-        text = cleaned.get(self.markdown_field)
-        if isinstance(text, str):
-            text = text.replace("\r\n", "\n")
-            try:
-                clean_text_input(text, multiline=True)
-            except forms.ValidationError as error:
-                self.add_error(self.markdown_field, error)
-            else:
-                cleaned[self.markdown_field] = text.strip()
-        return cleaned
 
 
-class QuestionForm(_MarkdownEntryForm):
-    markdown_field = "answer"
+class QuestionForm(_EntryForm):
+    markdown = ("answer",)
 
     class Meta:
         model = Question
@@ -416,8 +372,8 @@ class QuestionForm(_MarkdownEntryForm):
         widgets = {"answer": forms.Textarea(attrs={"rows": 4})}
 
 
-class TimelineEventForm(_MarkdownEntryForm):
-    markdown_field = "text"
+class TimelineEventForm(_EntryForm):
+    markdown = ("text",)
 
     class Meta:
         model = TimelineEvent
@@ -474,7 +430,7 @@ class IdentityForm(ConsoleForm):
             raise forms.ValidationError(
                 _("Une couleur s'écrit # suivi de six chiffres hexadécimaux, par exemple #8c1c13.")
             )
-        ratio = contrast(value, "#ffffff")
+        ratio = contrast(value, PAGE)
         if ratio < AA_TEXT:
             raise forms.ValidationError(
                 _("Cette couleur n'a qu'un contraste de %(ratio)s:1 avec le fond blanc ; il faut "

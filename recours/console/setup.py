@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from recours.campaigns.domain import complaint_snapshot, latest_version, mandate_snapshot
+from recours.campaigns.domain import draft_contents, latest_version
 from recours.campaigns.models import Campaign, TextVersion
 from recours.console.models import CampaignSetup
 from recours.core.crypto import canonical_json, public_key_is_valid, sha256_hex
@@ -79,16 +79,9 @@ def missing_for_publication(campaign: Campaign) -> list[str]:
     return missing
 
 
-def _snapshots(campaign: Campaign) -> dict[str, dict]:
-    return {
-        TextVersion.Kind.COMPLAINT: complaint_snapshot(campaign),
-        TextVersion.Kind.MANDATE: mandate_snapshot(campaign),
-    }
-
-
 def draft_differs(campaign: Campaign) -> bool:
     """Whether the draft holds anything not yet published (or nothing was published)."""
-    for kind, content in _snapshots(campaign).items():
+    for kind, content in draft_contents(campaign).items():
         latest = latest_version(campaign, kind)
         if latest is None or latest.sha256 != sha256_hex(canonical_json(content)):
             return True
@@ -165,7 +158,7 @@ def draft_diffs(campaign: Campaign) -> list[TextDiff]:
     """For each text, what publishing the draft would change from the version in force:
     changed lines with two lines of context around them."""
     diffs = []
-    for kind, content in _snapshots(campaign).items():
+    for kind, content in draft_contents(campaign).items():
         previous = latest_version(campaign, kind)
         old = _lines(previous.content) if previous else []
         new = _lines(content)

@@ -21,9 +21,8 @@ from django.utils.translation import get_language
 from recours.campaigns.card import card_text
 from recours.campaigns.domain import (
     PublishedTexts,
-    complaint_snapshot,
     confirmed_count,
-    mandate_snapshot,
+    draft_contents,
     published_texts,
 )
 from recours.campaigns.models import Campaign, TextVersion
@@ -134,19 +133,12 @@ def preview_page(request, campaign: Campaign) -> HttpResponse:
     """The public page as it will read once the campaign's draft texts are published:
     the same template, renderer and sanitiser, with the draft in place of the versions
     in force. For the organisers' console; never cached, never indexed."""
+    drafts = {
+        kind: TextVersion(campaign=campaign, kind=kind, number=0, content=content)
+        for kind, content in draft_contents(campaign).items()
+    }
     texts = PublishedTexts(
-        complaint=TextVersion(
-            campaign=campaign,
-            kind=TextVersion.Kind.COMPLAINT,
-            number=0,
-            content=complaint_snapshot(campaign),
-        ),
-        mandate=TextVersion(
-            campaign=campaign,
-            kind=TextVersion.Kind.MANDATE,
-            number=0,
-            content=mandate_snapshot(campaign),
-        ),
+        complaint=drafts[TextVersion.Kind.COMPLAINT], mandate=drafts[TextVersion.Kind.MANDATE]
     )
     html = render_to_string(TEMPLATE, page_context(request, campaign, texts=texts), request)
     response = HttpResponse(html)

@@ -300,8 +300,8 @@ def confirm_mandate(*, token: str) -> Mandate:
         )
         transparency.log_confirmation(mandate)
         forget_count(mandate.campaign_id)
-        tallies.add(mandate.campaign_id, tallies.Metric.CONFIRMED, at=now)
-        tallies.add(mandate.campaign_id, tallies.delay_metric(now - mandate.signed_at), at=now)
+        delay = tallies.delay_metric(now - mandate.signed_at)
+        tallies.add(mandate.campaign_id, tallies.Metric.CONFIRMED, delay, at=now)
     return mandate
 
 
@@ -382,14 +382,14 @@ def withdraw_mandate(*, token: str) -> Mandate:
             email_hash="",
         )
         mandate.tokens.filter(purpose=Purpose.CONFIRM).delete()
-        tallies.add(mandate.campaign_id, tallies.Metric.WITHDRAWN, at=now)
+        withdrawn = [tallies.Metric.WITHDRAWN] + [tallies.Metric.REMOVED] * was_confirmed
+        tallies.add(mandate.campaign_id, *withdrawn, at=now)
         if was_confirmed:
             Campaign.objects.filter(pk=mandate.campaign_id).update(
                 confirmed_count=F("confirmed_count") - 1
             )
             transparency.record_removal(mandate)
             forget_count(mandate.campaign_id)
-            tallies.add(mandate.campaign_id, tallies.Metric.REMOVED, at=now)
     mandate.refresh_from_db()
     return mandate
 
@@ -481,9 +481,9 @@ def invalidate_mandates(*, campaign: Campaign, mandates, decided_by: str, criter
         )
         MandateToken.objects.filter(mandate__in=targets, purpose=Purpose.CONFIRM).delete()
         if targets:
-            tallies.add(campaign.pk, tallies.Metric.INVALIDATED, len(targets))
+            tallies.add(campaign.pk, tallies.Metric.INVALIDATED, amount=len(targets))
         if confirmed:
-            tallies.add(campaign.pk, tallies.Metric.REMOVED, len(confirmed))
+            tallies.add(campaign.pk, tallies.Metric.REMOVED, amount=len(confirmed))
             Campaign.objects.filter(pk=campaign.pk).update(
                 confirmed_count=F("confirmed_count") - len(confirmed)
             )

@@ -58,15 +58,16 @@ def campaign_new(request, pk):
 @verified_member_required
 def campaign(request, slug):
     campaign = campaign_for(request.user, slug, CAN_SEE_FIGURES)
+    steps = setup.steps(campaign)
     context = {
         "campaign": campaign,
         "editor": can_edit(request.user, campaign),
-        "steps": setup.steps(campaign),
+        "steps": steps,
         "next_label": Campaign.Status(target).label
         if (target := NEXT_STATUS.get(campaign.status))
         else "",
         "published": published_texts(campaign),
-        "draft_differs": setup.draft_differs(campaign),
+        "draft_differs": not steps[-1].done,  # the last step: the draft is published
         "history": campaign.status_changes.order_by("changed_at"),
         "versions": campaign.versions.order_by("kind", "-number"),
     }
@@ -181,12 +182,13 @@ def publish(request, slug):
     if request.method == "POST" and not missing and form.is_valid():
         domain.publish_texts(campaign=campaign, by=request.user)
         return redirect("console:campaign", slug)
+    diffs = setup.draft_diffs(campaign)
     context = {
         "campaign": campaign,
         "form": form,
         "missing": missing,
-        "diffs": setup.draft_diffs(campaign),
-        "differs": setup.draft_differs(campaign),
+        "diffs": diffs,
+        "differs": any(diff.changed for diff in diffs),
         "is_public": campaign.status != Campaign.Status.DRAFT,
     }
     refused = form.errors or (request.method == "POST" and missing)

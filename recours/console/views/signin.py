@@ -119,6 +119,24 @@ def _passkey_options(request, user, *, registering: bool) -> str:
     return options
 
 
+def _register_passkey(request, user, form) -> str:
+    """Registers the passkey the browser created against this session's challenge; the
+    message to show when it cannot, else an empty string."""
+    rp_id, origin = relying_party(request)
+    try:
+        second_factor.register_passkey(
+            user,
+            response=form.cleaned_data["response"],
+            challenge=_spend_challenge(request),
+            rp_id=rp_id,
+            origin=origin,
+            name=form.cleaned_data["name"],
+        )
+    except second_factor.FactorError:
+        return _("La clé d'accès n'a pas pu être enregistrée. Réessayez.")
+    return ""
+
+
 def _spend_challenge(request) -> bytes:
     value = request.session.pop(CHALLENGE, "")
     return base64.b64decode(value) if value else b""
@@ -194,19 +212,8 @@ def enrol_view(request):
                 "code", _("Ce code ne correspond pas. Vérifiez l'heure de votre téléphone.")
             )
         elif passkey_form.is_bound and passkey_form.is_valid():
-            rp_id, origin = relying_party(request)
-            try:
-                second_factor.register_passkey(
-                    user,
-                    response=passkey_form.cleaned_data["response"],
-                    challenge=_spend_challenge(request),
-                    rp_id=rp_id,
-                    origin=origin,
-                    name=passkey_form.cleaned_data["name"],
-                )
-            except second_factor.FactorError:
-                passkey_error = _("La clé d'accès n'a pas pu être enregistrée. Réessayez.")
-            else:
+            passkey_error = _register_passkey(request, user, passkey_form)
+            if not passkey_error:
                 return _enrolled(request, user)
     secret = (
         second_factor.totp_secret(user.totp)
@@ -269,19 +276,8 @@ def security_view(request):
                 {"codes": codes, "next_url": reverse("console:security")},
             )
         if passkey_form.is_valid():
-            rp_id, origin = relying_party(request)
-            try:
-                second_factor.register_passkey(
-                    user,
-                    response=passkey_form.cleaned_data["response"],
-                    challenge=_spend_challenge(request),
-                    rp_id=rp_id,
-                    origin=origin,
-                    name=passkey_form.cleaned_data["name"],
-                )
-            except second_factor.FactorError:
-                message = _("La clé d'accès n'a pas pu être enregistrée. Réessayez.")
-            else:
+            message = _register_passkey(request, user, passkey_form)
+            if not message:
                 return redirect("console:security")
     context = {
         "passkeys": user.passkeys.order_by("created_at"),
