@@ -320,6 +320,8 @@ OBSERVATORY_ATTACHMENT_MAX_SIZE = env_int("OBSERVATORY_ATTACHMENT_MAX_SIZE", 10 
 OBSERVATORY_LEAD_CONTACT_DAYS = env_int("OBSERVATORY_LEAD_CONTACT_DAYS", 180)
 # A logo or hero image organisers upload (campaigns/pictures.py).
 IDENTITY_IMAGE_MAX_SIZE = env_int("IDENTITY_IMAGE_MAX_SIZE", 5 * 1024 * 1024)
+# The scan of a signed paper mandate (mandates/paper.py), sealed with it.
+PAPER_SCAN_MAX_SIZE = env_int("PAPER_SCAN_MAX_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o600
 # Uploaded files (leads' attachments, evidence copies, CADA answers) are never served
 # from this folder directly: views hand out only what is public.

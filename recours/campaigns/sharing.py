@@ -20,7 +20,7 @@ from recours.campaigns.models import Campaign, ShareCount
 # The channels a `via` tag may name: a link shared from one of them carries its tag.
 CHANNELS = (
     "mastodon", "bluesky", "whatsapp", "telegram", "signal", "facebook", "linkedin", "x",
-    "email", "sms", "link", "qr", "widget", "fediverse",
+    "email", "sms", "link", "qr", "widget", "fediverse", "paper",
 )  # fmt: skip
 
 

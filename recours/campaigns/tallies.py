@@ -24,6 +24,7 @@ class Metric:
     # A confirmed mandate leaving the count (withdrawn or invalidated): with CONFIRMED,
     # it gives the counter's history.
     REMOVED = "removed"
+    PAPER = "paper"  # a paper mandate entered (also counted as a sign-up and confirmed)
     MAIL_PREFIX = "mail_"
     DELAY_PREFIX = "delay_"
 

@@ -47,14 +47,19 @@ def _compiler() -> typst.Compiler:
     return cached[1]
 
 
-def render_pdf(template: Path, data: dict, *, tagged: bool = True) -> bytes:
-    """Compiles `template` with `data`. Tagged PDFs are accessible but cost far more time
-    and size; very large annexes are rendered untagged (their CSV and JSON are there)."""
+def render_pdf(
+    template: Path, data: dict, *, tagged: bool = True, files: dict[str, bytes] | None = None
+) -> bytes:
+    """Compiles `template` with `data`, and `files` (name: content, e.g. an image) beside
+    it. Tagged PDFs are accessible but cost far more time and size; very large annexes are
+    rendered untagged (their CSV and JSON are there)."""
     with tempfile.TemporaryDirectory(prefix="recours-pdf-") as tmp:
         root = Path(tmp)
         shutil.copy(SHARED, root / "recours.typ")
         shutil.copy(template, root / "main.typ")
         (root / "data.json").write_text(json.dumps(data, ensure_ascii=False))
+        for name, content in (files or {}).items():
+            (root / Path(name).name).write_bytes(content)
         return _compiler().compile(input=str(root / "main.typ"), root=str(root), pdf_tags=tagged)
 
 

@@ -139,7 +139,7 @@ def sign_mandate(
     with transaction.atomic():
         if submission_key is not None and not SubmissionKey.spend(submission_key):
             return SignOutcome.DUPLICATE_SUBMISSION
-        mandate = _active_mandate(campaign, email_hash)
+        mandate = active_mandate(campaign, email_hash)
         if mandate is None:
             try:
                 with transaction.atomic():
@@ -150,7 +150,7 @@ def sign_mandate(
                 tallies.add(campaign.pk, tallies.Metric.SIGNUP, at=now)
             except IntegrityError:
                 # A concurrent request inserted the same person first: treat as a repeat.
-                mandate = _active_mandate(campaign, email_hash)
+                mandate = active_mandate(campaign, email_hash)
                 outcome = _repeat_outcome(mandate)
         else:
             outcome = _repeat_outcome(mandate)
@@ -165,7 +165,7 @@ def sign_mandate(
     return outcome
 
 
-def _active_mandate(campaign: Campaign, email_hash: str) -> Mandate | None:
+def active_mandate(campaign: Campaign, email_hash: str) -> Mandate | None:
     # Filtered on status here rather than in SQL, so that the query has one index to use
     # (`mandate_by_email`): a person has a handful of rows at most.
     rows = Mandate.objects.select_for_update().filter(campaign=campaign, email_hash=email_hash)
@@ -179,7 +179,7 @@ def _repeat_outcome(mandate: Mandate) -> SignOutcome:
 
 
 def issue_token(mandate: Mandate, purpose: str, expires_at=None) -> str:
-    token, row = _token(mandate, purpose, expires_at)
+    token, row = unsaved_token(mandate, purpose, expires_at)
     row.save()
     return token
 
@@ -187,7 +187,7 @@ def issue_token(mandate: Mandate, purpose: str, expires_at=None) -> str:
 def _queue_mail(mandate: Mandate, identity: SignerIdentity, template: str, *, confirm: bool):
     campaign = mandate.campaign
     slug = campaign.slug
-    manage_token, manage_row = _token(mandate, Purpose.MANAGE)
+    manage_token, manage_row = unsaved_token(mandate, Purpose.MANAGE)
     rows = [manage_row]
     # No text the signer typed goes into the mail: whoever types someone else's address
     # must not put words in the organisation's mouth.
@@ -197,7 +197,7 @@ def _queue_mail(mandate: Mandate, identity: SignerIdentity, template: str, *, co
     }
     if confirm:
         expires_at = min(timezone.now() + CONFIRM_TOKEN_LIFETIME, campaign.closes_at)
-        token, row = _token(mandate, Purpose.CONFIRM, expires_at)
+        token, row = unsaved_token(mandate, Purpose.CONFIRM, expires_at)
         rows.append(row)
         context["confirm_url"] = settings.SITE_URL + reverse("mandates:confirm", args=[slug, token])
         context["expires_at"] = expires_at
@@ -211,7 +211,7 @@ def _queue_mail(mandate: Mandate, identity: SignerIdentity, template: str, *, co
     )
 
 
-def _token(mandate: Mandate, purpose: str, expires_at=None) -> tuple[str, MandateToken]:
+def unsaved_token(mandate: Mandate, purpose: str, expires_at=None) -> tuple[str, MandateToken]:
     token, token_hash = new_token()
     return token, MandateToken(
         mandate=mandate, purpose=purpose, token_hash=token_hash, expires_at=expires_at
@@ -378,6 +378,7 @@ def withdraw_mandate(*, token: str) -> Mandate:
             status=Status.WITHDRAWN,
             withdrawn_at=now,
             sealed_identity=None,
+            sealed_scan=None,
             contact_sealed=None,
             email_hash="",
         )
@@ -477,6 +478,7 @@ def invalidate_mandates(*, campaign: Campaign, mandates, decided_by: str, criter
             status=Status.INVALIDATED,
             invalidation=decision,
             sealed_identity=None,
+            sealed_scan=None,
             contact_sealed=None,
         )
         MandateToken.objects.filter(mandate__in=targets, purpose=Purpose.CONFIRM).delete()

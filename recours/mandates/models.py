@@ -39,6 +39,9 @@ class Mandate(models.Model):
     # Which campaign key sealed the record (a key rotation re-seals old records), and the
     # SHA-256 of the record as it was confirmed, which the evidence and commitment cover.
     sealed_key_id = models.CharField(max_length=16, blank=True, verbose_name=_("clé de scellement"))
+    # A paper mandate's scanned form, sealed to the campaign key like the identity, which
+    # holds its SHA-256: the scan cannot be swapped without breaking the evidence.
+    sealed_scan = models.BinaryField(null=True, editable=False, verbose_name=_("scan scellé"))
     # Only for signers who asked for news of the complaint: their e-mail address sealed to
     # the server's contact key (settings.CONTACT_KEY), which the server can open to write.
     contact_sealed = models.BinaryField(

@@ -137,7 +137,11 @@ def _erase_identity(now):
         # unique: it takes a placeholder that names its row, not a person.
         placeholder = Concat(Value("purged:"), Cast("pk", CharField()))
         return queryset.update(
-            sealed_identity=None, contact_sealed=None, email_hash=placeholder, purged_at=now
+            sealed_identity=None,
+            sealed_scan=None,
+            contact_sealed=None,
+            email_hash=placeholder,
+            purged_at=now,
         )
 
     return erase

@@ -1,4 +1,4 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control, never_cache
@@ -8,7 +8,7 @@ from recours.campaigns import sharing
 from recours.campaigns.domain import confirmed_count, public_campaign, published_texts
 from recours.core.feeds import atom_response
 from recours.core.ratelimit import client_ip, network_of, refusal_response
-from recours.mandates import abuse, domain, feeds, pow, transparency
+from recours.mandates import abuse, domain, feeds, paper, pow, transparency
 from recours.mandates.campaign_page import PAGE_CSP, cached_campaign_page, render_campaign_page
 from recours.mandates.forms import ReceiptForm, RightsRequestForm, SignForm, form_clock
 from recours.mandates.models import MandateToken
@@ -253,3 +253,28 @@ def feed(request, slug):
         lambda: feeds.entries(campaign),
         version=feeds.version(campaign),
     )
+
+
+@require_safe
+def paper_page(request, slug):
+    """How to sign on paper: the other way to sign the accessibility statement promises."""
+    campaign = public_campaign(slug)
+    texts = published_texts(campaign)
+    return render(
+        request,
+        "mandates/paper.html",
+        {"campaign": campaign, "texts": texts, "accepting": campaign.is_accepting_signatures()},
+    )
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def paper_pdf(request, slug):
+    campaign = public_campaign(slug)
+    texts = published_texts(campaign)
+    if not campaign.is_accepting_signatures() or texts is None:
+        return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)
+    pdf = paper.form_pdf(campaign, paper.PaperTexts(texts.complaint, texts.mandate))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="mandat-{campaign.slug}.pdf"'
+    return response
