@@ -28,6 +28,7 @@ ACTIONS = {
     "texts.published": _("a publié les textes de"),
     "status.changed": _("a changé le statut de"),
     "news.sent": _("a envoyé une nouvelle aux signataires de"),
+    "paper.entered": _("a saisi un mandat papier pour"),
     "lead.accepted": _("a accepté un signalement en fiche"),
     "lead.rejected": _("a écarté un signalement"),
     "claim.changed": _("a modifié une fiche de l'observatoire"),

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator, MinValueValidator
@@ -19,6 +20,7 @@ from recours.console.models import Role
 from recours.core.colours import AA_TEXT, PAGE, contrast, is_hex
 from recours.core.crypto import public_key_is_valid
 from recours.core.forms import AccessibleErrorsMixin, clean_text_input
+from recours.mandates.forms import IdentityFieldsMixin
 from recours.mandates.models import SignerUpdate
 
 # Long enough for any real complaint, short enough that a form cannot fill the database.
@@ -471,3 +473,79 @@ class IdentityForm(ConsoleForm):
                 "hero_alt", _("Décrivez l'image en quelques mots, pour qui ne la voit pas.")
             )
         return cleaned
+
+
+class PaperMandateForm(IdentityFieldsMixin, ConsoleForm):
+    """A signed paper form, typed in by an organiser from the sheet in front of them. The
+    scan's own checks, the date's range and deduplication are the domain's (paper.py)."""
+
+    texts = forms.ChoiceField(
+        label=_("Version imprimée sur le formulaire"),
+        help_text=_("Le code en bas du formulaire, par exemple P1-M1."),
+    )
+    surname = forms.CharField(label=_("Nom"), max_length=150)
+    given_names = forms.CharField(label=_("Prénom(s)"), max_length=150)
+    postal_address = forms.CharField(
+        label=_("Adresse postale"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    email = forms.EmailField(
+        label=_("Adresse e-mail, si elle est écrite"),
+        max_length=254,
+        required=False,
+        help_text=_("Elle reçoit le lien pour retirer le mandat, puis est effacée."),
+    )
+    signed_on = forms.DateField(
+        label=_("Date de signature écrite sur le formulaire"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    language = forms.ChoiceField(
+        label=_("Langue du message au signataire"), choices=settings.LANGUAGES
+    )
+    scan = forms.FileField(
+        label=_("Scan du formulaire signé (PDF, PNG ou JPEG)"),
+        help_text=_("Toutes ses pages ; il est scellé avec l'identité et joint au dossier."),
+    )
+    checked = forms.BooleanField(
+        label=_(
+            "J'ai vérifié que le formulaire est signé, daté, et que son texte est celui de la "
+            "version choisie."
+        )
+    )
+
+    def __init__(self, *args, campaign, pairs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pairs = {f"{p.complaint.pk}-{p.mandate.pk}": p for p in pairs}
+        self.fields["texts"].choices = [
+            (
+                value,
+                _("%(code)s, en vigueur depuis le %(date)s (mandat %(hash)s…)")
+                % {
+                    "code": pair.code,
+                    "date": pair.published_on.strftime("%d/%m/%Y"),
+                    "hash": pair.mandate.sha256[:12],
+                },
+            )
+            for value, pair in self.pairs.items()
+        ]
+        self.fields["language"].initial = campaign.language
+        if not campaign.asks_postal_address:
+            self.fields["postal_address"].required = False
+            self.fields["postal_address"].help_text = _(
+                "Facultative : elle aide à repérer un même signataire saisi deux fois."
+            )
+
+    def clean_texts(self):
+        return self.pairs[self.cleaned_data["texts"]]
+
+    def clean_email(self):
+        return clean_text_input(self.cleaned_data["email"])
+
+    def clean_scan(self):
+        upload = self.cleaned_data["scan"]
+        if upload.size > settings.PAPER_SCAN_MAX_SIZE:
+            raise forms.ValidationError(
+                _("Ce scan dépasse %(mb)s Mo.")
+                % {"mb": settings.PAPER_SCAN_MAX_SIZE // (1024 * 1024)}
+            )
+        upload.seek(0)
+        return upload.read()

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from recours.console.views import campaigns, dashboard, moderation, news, organisations, signin
+from recours.console.views import (
+    campaigns,
+    dashboard,
+    moderation,
+    news,
+    organisations,
+    paper,
+    signin,
+)
 
 app_name = "console"
 
@@ -41,6 +49,7 @@ urlpatterns = [
         dashboard.dashboard_csv,
         name="dashboard_csv",
     ),
+    path("campagnes/<slug:slug>/mandats-papier/", paper.paper_mandates, name="paper"),
     path("campagnes/<slug:slug>/nouvelles/", news.news_list, name="news_list"),
     path("campagnes/<slug:slug>/nouvelles/<int:pk>/", news.news, name="news"),
     path("observatoire/signalements/", moderation.leads, name="leads"),

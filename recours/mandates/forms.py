@@ -24,7 +24,40 @@ def form_clock() -> str:
     return signing.dumps({"t": time.time(), "k": secrets.token_urlsafe(16)}, salt=FORM_CLOCK_SALT)
 
 
-class SignForm(AccessibleErrorsMixin, forms.Form):
+class IdentityFieldsMixin:
+    """The checks of a mandator's name and postal address, wherever they are typed: the
+    sign form, and an organiser's entry of a paper mandate."""
+
+    def clean_given_names(self):
+        return self._clean_name("given_names")
+
+    def clean_surname(self):
+        return self._clean_name("surname")
+
+    def _clean_name(self, field: str) -> str:
+        value = clean_text_input(self.cleaned_data[field])
+        if not NAME_PATTERN.match(value):
+            raise forms.ValidationError(
+                _(
+                    "Utilisez seulement des lettres, des espaces, des apostrophes, des traits "
+                    "d'union et des points."
+                ),
+                code="invalid_name",
+            )
+        return value
+
+    def clean_postal_address(self):
+        value = clean_text_input(self.cleaned_data["postal_address"], multiline=True)
+        if "<" in value or ">" in value:
+            raise forms.ValidationError(
+                _("Ce champ contient des caractères invalides."), code="invalid_characters"
+            )
+        if value.count("\n") > 5:
+            raise forms.ValidationError(_("Six lignes au plus."), code="too_many_lines")
+        return value
+
+
+class SignForm(IdentityFieldsMixin, AccessibleErrorsMixin, forms.Form):
     given_names = forms.CharField(
         label=_("Prénom(s)"),
         max_length=150,
@@ -89,24 +122,6 @@ class SignForm(AccessibleErrorsMixin, forms.Form):
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
 
-    def clean_given_names(self):
-        return self._clean_name("given_names")
-
-    def clean_surname(self):
-        return self._clean_name("surname")
-
-    def _clean_name(self, field: str) -> str:
-        value = clean_text_input(self.cleaned_data[field])
-        if not NAME_PATTERN.match(value):
-            raise forms.ValidationError(
-                _(
-                    "Utilisez seulement des lettres, des espaces, des apostrophes, des traits "
-                    "d'union et des points."
-                ),
-                code="invalid_name",
-            )
-        return value
-
     def clean_email(self):
         value = clean_text_input(self.cleaned_data["email"])
         if is_disposable(value):
@@ -117,16 +132,6 @@ class SignForm(AccessibleErrorsMixin, forms.Form):
                 ),
                 code="disposable",
             )
-        return value
-
-    def clean_postal_address(self):
-        value = clean_text_input(self.cleaned_data["postal_address"], multiline=True)
-        if "<" in value or ">" in value:
-            raise forms.ValidationError(
-                _("Ce champ contient des caractères invalides."), code="invalid_characters"
-            )
-        if value.count("\n") > 5:
-            raise forms.ValidationError(_("Six lignes au plus."), code="too_many_lines")
         return value
 
     def clean_clock(self):

@@ -15,7 +15,7 @@ ALL = {"organiser", "viewer", "moderator", "outsider", "superuser"}
 # them); anonymous visitors are sent to sign in.
 CAMPAIGN_EDITING = ["texts", "grounds", "ground_new", "ground", "mandate", "calendar", "key",
                     "preview", "publish", "status", "news_list", "news", "faq",
-                    "timeline", "identity"]  # fmt: skip
+                    "timeline", "identity", "paper"]  # fmt: skip
 CAMPAIGN_FIGURES = ["campaign", "dashboard", "dashboard_csv"]
 ORGANISATION = ["organisation", "activity"]
 MODERATION = ["leads", "lead", "claims", "claim", "document_requests", "document_request"]
@@ -72,6 +72,7 @@ def urls(campaign, tmp_path, settings):
         "status": [slug],
         "news_list": [slug],
         "news": [slug, update.pk],
+        "paper": [slug],
         "leads": [],
         "lead": [lead.pk],
         "claims": [],
