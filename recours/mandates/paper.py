@@ -13,7 +13,7 @@ import base64
 import io
 import warnings
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import segno
@@ -240,7 +240,9 @@ def record_paper_mandate(
     _check_date(campaign, texts, signed_on)
     scan_type = check_scan(scan)
     now = timezone.now()
-    signed_at = timezone.make_aware(datetime.combine(signed_on, time(12)))
+    # Noon of the day written, in UTC as every stored time is read back: the evidence
+    # covers its text.
+    signed_at = timezone.make_aware(datetime.combine(signed_on, time(12))).astimezone(UTC)
     scan_sha256 = sha256_hex(scan)
     public_key = campaign.public_key
     sealed = seal(

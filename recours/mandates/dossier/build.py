@@ -10,8 +10,10 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +40,9 @@ from recours.mandates.dossier.workers import (
 TYPST = Path(__file__).resolve().parent / "typst"
 LETTER_CHUNK = 200  # ~250 MB per worker
 MANIFEST = "manifest.json"
+PAPER = "paper"
+# A postcode in a postal address: four or five digits standing alone (FR, DE, BE, CH…).
+POSTCODE = re.compile(r"(?<!\d)\d{4,5}(?!\d)")
 
 
 class DossierError(Exception):
@@ -52,10 +57,23 @@ class Signer:
     email: str
     postal_address: str
     record: dict
+    # A paper mandate: the date written on the form, and its scan, checked against the
+    # hash its sealed identity holds.
+    signed_on: str = ""
+    scan: bytes | None = None
+    scan_type: str = ""
 
     @property
     def name(self) -> str:
         return f"{self.surname.upper()} {self.given_names}"
+
+    @property
+    def on_paper(self) -> bool:
+        return self.record["method"] == PAPER
+
+    @property
+    def support(self) -> str:
+        return "papier" if self.on_paper else "en ligne"
 
 
 def load_export(path: Path) -> dict:
@@ -118,17 +136,36 @@ def open_records(export: dict, private: str) -> list[Signer]:
             or identity.get("complaint_sha256") != record["complaint_sha256"]
         ):
             raise DossierError(f"mandate {number} (ref {record['ref']}) was altered in the export")
-        signers.append(
-            Signer(
-                number=number,
-                given_names=identity["given_names"],
-                surname=identity["surname"],
-                email=identity["email"],
-                postal_address=identity.get("postal_address", ""),
-                record=record,
-            )
+        signer = Signer(
+            number=number,
+            given_names=identity["given_names"],
+            surname=identity["surname"],
+            email=identity["email"],
+            postal_address=identity.get("postal_address", ""),
+            record=record,
         )
+        if signer.on_paper:
+            _open_scan(signer, identity, private)
+        signers.append(signer)
     return signers
+
+
+def _open_scan(signer: Signer, identity: dict, private: str) -> None:
+    """A paper mandate's scan, opened and checked against the hash its identity holds.
+    Its base64 leaves the record once decoded: scans are the bulk of an export."""
+    record = signer.record
+    altered = DossierError(
+        f"the scan of mandate {signer.number} (ref {record['ref']}) is missing or was altered"
+    )
+    try:
+        sealed = unseal(private, base64.b64decode(record.pop("sealed_scan")))
+        scan = base64.b64decode(sealed["base64"])
+    except (KeyError, ValueError, SealingError) as exc:
+        raise altered from exc
+    if sha256_hex(scan) != identity.get("scan_sha256"):
+        raise altered
+    signer.scan, signer.scan_type = scan, identity.get("scan_type", "")
+    signer.signed_on = identity.get("signed_on", "")
 
 
 def build_dossier(
@@ -156,7 +193,67 @@ def build_dossier(
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    _write_review(review_path(out_dir), likely_duplicates(signers))
     return manifest
+
+
+def review_path(out_dir: Path) -> Path:
+    """Beside the dossier, not in it: what the organisers check before filing."""
+    out_dir = Path(out_dir)
+    return out_dir.with_name(f"{out_dir.name}-doublons-a-verifier.csv")
+
+
+def _folded(text: str) -> list[str]:
+    """Words without case, accents or punctuation: "Lefèvre-Dupont" is "lefevre dupont"."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"[^\w]+", " ", bare.casefold()).split()
+
+
+def _postcode(address: str) -> str:
+    codes = POSTCODE.findall(address)
+    return codes[-1] if codes else ""
+
+
+def likely_duplicates(signers: list[Signer]) -> list[list[Signer]]:
+    """Groups of mandates with the same name (words in any order) and postcode, where at
+    least one was given on paper: a paper form without an e-mail address could not be
+    deduplicated on the server, and one person may have signed twice. The organisers
+    decide; nothing here removes anyone."""
+    groups: dict[tuple, list[Signer]] = {}
+    for signer in signers:
+        words = tuple(sorted(_folded(f"{signer.surname} {signer.given_names}")))
+        groups.setdefault((words, _postcode(signer.postal_address)), []).append(signer)
+    return [
+        group
+        for group in groups.values()
+        if len(group) > 1 and any(signer.on_paper for signer in group)
+    ]
+
+
+def _write_review(path: Path, groups: list[list[Signer]]) -> None:
+    if not groups:
+        path.unlink(missing_ok=True)
+        return
+    temporary = path.with_name(f".{path.name}.partial")
+    fields = ["groupe", "numero", "ref", "support", "nom", "prenoms", "adresse", "signe_le"]
+    with temporary.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        for number, group in enumerate(groups, start=1):
+            for signer in group:
+                row = {
+                    "groupe": number,
+                    "numero": signer.number,
+                    "ref": signer.record["ref"],
+                    "support": signer.support,
+                    "nom": signer.surname,
+                    "prenoms": signer.given_names,
+                    "adresse": signer.postal_address.replace("\n", ", "),
+                    "signe_le": signer.signed_on or _utc(signer.record["signed_at"]),
+                }
+                writer.writerow(safe_row(row))
+    os.chmod(temporary, 0o600)
+    temporary.replace(path)
 
 
 def _latest(export: dict, kind: str) -> dict:
@@ -222,9 +319,12 @@ def _write_all(work: Path, export: dict, signers: list[Signer], per_signer: bool
             "prenoms": signer.given_names,
             "adresse": signer.postal_address,
             "email": signer.email,
-            "signe_le": _utc(signer.record["signed_at"]),
+            # On paper: the date written on the form, and when it was entered.
+            "signe_le": signer.signed_on or _utc(signer.record["signed_at"]),
             "confirme_le": _utc(signer.record["confirmed_at"]),
             "methode": signer.record["method"],
+            "support": signer.support,
+            "empreinte_scan": sha256_hex(signer.scan) if signer.scan else "",
             "empreinte_plainte": signer.record["complaint_sha256"],
             "empreinte_mandat": signer.record["mandate_sha256"],
             "empreinte_preuve": signer.record["evidence_sha256"],
@@ -243,7 +343,13 @@ def _write_all(work: Path, export: dict, signers: list[Signer], per_signer: bool
     )
     _write_annex(work / "mandataires.pdf", campaign, complaint, rows, lang)
     if per_signer:
-        _write_letters(work / "mandats", campaign, complaint, mandate_blocks, rows, lang)
+        scans = work / ".scans"  # read by the workers, gone before the manifest
+        scans.mkdir()
+        for signer in signers:
+            if signer.scan is not None:
+                (scans / f"{signer.number}").write_bytes(signer.scan)
+        _write_letters(work / "mandats", campaign, complaint, mandate_blocks, rows, lang, scans)
+        shutil.rmtree(scans)
 
 
 def _write_annex(path: Path, campaign: dict, complaint: dict, rows: list[dict], lang: str) -> None:
@@ -269,7 +375,9 @@ def _write_annex(path: Path, campaign: dict, complaint: dict, rows: list[dict], 
                 f"{row['nom'].upper()} {row['prenoms']}",
                 row["adresse"].replace("\n", ", "),
                 row["signe_le"],
-                row["confirme_le"],
+                _("papier, saisi le %(date)s") % {"date": row["confirme_le"]}
+                if row["support"] == "papier"
+                else row["confirme_le"],
                 row["empreinte_plainte"][:16],
             ]
             for row in rows[start : start + ANNEX_CHUNK]
@@ -285,9 +393,9 @@ def _write_annex(path: Path, campaign: dict, complaint: dict, rows: list[dict], 
         writer.write(handle)
 
 
-def _write_letters(folder: Path, campaign, complaint, mandate_blocks, rows, lang) -> None:
+def _write_letters(folder: Path, campaign, complaint, mandate_blocks, rows, lang, scans) -> None:
     """One PDF per signer: chunks of signers are laid out as one document each, on every
-    core, and each page is saved as its own file."""
+    core, and each page is saved as its own file, followed by the scan of a paper form."""
     folder.mkdir()
     labels = {
         "mandator": _("Mandant :"),
@@ -302,6 +410,13 @@ def _write_letters(folder: Path, campaign, complaint, mandate_blocks, rows, lang
         "mandate_hash": _("Empreinte du texte du mandat :"),
         "evidence_hash": _("Empreinte de la preuve :"),
         "number": _("Mandat n°"),
+        "paper_evidence": _(
+            "Mandat signé à la main sur papier (C. civ. 1367) ; le formulaire signé est reproduit "
+            "à la suite"
+        ),
+        "paper_signed_on": _("signé sur papier le"),
+        "entered_at": _("saisi le"),
+        "scan_hash": _("Empreinte du scan :"),
     }
     common = {
         "title": complaint["content"]["title"],
@@ -323,6 +438,9 @@ def _write_letters(folder: Path, campaign, complaint, mandate_blocks, rows, lang
                 "complaint_sha256": row["empreinte_plainte"],
                 "mandate_sha256": row["empreinte_mandat"],
                 "evidence_sha256": row["empreinte_preuve"],
+                "paper": row["support"] == "papier",
+                "scan_sha256": row["empreinte_scan"],
+                "scan": str(scans / str(row["numero"])) if row["empreinte_scan"] else "",
             }
             for row in rows[start : start + LETTER_CHUNK]
         ]

@@ -47,6 +47,12 @@ def mandate_record(mandate: Mandate, versions: dict[int, str]) -> dict:
         "commitment_salt": mandate.commitment_salt,
         "commitment": mandate.commitment,
         "log_position": mandate.log_position,
+        # A paper mandate's scanned form, sealed apart from the identity, which names it.
+        **(
+            {"sealed_scan": base64.b64encode(bytes(mandate.sealed_scan)).decode()}
+            if mandate.sealed_scan is not None
+            else {}
+        ),
     }
 
 

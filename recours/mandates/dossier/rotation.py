@@ -41,13 +41,20 @@ def reseal_export(
                 f"mandate ref {record['ref']} does not open with the old key"
             ) from exc
         identity.setdefault("resealed_from", record["confirmed_sealed_sha256"])
-        records.append(
-            {
-                "ref": record["ref"],
-                "sealed": base64.b64encode(seal(new_public_key, identity)).decode(),
-                "sealed_key_id": new_id,
-            }
-        )
+        resealed = {
+            "ref": record["ref"],
+            "sealed": base64.b64encode(seal(new_public_key, identity)).decode(),
+            "sealed_key_id": new_id,
+        }
+        if "sealed_scan" in record:
+            try:
+                scan = unseal(private, base64.b64decode(record["sealed_scan"]))
+            except SealingError as exc:
+                raise DossierError(
+                    f"the scan of mandate ref {record['ref']} does not open with the old key"
+                ) from exc
+            resealed["sealed_scan"] = base64.b64encode(seal(new_public_key, scan)).decode()
+        records.append(resealed)
     out = {
         "format": RESEALED_FORMAT,
         "campaign": export["campaign"]["slug"],
@@ -86,5 +93,10 @@ def import_resealed(*, path: Path) -> int:
             ).update(
                 sealed_identity=base64.b64decode(record["sealed"]),
                 sealed_key_id=record["sealed_key_id"],
+                **(
+                    {"sealed_scan": base64.b64decode(record["sealed_scan"])}
+                    if "sealed_scan" in record
+                    else {}
+                ),
             )
     return updated

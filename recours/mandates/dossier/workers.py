@@ -9,6 +9,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
@@ -40,9 +41,21 @@ def write_letter_piece(common: dict, mandates: list[dict]) -> None:
     for mandate, page in zip(mandates, reader.pages, strict=True):
         writer = PdfWriter()
         writer.add_page(page)
+        if mandate["scan"]:
+            writer.append(PdfReader(io.BytesIO(scan_as_pdf(Path(mandate["scan"]).read_bytes()))))
         writer.add_metadata(
             {"/Title": f"{common['labels']['number']} {mandate['number']}", "/Author": "Recours"}
         )
         writer._root_object[NameObject("/Lang")] = TextStringObject(common["lang"])
         with (folder / f"mandat-{int(mandate['number']):06d}.pdf").open("wb") as handle:
             writer.write(handle)
+
+
+def scan_as_pdf(scan: bytes) -> bytes:
+    """A paper form's scan as PDF pages: a PDF as it is, an image as one page."""
+    if scan.startswith(b"%PDF-"):
+        return scan
+    out = io.BytesIO()
+    with Image.open(io.BytesIO(scan)) as image:
+        image.convert("RGB").save(out, format="PDF", resolution=150)
+    return out.getvalue()

@@ -6,6 +6,7 @@ import stat
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from pypdf import PdfReader
 
 from recours.campaigns.domain import published_texts
@@ -457,3 +458,117 @@ def test_build_dossier_command_error_is_one_line_and_exit_code_1(export_file, tm
         result.stderr.strip()
         == f"CommandError: cannot read the share {tmp_path / 'missing.json'}: No such file or directory"
     )
+
+
+@pytest.fixture
+def paper_export(filed_campaign, tmp_path):
+    """Besides the two online mandates left: Zoé Lefèvre again, on paper without an
+    e-mail (one person, twice), and Jeanne Martin on paper with a two-page PDF scan."""
+    from recours.mandates import paper
+    from recours.mandates.tests.test_paper import scan_pdf, scan_png
+
+    texts = paper.texts_in_force(filed_campaign)[0]
+    today = timezone.localdate()
+    for identity, scan in [
+        (SignerIdentity("Zoe", "LEFEVRE", "", "1, rue Haute\n29200 BREST"), scan_png()),
+        (SignerIdentity("Jeanne", "Martin", "", "4 rue du Port\n56100 Lorient"), scan_pdf(2)),
+    ]:
+        paper.record_paper_mandate(
+            campaign=filed_campaign,
+            identity=identity,
+            texts=texts,
+            signed_on=today,
+            scan=scan,
+            language="fr",
+        )
+    path = tmp_path / "export.json"
+    call_command("export_sealed", filed_campaign.slug, "--out", str(path))
+    return path
+
+
+def test_paper_mandates_reach_the_dossier_with_their_scans(paper_export, shares, tmp_path):
+    out = tmp_path / "dossier"
+    build_dossier(export_path=paper_export, shares=shares[:2], out_dir=out, per_signer=True)
+
+    rows = list(csv.DictReader((out / "mandataires.csv").open()))
+    assert [(row["nom"], row["support"]) for row in rows] == [
+        ("Müller", "en ligne"),
+        ("Lefèvre", "en ligne"),
+        ("LEFEVRE", "papier"),
+        ("Martin", "papier"),
+    ]
+    assert rows[3]["methode"] == "paper"
+    assert rows[3]["signe_le"] == timezone.localdate().isoformat()
+    assert rows[0]["empreinte_scan"] == "" and len(rows[3]["empreinte_scan"]) == 64
+    listed = json.loads((out / "mandataires.json").read_text())["mandataires"]
+    assert [row["support"] for row in listed] == ["en ligne", "en ligne", "papier", "papier"]
+    assert "papier, saisi le" in pdf_text(out / "mandataires.pdf")
+
+    online, png, two_pages = (PdfReader(out / "mandats" / f"mandat-{n:06d}.pdf") for n in (1, 3, 4))
+    assert (len(online.pages), len(png.pages), len(two_pages.pages)) == (1, 2, 3)
+    assert "signé sur papier le" in png.pages[0].extract_text()
+    assert "signé sur papier" not in online.pages[0].extract_text()
+    assert not (out / ".scans").exists()
+    assert verify_dossier(out) == []
+
+
+def test_likely_duplicates_are_listed_beside_the_dossier_for_review(paper_export, shares, tmp_path):
+    out = tmp_path / "dossier"
+    call_command(
+        "build_dossier",
+        str(paper_export),
+        "--share", _share_file(tmp_path, shares[0]),
+        "--share", _share_file(tmp_path, shares[1]),
+        "--out", str(out),
+    )  # fmt: skip
+    review = tmp_path / "dossier-doublons-a-verifier.csv"
+    rows = list(csv.DictReader(review.open()))
+    assert [(row["groupe"], row["nom"], row["support"]) for row in rows] == [
+        ("1", "Lefèvre", "en ligne"),
+        ("1", "LEFEVRE", "papier"),
+    ]
+    assert stat.S_IMODE(review.stat().st_mode) == 0o600
+    assert "doublons-a-verifier" not in json.dumps(json.loads((out / "manifest.json").read_text()))
+
+    # The organisers strike out the paper duplicate by its ref and build again.
+    call_command(
+        "invalidate_signatures", "plainte-test", "--ref", rows[1]["ref"], "--by", "orga"
+    )  # fmt: skip
+    again = tmp_path / "again.json"
+    call_command("export_sealed", "plainte-test", "--out", str(again))
+    build_dossier(export_path=again, shares=shares[:2], out_dir=tmp_path / "d2", per_signer=False)
+    assert not (tmp_path / "d2-doublons-a-verifier.csv").exists()
+
+
+def test_a_swapped_scan_stops_the_dossier(paper_export, shares, tmp_path):
+    export = json.loads(paper_export.read_text())
+    export["mandates"][2]["sealed_scan"] = export["mandates"][3]["sealed_scan"]
+    paper_export.write_text(json.dumps(export))
+    out = tmp_path / "dossier"
+    with pytest.raises(DossierError, match="scan of mandate 3 .* altered"):
+        build_dossier(export_path=paper_export, shares=shares[:2], out_dir=out, per_signer=True)
+    assert not out.exists()
+
+
+def test_key_rotation_reseals_the_scans_too(paper_export, filed_campaign, shares, tmp_path):
+    new_dir = tmp_path / "new-shares"
+    call_command(
+        "create_campaign_keys", filed_campaign.slug, "--replace", "--shares-dir", str(new_dir)
+    )
+    filed_campaign.refresh_from_db()
+    resealed = tmp_path / "resealed.json"
+    call_command(
+        "reseal_export",
+        str(paper_export),
+        "--old-share", _share_file(tmp_path, shares[0]),
+        "--old-share", _share_file(tmp_path, shares[2]),
+        "--new-public-key", filed_campaign.public_key,
+        "--out", str(resealed),
+    )  # fmt: skip
+    call_command("import_resealed", str(resealed))
+    after = tmp_path / "after.json"
+    call_command("export_sealed", filed_campaign.slug, "--out", str(after))
+    new_shares = [read_share(path) for path in sorted(new_dir.iterdir())]
+    out = tmp_path / "d"
+    build_dossier(export_path=after, shares=new_shares[:2], out_dir=out, per_signer=True)
+    assert len(PdfReader(out / "mandats" / "mandat-000004.pdf").pages) == 3

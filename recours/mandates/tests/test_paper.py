@@ -81,6 +81,7 @@ def test_the_form_carries_the_texts_their_hashes_and_where_to_send_it(campaign):
 def test_a_paper_mandate_is_sealed_with_its_scan_counted_and_logged(campaign, private_key):
     scan = scan_png()
     mandate = enter(campaign, scan=scan)
+    mandate.refresh_from_db()  # the evidence holds for the times as stored and read back
 
     campaign.refresh_from_db()
     assert campaign.confirmed_count == 1

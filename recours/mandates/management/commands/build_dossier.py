@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from recours.core.keyshares import ShareError, read_share
-from recours.mandates.dossier.build import DossierError, build_dossier
+from recours.mandates.dossier.build import DossierError, build_dossier, review_path
 
 
 class Command(BaseCommand):
@@ -41,3 +41,11 @@ class Command(BaseCommand):
             f"dossier written to {out}: {manifest['mandates']} mandates, "
             f"Merkle root {manifest['merkle_root']}"
         )
+        review = review_path(out)
+        if review.exists():
+            self.stdout.write(
+                f"likely duplicates involving paper mandates are listed in {review}: check "
+                "them against the paper forms; if one person signed twice, invalidate one "
+                "mandate on the server (by its ref), export and build again. That file is not "
+                "part of the dossier."
+            )

@@ -24,7 +24,8 @@ def _moment(value: str) -> datetime:
 class Command(BaseCommand):
     help = (
         "Strikes out mandates found to be abuse, selected by signing time, e-mail domain or "
-        "network (all criteria given must match). Run with --dry-run first."
+        "network, or by the refs of the dossier's review of duplicates (all criteria given "
+        "must match). Run with --dry-run first."
     )
 
     def add_arguments(self, parser):
@@ -33,17 +34,29 @@ class Command(BaseCommand):
         parser.add_argument("--until", help="signed before (ISO date and time)")
         parser.add_argument("--domain", help="e-mail domain, e.g. flood.example")
         parser.add_argument("--network", help="an address or network: 203.0.113.0/24")
+        parser.add_argument(
+            "--ref",
+            action="append",
+            type=int,
+            default=[],
+            help="a mandate's ref, as the dossier's review of duplicates lists it (repeat)",
+        )
         parser.add_argument("--by", required=True, help="who decides (recorded)")
         parser.add_argument("--dry-run", action="store_true")
 
-    def handle(self, *args, campaign, since, until, domain, network, by, dry_run, **options):
+    def handle(self, *args, campaign, since, until, domain, network, ref, by, dry_run, **options):
         target = Campaign.objects.filter(slug=campaign).first()
         if target is None:
             raise CommandError(f"no campaign with slug {campaign!r}")
-        if not any([since, until, domain, network]):
-            raise CommandError("give at least one criterion: --since, --until, --domain, --network")
+        if not any([since, until, domain, network, ref]):
+            raise CommandError(
+                "give at least one criterion: --since, --until, --domain, --network, --ref"
+            )
         selected = Mandate.objects.filter(campaign=target, status__in=["pending", "confirmed"])
         criteria = {}
+        if ref:
+            selected = selected.filter(pk__in=ref)
+            criteria["refs"] = sorted(ref)
         if since:
             selected = selected.filter(signed_at__gte=_moment(since))
             criteria["since"] = since
