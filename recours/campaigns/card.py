@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
 from recours.campaigns.domain import confirmed_count
-from recours.campaigns.models import Campaign
+from recours.campaigns.models import Campaign, Picture, Rendition
 from recours.campaigns.presentation import Progress, progress
 from recours.core.pdf import font_dirs
 
 SIZE = (1200, 630)
 INK, PAPER, ACCENT, SOFT, MUTED = "#1a1a1a", "#ffffff", "#8c1c13", "#f3f0e8", "#4a4a4a"
 CACHE_SECONDS = 3600
+LOGO_BOX = (180, 180)  # top right, beside the title
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,17 @@ def _font(bold: bool, size: int):
     return ImageFont.load_default(size)  # without the Noto fonts (the check warns)
 
 
-def draw(text: CardText, state: Progress, accent: str = ACCENT) -> bytes:
+def draw(text: CardText, state: Progress, accent: str = ACCENT, logo: bytes | None = None) -> bytes:
     image = Image.new("RGB", SIZE, PAPER)
     pen = ImageDraw.Draw(image)
     pen.rectangle((0, 0, SIZE[0], 16), fill=accent)
+    if logo:
+        with Image.open(io.BytesIO(logo)) as mark:
+            mark = mark.convert("RGBA")
+            mark.thumbnail(LOGO_BOX)
+            image.paste(mark, (SIZE[0] - 70 - mark.width, 50), mark)
     y = 60
-    for line in textwrap.wrap(text.title, 34)[:3]:
+    for line in textwrap.wrap(text.title, 27 if logo else 34)[:3]:
         pen.text((70, y), line, font=_font(True, 58), fill=INK)
         y += 72
     pen.text((70, y + 10), text.organisation, font=_font(False, 32), fill=MUTED)
@@ -89,13 +95,32 @@ def draw(text: CardText, state: Progress, accent: str = ACCENT) -> bytes:
     return out.getvalue()
 
 
+def logo_pixels(logo: Picture | None) -> bytes | None:
+    """The organisation's logo at the size the card and mails draw it: its 192-pixel (or
+    smaller) PNG or JPEG rendition, pixels only, as stored."""
+    if logo is None:
+        return None
+    rendition = (
+        Rendition.objects.filter(picture=logo, width__lte=192)
+        .exclude(format="webp")
+        .order_by("-width")
+        .values_list("data", flat=True)
+        .first()
+    )
+    return bytes(rendition) if rendition is not None else None
+
+
 def card_png(campaign: Campaign) -> bytes:
     state = progress(confirmed_count(campaign), campaign.goal, campaign.milestones)
     accent = campaign.accent or ACCENT
-    state_key = f"{campaign.pk}:{campaign.title}:{campaign.organisation.name}:{get_language()}:{state.step}:{state.goal}:{accent}"
+    logo = campaign.organisation.logo
+    state_key = (
+        f"{campaign.pk}:{campaign.title}:{campaign.organisation.name}:{get_language()}:"
+        f"{state.step}:{state.goal}:{accent}:{logo.sha256 if logo else ''}"
+    )
     key = "card:" + hashlib.sha256(state_key.encode()).hexdigest()[:32]
     png = cache.get(key)
     if png is None:
-        png = draw(card_text(campaign, state), state, accent)
+        png = draw(card_text(campaign, state), state, accent, logo_pixels(logo))
         cache.set(key, png, CACHE_SECONDS)
     return png

@@ -203,6 +203,7 @@ def campaign_figures(campaign: Campaign, now: datetime | None = None) -> Figures
     for metric, label in (
         (Metric.SIGNUP, _("inscriptions")),
         (Metric.CONFIRMED, _("confirmations")),
+        (Metric.PAPER, _("dont mandats papier")),
         (Metric.WITHDRAWN, _("retraits")),
         (Metric.INVALIDATED, _("invalidations")),
     ):

@@ -56,3 +56,21 @@ def test_each_language_has_its_card_and_the_page_points_to_it(client, campaign):
     )
     assert '<meta property="og:image:alt" content="' in page
     assert "0 mandat confirmé" in page.split('og:image:alt" content="')[1].split('"')[0]
+
+
+def test_the_organisations_logo_is_drawn_on_the_card(client, campaign):
+    from recours.campaigns.pictures import prepare, store_picture
+
+    url = reverse("campaigns:card", args=[campaign.slug])
+    plain = Image.open(io.BytesIO(client.get(url).content)).convert("RGB")
+    square = io.BytesIO()
+    Image.new("RGB", (300, 300), (20, 90, 200)).save(square, format="PNG")
+    organisation = campaign.organisation
+    organisation.logo = store_picture(prepare(square.getvalue(), "logo"), "logo")
+    organisation.save()
+
+    with_logo = Image.open(io.BytesIO(client.get(url).content)).convert("RGB")
+    # Top right, where the title never reaches: white without a logo, the logo's blue with.
+    assert plain.getpixel((1035, 140)) == (255, 255, 255)
+    red, green, blue = with_logo.getpixel((1035, 140))
+    assert abs(red - 20) < 8 and abs(green - 90) < 8 and abs(blue - 200) < 8
