@@ -275,7 +275,7 @@ class StatusChange(models.Model):
 
 
 class ShareCount(models.Model):
-    """How many sign-ups came, on one day, through links shared on one channel (their
+    """How many visits and sign-ups came, on one day, through links shared on one channel (their
     `?via=` tag): the organisers' aggregate, kept apart from mandates so that no signer
     is ever linked to a channel."""
 
@@ -285,6 +285,8 @@ class ShareCount(models.Model):
     channel = models.CharField(_("canal"), max_length=20)
     day = models.DateField(_("jour"))
     signatures = models.PositiveIntegerField(_("inscriptions"), default=0)
+    # Views of the campaign page through such links (moved here from the cache: visits.py).
+    visits = models.PositiveIntegerField(_("visites"), default=0)
 
     class Meta:
         verbose_name = _("partage compté")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recours.campaigns.models import Campaign, ShareCount, Tally
 from recours.campaigns.tallies import DELAY_BOUNDS, MAIL_OUTCOMES, Metric, hour_of, start_of
+from recours.campaigns.visits import flush_visits
 
 SMALLEST_SHOWN = 5
 HOURS_SHOWN = 72
@@ -131,6 +132,7 @@ class Figures:
     median_delay: str
     mails: Series
     shares: Series
+    visits: Series
     forecast: Forecast
 
     def series(self) -> dict[str, Series]:
@@ -138,7 +140,7 @@ class Figures:
             series.key: series
             for series in (
                 self.hourly, self.daily, self.cumulative, self.funnel,
-                self.delays, self.mails, self.shares,
+                self.delays, self.mails, self.shares, self.visits,
             )
         }  # fmt: skip
 
@@ -154,6 +156,7 @@ def _day_starts(first: date, last: date) -> list[int]:
 
 def campaign_figures(campaign: Campaign, now: datetime | None = None) -> Figures:
     now = now or timezone.now()
+    flush_visits([campaign.pk])  # the visits still counted in the cache
     rows = Tally.objects.filter(campaign=campaign)
     # The sums per metric in the database; the hours only of what the series draw: a few
     # thousand small rows at a million mandates.
@@ -207,7 +210,8 @@ def campaign_figures(campaign: Campaign, now: datetime | None = None) -> Figures
         (Metric.WITHDRAWN, _("retraits")),
         (Metric.INVALIDATED, _("invalidations")),
     ):
-        funnel.points.append(Point(str(label), totals.get(metric, 0)))
+        if metric != Metric.PAPER or totals.get(metric):  # paper: only once there is some
+            funnel.points.append(Point(str(label), totals.get(metric, 0)))
 
     delays = Series("delays", _("Délai entre l'inscription et la confirmation"), _("délai"))
     bucket_names = [f"{Metric.DELAY_PREFIX}{bound}" for bound in DELAY_BOUNDS]
@@ -222,13 +226,18 @@ def campaign_figures(campaign: Campaign, now: datetime | None = None) -> Figures
         )
 
     shares = Series("shares", _("Inscriptions venues d'un lien partagé, par canal"), _("canal"))
-    for channel, count in (
+    visits = Series("visits", _("Visites venues d'un lien partagé, par canal"), _("canal"))
+    per_channel = (
         ShareCount.objects.filter(campaign=campaign)
         .values_list("channel")
-        .annotate(total=Sum("signatures"))
-        .order_by("-total", "channel")
-    ):
-        shares.points.append(Point(channel, count))
+        .annotate(signed=Sum("signatures"), came=Sum("visits"))
+    )
+    for channel, signed, _came in sorted(per_channel, key=lambda row: (-row[1], row[0])):
+        if signed:
+            shares.points.append(Point(channel, signed))
+    for channel, _signed, came in sorted(per_channel, key=lambda row: (-row[2], row[0])):
+        if came:
+            visits.points.append(Point(channel, came))
 
     recent = net_per_day[-PACE_DAYS:] if last_day == today else []
     days_open = max(1, min(PACE_DAYS, len(starts)))
@@ -243,6 +252,7 @@ def campaign_figures(campaign: Campaign, now: datetime | None = None) -> Figures
         median_delay=_median_label(delays),
         mails=mails,
         shares=shares,
+        visits=visits,
         forecast=_forecast(campaign, sum(recent) / days_open, today),
     )
 

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from recours.campaigns import visits
 from recours.campaigns.card import card_text
 from recours.campaigns.domain import (
     PublishedTexts,
@@ -192,4 +193,6 @@ def cached_campaign_page(request, campaign: Campaign) -> HttpResponse:
     if page is None:
         page = render_slotted(request, campaign)
         cache.set(key, page, PAGE_CACHE_SECONDS)
+    if via := channel_of(request.GET.get("via")):
+        visits.count_visit(campaign.pk, via)
     return page_response(request, page)

@@ -145,7 +145,7 @@ def test_a_new_organiser_runs_a_campaign_from_invitation_to_closing(
     funnel = page.locator("#h-funnel ~ *, section[aria-labelledby=h-funnel] table")
     assert "< 5" in funnel.last.inner_text()
     assert page.locator("svg.chart").count() == 6  # no share link was followed yet
-    assert page.get_by_text("Pas encore de données.").count() == 1
+    assert page.get_by_text("Pas encore de données.").count() == 2  # shares and visits
     shoot(page, "dashboard")
 
     # News, then closing.

@@ -4,14 +4,16 @@ same in the page, its tables and its CSV, and read in a fixed number of queries.
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from recours.campaigns.domain import published_texts
-from recours.campaigns.models import Tally
+from recours.campaigns.models import ShareCount, Tally
 from recours.campaigns.tallies import counts_of_stored, hour_of
+from recours.campaigns.visits import count_visit
 from recours.console.figures import campaign_figures, shown
 from recours.console.tests.conftest import member_client, text
 from recours.core.mail import send_due_emails
@@ -159,3 +161,20 @@ def test_the_dashboard_takes_the_same_few_queries_at_1_and_1000_mandates(people,
     # hours of confirmations and removals, share counts: seven, whatever the number of
     # mandates.
     assert len(queries) == 7
+
+
+def test_the_dashboard_and_the_daily_purge_move_the_counts(people, campaign):
+    count_visit(campaign.pk, "signal")
+    count_visit(campaign.pk, "signal")
+    page = member_client(people["organiser"]).get(f"/console/campagnes/{campaign.slug}/chiffres/")
+    assert "Visites venues d'un lien partagé" in text(page)
+    assert tagged_visits(campaign) == {"signal": 2}
+
+    count_visit(campaign.pk, "email")
+    call_command("purge")
+    assert tagged_visits(campaign) == {"signal": 2, "email": 1}
+
+
+def tagged_visits(campaign):
+    rows = ShareCount.objects.filter(campaign=campaign, visits__gt=0)
+    return dict(rows.values_list("channel", "visits"))

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from recours.campaigns.visits import flush_visits
 from recours.mandates.retention import purge
 
 
@@ -21,3 +22,7 @@ class Command(BaseCommand):
         prefix = "would be " if dry_run else ""
         for name, count in report.counts.items():
             self.stdout.write(f"{count} {prefix}{name}")
+        if not dry_run:
+            # Daily, so that visits counted in the cache reach the figures even when no
+            # one opens them for a week.
+            self.stdout.write(f"{flush_visits()} tagged visits moved from the cache")

@@ -1,0 +1,55 @@
+"""Visits through tagged links: counted in the cache, moved to the figures, never twice."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from recours.campaigns.models import ShareCount
+from recours.campaigns.visits import count_visit, flush_visits
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+def visits(campaign):
+    return dict(
+        ShareCount.objects.filter(campaign=campaign, visits__gt=0).values_list("channel", "visits")
+    )
+
+
+def test_tagged_views_are_counted_per_channel_and_others_not(client, campaign):
+    for via in ["mastodon", "mastodon", "qr", "", "evil<script>", "mastodon"]:
+        assert client.get(f"/{campaign.slug}/", {"via": via} if via else {}).status_code == 200
+    assert visits(campaign) == {}  # nothing written per view
+
+    assert flush_visits([campaign.pk]) == 4
+    assert visits(campaign) == {"mastodon": 3, "qr": 1}
+    assert flush_visits([campaign.pk]) == 0  # moved once, never twice
+    assert visits(campaign) == {"mastodon": 3, "qr": 1}
+
+
+def test_a_page_view_writes_nothing_to_the_database(client, campaign):
+    client.get(f"/{campaign.slug}/", {"via": "qr"})  # fills the page cache
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/{campaign.slug}/", {"via": "qr"})
+    assert not [q for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+
+
+def test_concurrent_views_and_moves_lose_nothing_and_count_nothing_twice(campaign):
+    """Views keep coming while counts are moved: the total moved equals the views."""
+    views, threads = 400, 4
+
+    def view():
+        for _ in range(views // threads):
+            count_visit(campaign.pk, "link")
+
+    workers = [threading.Thread(target=view) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    moved = 0
+    while any(worker.is_alive() for worker in workers):
+        moved += flush_visits([campaign.pk])
+    moved += flush_visits([campaign.pk])
+    assert moved == views
+    assert visits(campaign) == {"link": views}

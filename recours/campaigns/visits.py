@@ -1,0 +1,74 @@
+"""Visits that came through a tagged link (`?via=`), per campaign, channel and day.
+
+A campaign page is served from the cache at thousands of requests a second in a surge,
+most of them through shared links: a database write per view would cap it. A tagged view
+adds one to an atomic counter in the shared cache (Redis in production: one command);
+`flush_visits` moves the counters into `ShareCount.visits` when the organisers' figures
+are read and at the daily `purge`. Counters live KEEP_DAYS in the cache: figures not
+flushed within that many days are lost, never doubled (the move subtracts what it read).
+Nothing about the visitor is kept, not even in the cache: a count, per channel and day.
+"""
+
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from recours.campaigns.models import Campaign, ShareCount
+from recours.campaigns.sharing import CHANNELS
+
+KEEP_DAYS = 8
+
+
+def _key(campaign_id: int, day: date, channel: str) -> str:
+    return f"visits:{campaign_id}:{day.isoformat()}:{channel}"
+
+
+def count_visit(campaign_id: int, channel: str) -> None:
+    """One more view of the campaign page through a link tagged `channel` (one of ours)."""
+    key = _key(campaign_id, timezone.localdate(), channel)
+    try:
+        cache.incr(key)
+    except ValueError:  # the day's first: create it, or add to a concurrent creation
+        if not cache.add(key, 1, KEEP_DAYS * 86400):
+            cache.incr(key)
+
+
+def flush_visits(campaign_ids: list[int] | None = None) -> int:
+    """Moves the cached counters of the last KEEP_DAYS days into ShareCount. Returns the
+    number of visits moved."""
+    if campaign_ids is None:
+        campaign_ids = list(
+            Campaign.objects.exclude(status=Campaign.Status.DRAFT).values_list("pk", flat=True)
+        )
+    today = timezone.localdate()
+    wanted = {
+        _key(campaign_id, today - timedelta(days=back), channel): (campaign_id, back, channel)
+        for campaign_id in campaign_ids
+        for back in range(KEEP_DAYS)
+        for channel in CHANNELS
+    }
+    moved = 0
+    for key, count in cache.get_many(list(wanted)).items():
+        if not count:
+            continue
+        campaign_id, back, channel = wanted[key]
+        cache.decr(key, count)  # visits counted meanwhile stay for the next move
+        _add(campaign_id, channel, today - timedelta(days=back), count)
+        moved += count
+    return moved
+
+
+def _add(campaign_id: int, channel: str, day: date, count: int) -> None:
+    rows = ShareCount.objects.filter(campaign_id=campaign_id, channel=channel, day=day)
+    if rows.update(visits=F("visits") + count):
+        return
+    try:
+        with transaction.atomic():
+            ShareCount.objects.create(
+                campaign_id=campaign_id, channel=channel, day=day, visits=count
+            )
+    except IntegrityError:  # created by a concurrent move or signature
+        rows.update(visits=F("visits") + count)
