@@ -4,7 +4,8 @@
 
 gunicorn (production settings) on SQLite, and on PostgreSQL with Redis when DATABASE_URL
 (and REDIS_URL) are set; Debian's wrk drives the load from its own process. Scenarios:
-the campaign page, count.json, sign POSTs with distinct identities (real form, CSRF and
+the campaign page (also through a tagged link), count.json, the badge, the widget, sign
+POSTs with distinct identities (real form, CSRF and
 a fresh one-time form key each), and a mix of 90 % page views and 10 % signatures.
 Prints one table per database; writes JSON under var/bench/. Acknowledged signatures
 (302 answers) and confirmations (200) are compared with the rows stored, and 5xx answers
@@ -214,6 +215,11 @@ def scenarios() -> list[tuple[str, str, int, str]]:
         out.append(
             (f"count.json GET, {connections} conn", "/technopolice/count.json", connections, "get")
         )
+    # The other cached reads a surge brings: a view through a shared link (counted per
+    # channel in the cache), the badge other sites embed, and the widget they frame.
+    out.append(("page GET ?via=, 64 conn", "/technopolice/?via=mastodon", 64, "get"))
+    out.append(("badge.svg GET, 64 conn", "/technopolice/badge.svg", 64, "get"))
+    out.append(("widget GET, 64 conn", "/technopolice/widget/", 64, "get"))
     out.append(("sign POST, 64 conn", "/technopolice/signer/", 64, "sign"))
     out.append(("confirm POST, 64 conn", "/technopolice/", 64, "confirm"))
     for connections in CONNECTIONS:

@@ -11,6 +11,7 @@ from recours.campaigns.models import Campaign, StatusChange, TextVersion
 from recours.core.crypto import canonical_json, sha256_hex
 
 COUNT_CACHE_SECONDS = 30
+PUBLIC_CAMPAIGN_SECONDS = 30
 PUBLIC_STATUSES = [
     Campaign.Status.OPEN,
     Campaign.Status.CLOSED,
@@ -24,6 +25,30 @@ def public_campaign(slug: str) -> Campaign:
     return get_object_or_404(
         Campaign.objects.select_related("organisation"), slug=slug, status__in=PUBLIC_STATUSES
     )
+
+
+def cached_public_campaign(slug: str) -> Campaign:
+    """The campaign the cached public reads show (its page, count.json, the badge, the
+    widget, the card): from the shared cache, where the lookup with its organisation cost
+    more than the rest of a cached page view. Dropped when the campaign or its
+    organisation is saved or changes status, and kept PUBLIC_CAMPAIGN_SECONDS at most.
+    Never for a write: signing and confirming read the row itself."""
+    key = _public_campaign_key(slug)
+    campaign = cache.get(key)
+    if campaign is None:
+        campaign = public_campaign(slug)
+        cache.set(key, campaign, PUBLIC_CAMPAIGN_SECONDS)
+    return campaign
+
+
+def forget_public_campaign(slug: str) -> None:
+    cache.delete(_public_campaign_key(slug))
+    # Again after commit: a concurrent reader may have cached the old row in between.
+    transaction.on_commit(lambda: cache.delete(_public_campaign_key(slug)))
+
+
+def _public_campaign_key(slug: str) -> str:
+    return f"public-campaign:{slug}"
 
 
 def complaint_snapshot(campaign: Campaign) -> dict:
@@ -181,6 +206,7 @@ def change_campaign_status(*, campaign: Campaign, to: str, by: str) -> Campaign:
         if to == Campaign.Status.CASE_CLOSED:
             fields["case_closed_at"] = now
         Campaign.objects.filter(pk=current.pk).update(**fields)
+        forget_public_campaign(current.slug)
         StatusChange.objects.create(
             campaign=current,
             from_status=current.status,

@@ -13,7 +13,12 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from recours.campaigns.card import card_png
-from recours.campaigns.domain import PUBLIC_STATUSES, confirmed_count, public_campaign
+from recours.campaigns.domain import (
+    PUBLIC_STATUSES,
+    cached_public_campaign,
+    confirmed_count,
+    public_campaign,
+)
 from recours.campaigns.models import Campaign, Rendition
 from recours.campaigns.presentation import progress
 from recours.campaigns.sharing import campaign_url, share_message
@@ -40,7 +45,7 @@ def home(request):
 @require_safe
 @cache_control(public=True, max_age=10)
 def count_json(request, slug):
-    campaign = public_campaign(slug)
+    campaign = cached_public_campaign(slug)
     response = JsonResponse(
         {
             "campaign": campaign.slug,
@@ -58,7 +63,7 @@ def count_json(request, slug):
 @require_safe
 @cache_control(public=True, max_age=60)
 def badge_svg(request, slug):
-    campaign = public_campaign(slug)
+    campaign = cached_public_campaign(slug)
     count = confirmed_count(campaign)
     label = _("mandats")
     return render(
@@ -76,7 +81,7 @@ def widget(request, slug):
     """The counter for an <iframe> on another site. The only page that may be framed: its
     own frame-ancestors (WIDGET_FRAME_ANCESTORS, any site by default); every other page
     keeps 'none'."""
-    campaign = public_campaign(slug)
+    campaign = cached_public_campaign(slug)
     count = confirmed_count(campaign)
     response = render(
         request,
@@ -100,7 +105,7 @@ def widget(request, slug):
 def card(request, slug):
     """The share card (og:image) in the language its address names (?lang=): link
     previews come without cookies (card.py)."""
-    campaign = public_campaign(slug)
+    campaign = cached_public_campaign(slug)
     language = request.GET.get("lang")
     if language not in dict(settings.LANGUAGES):
         language = translation.get_language()

@@ -5,7 +5,12 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from recours.campaigns import sharing
-from recours.campaigns.domain import confirmed_count, public_campaign, published_texts
+from recours.campaigns.domain import (
+    cached_public_campaign,
+    confirmed_count,
+    public_campaign,
+    published_texts,
+)
 from recours.core.feeds import atom_response
 from recours.core.ratelimit import client_ip, network_of, refusal_response
 from recours.mandates import abuse, domain, feeds, paper, pow, transparency
@@ -33,7 +38,7 @@ def token_problem_page(request, slug, problem: domain.TokenProblem):
 
 @require_safe
 def campaign_page(request, slug):
-    return cached_campaign_page(request, public_campaign(slug))
+    return cached_campaign_page(request, cached_public_campaign(slug))
 
 
 @require_http_methods(["GET", "POST"])

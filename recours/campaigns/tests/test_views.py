@@ -28,8 +28,24 @@ def test_count_json_reads_no_rows_of_mandates(client, campaign, django_assert_nu
     url = reverse("campaigns:count_json", args=[campaign.slug])
     client.get(url)
 
-    with django_assert_num_queries(1):  # the campaign; the count comes from the cache
+    with django_assert_num_queries(0):  # the campaign and the count come from the cache
         client.get(url)
+
+
+def test_a_status_change_or_an_edit_shows_at_once_despite_the_cache(client, campaign):
+    from recours.campaigns.domain import change_campaign_status
+
+    url = reverse("campaigns:count_json", args=[campaign.slug])
+    assert client.get(url).json()["goal"] == 100
+    campaign.goal = 250
+    campaign.save()  # as the console and the admin do
+    assert client.get(url).json()["goal"] == 250
+    change_campaign_status(campaign=campaign, to=Campaign.Status.CLOSED, by="test")
+    assert client.get(url).json()["accepting_signatures"] is False
+    organisation = campaign.organisation
+    organisation.name = "Association Vigie renommée"
+    organisation.save()
+    assert "Association Vigie renommée" in client.get(campaign.get_absolute_url()).text
 
 
 def test_badge_is_an_svg_with_the_count(client, campaign):
