@@ -118,6 +118,11 @@ class Campaign(models.Model):
         _("affaire close le"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("créée le"))
+    # Last change to what the public page shows besides its texts and count (identity,
+    # questions, timeline…): part of the cached page's key, so such a change shows at once.
+    changed_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("modifiée le")
+    )
 
     class Meta:
         verbose_name = _("campagne")
@@ -132,6 +137,12 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.changed_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "changed_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("mandates:campaign", args=[self.slug])

@@ -14,7 +14,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from recours.campaigns.domain import change_campaign_status, publish_text_versions
+from recours.campaigns.domain import (
+    change_campaign_status,
+    forget_public_campaign,
+    publish_text_versions,
+)
 from recours.campaigns.models import Campaign, Organisation
 from recours.campaigns.pictures import store_picture
 from recours.console.activity import record_activity
@@ -181,6 +185,10 @@ def record_change(*, campaign: Campaign, step: str, by, fields=()) -> None:
     """Marks a set-up step done and logs the change; call it in the transaction that
     saved the change."""
     _mark_done(campaign, step)
+    # What the public page shows may have changed (questions, timeline…): a new stamp
+    # gives the cached page a new key.
+    Campaign.objects.filter(pk=campaign.pk).update(changed_at=timezone.now())
+    forget_public_campaign(campaign.slug)
     record_activity(
         organisation=campaign.organisation,
         actor=by,

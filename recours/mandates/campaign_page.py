@@ -183,6 +183,10 @@ def _cache_key(request, campaign: Campaign) -> str:
         campaign.is_accepting_signatures(now),
         time_left_message(campaign.closes_at, now),
         request.get_host(),
+        campaign.changed_at.isoformat(),
+        campaign.organisation.name,
+        campaign.organisation.logo_id,
+        campaign.organisation.colour,
     )
     return "campaign-page/2:" + sha256_hex("\x1f".join(map(str, parts)).encode())
 

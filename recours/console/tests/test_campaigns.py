@@ -245,6 +245,9 @@ def entries(prefix="entries", total=1, initial=0, **rows):
 
 def test_a_faq_and_a_timeline_reach_the_public_page_in_the_readers_language(people, campaign):
     client = member_client(people["organiser"])
+    # Both pages are in the cache already: the changes must show at once all the same.
+    client.get(campaign.get_absolute_url())
+    client.get(campaign.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
 
     faq = client.post(url("faq", campaign), entries(total=2, **{
         "entries-0-position": "1", "entries-0-language": "fr",
