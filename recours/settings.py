@@ -163,6 +163,7 @@ INSTALLED_APPS = [
     "recours.rights",
     "recours.observatory",
     "recours.console",
+    "recours.federation",
 ]
 
 MIDDLEWARE = [
@@ -320,6 +321,17 @@ OBSERVATORY_ATTACHMENT_MAX_SIZE = env_int("OBSERVATORY_ATTACHMENT_MAX_SIZE", 10 
 OBSERVATORY_LEAD_CONTACT_DAYS = env_int("OBSERVATORY_LEAD_CONTACT_DAYS", 180)
 # A logo or hero image organisers upload (campaigns/pictures.py).
 IDENTITY_IMAGE_MAX_SIZE = env_int("IDENTITY_IMAGE_MAX_SIZE", 5 * 1024 * 1024)
+# ActivityPub (federation/): campaigns and the observatory as accounts the fediverse
+# follows. Off: no actor answers, nothing is delivered. Requests to other servers never
+# go to a private, loopback or link-local address, nor over plain http, except in demo
+# and test modes, where the peers run on this machine.
+FEDERATION = env_bool("FEDERATION", True)
+FEDERATION_ALLOW_PRIVATE = env_bool("FEDERATION_ALLOW_PRIVATE", MODE in {"demo", "test"})
+# Inbox requests from one server per minute, and follows of one actor kept per server.
+FEDERATION_INBOX_RATE = (env_int("FEDERATION_INBOX_LIMIT", 300), 60)
+FEDERATION_FOLLOWS_PER_HOST = env_int("FEDERATION_FOLLOWS_PER_HOST", 500)
+# A server that keeps failing is given up after this many days of retries.
+FEDERATION_GIVE_UP_DAYS = env_int("FEDERATION_GIVE_UP_DAYS", 3)
 # The scan of a signed paper mandate (mandates/paper.py), sealed with it.
 PAPER_SCAN_MAX_SIZE = env_int("PAPER_SCAN_MAX_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o600

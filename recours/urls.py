@@ -28,6 +28,7 @@ urlpatterns = [
     path("accessibilite/", core_views.accessibility, name="accessibility"),
     path("droits/", include("recours.rights.urls")),
     path("api/observatoire/", observatory_api.urls),
+    path("", include("recours.federation.urls")),
     path("observatoire/", include("recours.observatory.urls")),
     path("", include("recours.mandates.urls")),
     path("", include("recours.campaigns.urls")),

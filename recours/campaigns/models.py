@@ -118,6 +118,8 @@ class Campaign(models.Model):
         _("affaire close le"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("créée le"))
+    # Whether the campaign is an account the fediverse can follow (federation/).
+    federation = models.BooleanField(_("suivie depuis le fédivers"), default=True)
     # Last change to what the public page shows besides its texts and count (identity,
     # questions, timeline…): part of the cached page's key, so such a change shows at once.
     changed_at = models.DateTimeField(
@@ -374,6 +376,8 @@ class TimelineEvent(models.Model):
     language = models.CharField(_("langue"), max_length=8, default="fr")
     title = models.CharField(_("titre"), max_length=200)
     text = models.TextField(_("texte (Markdown)"), max_length=10_000, blank=True)
+    # When it was written (the fediverse note about it follows this, not `date`).
+    created_at = models.DateTimeField(_("écrit le"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("étape de l'affaire")

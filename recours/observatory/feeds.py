@@ -51,14 +51,14 @@ def request_entries(place: Place) -> list[Entry]:
         .select_related("place")
         .order_by("-pk")[:MAX_ENTRIES]
     )
-    return [_request_entry(request) for request in rows]
+    return [request_entry(request) for request in rows]
 
 
 def _at_noon(day) -> datetime | None:
     return timezone.make_aware(datetime.combine(day, time(12))) if day else None
 
 
-def _request_entry(request: DocumentRequest) -> Entry:
+def request_entry(request: DocumentRequest) -> Entry:
     latest = newest(*(
         _at_noon(day)
         for day in (request.answered_on, request.refused_on, request.referred_on, request.opinion_on)

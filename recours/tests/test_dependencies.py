@@ -19,8 +19,10 @@ MAY_IMPORT = {
     "mandates": {"campaigns", "core"},
     "rights": {"core"},
     "observatory": {"core"},
+    # Campaigns and the observatory as fediverse accounts: reads the parts, posts about them.
+    "federation": {"campaigns", "mandates", "observatory", "core"},
     # The organisers' console uses the parts' domain functions; nothing imports it.
-    "console": {"campaigns", "mandates", "observatory", "core"},
+    "console": {"campaigns", "mandates", "observatory", "federation", "core"},
 }
 # Project-level modules that only tests may use: helpers that build a campaign and a
 # sign form, and the WSGI entry point that schemathesis drives.

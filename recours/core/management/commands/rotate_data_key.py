@@ -17,6 +17,8 @@ from recours.core import at_rest
 ENCRYPTED = [
     ("core", "OutboxEmail", "sealed", "outbox"),
     ("observatory", "Lead", "contact_sealed", "lead-contact"),
+    # The fediverse actors' private keys (federation/keys.py).
+    ("federation", "Actor", "private_key_sealed", "federation-key"),
 ]
 
 

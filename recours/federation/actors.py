@@ -1,0 +1,57 @@
+"""Which accounts exist: one per public campaign whose organisers leave federation on,
+and the observatory's. Each is created the first time it is needed, with its key."""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from recours.campaigns.domain import PUBLIC_STATUSES
+from recours.campaigns.models import Campaign
+from recours.federation.keys import new_key_pair
+from recours.federation.models import Actor
+
+OBSERVATORY = "observatoire"  # a reserved address: no campaign can take it
+
+
+class Gone(Exception):
+    """The actor was deleted by its organisers: answer 410, as Mastodon expects."""
+
+
+def campaign_actor(campaign: Campaign) -> Actor | None:
+    """The campaign's actor, created if needed; None when it is not followable (a draft,
+    federation off here or for this campaign). Raises Gone once deleted."""
+    if not settings.FEDERATION or not campaign.federation:
+        return None
+    if campaign.status not in PUBLIC_STATUSES:
+        return None
+    return _actor(campaign.slug, campaign)
+
+
+def observatory_actor() -> Actor | None:
+    return _actor(OBSERVATORY, None) if settings.FEDERATION else None
+
+
+def actor_named(username: str) -> Actor | None:
+    if username == OBSERVATORY:
+        return observatory_actor()
+    campaign = Campaign.objects.select_related("organisation").filter(slug=username).first()
+    return campaign_actor(campaign) if campaign else None
+
+
+def _actor(username: str, campaign: Campaign | None) -> Actor:
+    actor = Actor.objects.filter(username=username).first()
+    if actor is None:
+        public_pem, sealed = new_key_pair()
+        try:
+            with transaction.atomic():
+                actor = Actor.objects.create(
+                    username=username,
+                    campaign=campaign,
+                    public_key_pem=public_pem,
+                    private_key_sealed=sealed,
+                    baseline=campaign.confirmed_count if campaign else 0,
+                )
+        except IntegrityError:  # created meanwhile by another request or the worker
+            actor = Actor.objects.get(username=username)
+    if actor.deleted_at is not None:
+        raise Gone
+    return actor
