@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connection
 from django.utils import timezone
 
 from recours.federation import signatures
@@ -57,7 +57,7 @@ def _deliver_in_thread(pk: int) -> str:
     try:
         return deliver(Delivery.objects.select_related("activity__actor").get(pk=pk))
     finally:
-        close_old_connections()
+        connection.close()  # this thread's own connection: the pool's threads end with it
 
 
 def deliver(row: Delivery) -> str:

@@ -13,7 +13,7 @@ from django.http import (
 )
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -88,12 +88,12 @@ def _profile(actor: Actor) -> dict:
     if actor.campaign_id is None:
         return {
             "name": _("Observatoire de la surveillance (Recours)"),
-            "summary": "<p>%s</p>"
-            % escape(
+            "summary": format_html(
+                "<p>{}</p>",
                 _(
                     "Chaque dispositif de surveillance documenté, commune par commune, avec ses "
                     "sources ; et les réponses aux demandes de documents."
-                )
+                ),
             ),
             "icon": None,
             "image": None,
