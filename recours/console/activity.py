@@ -29,6 +29,8 @@ ACTIONS = {
     "status.changed": _("a changé le statut de"),
     "news.sent": _("a envoyé une nouvelle aux signataires de"),
     "paper.entered": _("a saisi un mandat papier pour"),
+    "federation.switched": _("a changé la présence sur le fédivers de"),
+    "federation.deleted": _("a supprimé le compte sur le fédivers de"),
     "lead.accepted": _("a accepté un signalement en fiche"),
     "lead.rejected": _("a écarté un signalement"),
     "claim.changed": _("a modifié une fiche de l'observatoire"),

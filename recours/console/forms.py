@@ -549,3 +549,10 @@ class PaperMandateForm(IdentityFieldsMixin, ConsoleForm):
             )
         upload.seek(0)
         return upload.read()
+
+
+class FederationForm(ConsoleForm):
+    federation = forms.BooleanField(
+        label=_("Le compte de la campagne sur le fédivers publie et peut être suivi"),
+        required=False,
+    )

@@ -3,6 +3,7 @@ from django.urls import path
 from recours.console.views import (
     campaigns,
     dashboard,
+    federation,
     moderation,
     news,
     organisations,
@@ -50,6 +51,7 @@ urlpatterns = [
         name="dashboard_csv",
     ),
     path("campagnes/<slug:slug>/mandats-papier/", paper.paper_mandates, name="paper"),
+    path("campagnes/<slug:slug>/federation/", federation.federation, name="federation"),
     path("campagnes/<slug:slug>/nouvelles/", news.news_list, name="news_list"),
     path("campagnes/<slug:slug>/nouvelles/<int:pk>/", news.news, name="news"),
     path("observatoire/signalements/", moderation.leads, name="leads"),

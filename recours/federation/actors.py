@@ -3,6 +3,7 @@ and the observatory's. Each is created the first time it is needed, with its key
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from recours.campaigns.domain import PUBLIC_STATUSES
 from recours.campaigns.models import Campaign
@@ -55,3 +56,22 @@ def _actor(username: str, campaign: Campaign | None) -> Actor:
     if actor.deleted_at is not None:
         raise Gone
     return actor
+
+
+def delete_actor(actor: Actor) -> int:
+    """Deletes an actor for good: a Delete goes to every server that follows it, its
+    followers are forgotten, and it answers 410 from then on. Returns the deliveries."""
+    from recours.federation.documents import delete_activity
+    from recours.federation.models import Activity
+    from recours.federation.publish import deliver_to_followers
+
+    with transaction.atomic():
+        activity, created = Activity.objects.get_or_create(
+            actor=actor,
+            event="delete",
+            defaults={"kind": Activity.Kind.DELETE, "payload": delete_activity(actor)},
+        )
+        sent = deliver_to_followers(activity) if created else 0
+        actor.followers.all().delete()
+        Actor.objects.filter(pk=actor.pk).update(deleted_at=timezone.now())
+    return sent

@@ -15,7 +15,7 @@ ALL = {"organiser", "viewer", "moderator", "outsider", "superuser"}
 # them); anonymous visitors are sent to sign in.
 CAMPAIGN_EDITING = ["texts", "grounds", "ground_new", "ground", "mandate", "calendar", "key",
                     "preview", "publish", "status", "news_list", "news", "faq",
-                    "timeline", "identity", "paper"]  # fmt: skip
+                    "timeline", "identity", "paper", "federation"]  # fmt: skip
 CAMPAIGN_FIGURES = ["campaign", "dashboard", "dashboard_csv"]
 ORGANISATION = ["organisation", "activity"]
 MODERATION = ["leads", "lead", "claims", "claim", "document_requests", "document_request"]
@@ -73,6 +73,7 @@ def urls(campaign, tmp_path, settings):
         "news_list": [slug],
         "news": [slug, update.pk],
         "paper": [slug],
+        "federation": [slug],
         "leads": [],
         "lead": [lead.pk],
         "claims": [],

@@ -48,6 +48,7 @@ def test_console_pages_pass_axe_wcag_aa(browser, live_server, campaign, settings
         reverse("console:dashboard", args=[slug]),
         reverse("console:news_list", args=[slug]),
         reverse("console:paper", args=[slug]),
+        reverse("console:federation", args=[slug]),
         reverse("console:security"),
         reverse("console:leads"),
         reverse("console:lead", args=[lead.pk]),

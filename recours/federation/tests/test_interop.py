@@ -110,3 +110,33 @@ def test_a_peer_follows_a_campaign_gets_the_accept_and_the_notes(site, campaign)
         assert peer.post(actor_id + "/inbox", undo) == 202
         assert not Follower.objects.exists()
         assert Activity.objects.filter(kind="Accept").count() == 1
+
+
+def test_the_peer_follows_the_demo_campaign_and_the_observatory(site, settings):
+    from django.core.management import call_command
+
+    from recours.observatory.models import Claim, Place
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    host = site.split("://")[1]
+    with Peer() as peer:
+        for name in ("technopolice", "observatoire"):
+            finger = get_json(f"{site}/.well-known/webfinger?resource=acct:{name}@{host}")
+            actor_id = next(link["href"] for link in finger["links"] if link["rel"] == "self")
+            # Mastodon delivers a Follow to the shared inbox when the actor offers one.
+            status, _ = peer.follow(actor_id, inbox=get_json(actor_id)["endpoints"]["sharedInbox"])
+            assert status == 202
+        assert deliver_due()["sent"] == 2
+        assert [r["activity"]["type"] for r in peer.received] == ["Accept", "Accept"]
+        assert all(r["verified"] for r in peer.received)
+
+        place = Place.objects.create(kind="commune", code="13055", name="Marseille")
+        Claim.objects.create(
+            place=place, technology="vsa", status="in_service", confidence="official"
+        )
+        publish_all()
+        deliver_due()
+        (note,) = [r for r in peer.received if r["activity"]["type"] == "Create"]
+        assert note["verified"], note["error"]
+        assert note["activity"]["actor"] == f"{site}/ap/observatoire"
+        assert "Marseille" in note["activity"]["object"]["content"]

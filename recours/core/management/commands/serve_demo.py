@@ -2,6 +2,7 @@ import logging
 import threading
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -33,7 +34,10 @@ def follow_served_address(addrport: str) -> None:
 
 
 class Command(BaseCommand):
-    help = "The embedded setup in one process: the development server and the mail worker."
+    help = (
+        "The embedded setup in one process: the development server, the mail worker and "
+        "the fediverse worker."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", help="address:port, 127.0.0.1:$PORT by default")
@@ -43,6 +47,9 @@ class Command(BaseCommand):
         follow_served_address(addrport)
         threading.Thread(target=self.mail_worker, name="mail-worker", daemon=True).start()
         self.stdout.write(f"mail worker running: mails go {mail_destination()}")
+        if settings.FEDERATION and apps.is_installed("recours.federation"):
+            threading.Thread(target=self.fediverse_worker, name="fediverse", daemon=True).start()
+            self.stdout.write("fediverse worker running: follow @technopolice@ this host")
         self.stdout.write(f"links in mails and the embed snippet point to {settings.SITE_URL}")
         call_command("runserver", addrport, use_reloader=False)
 
@@ -58,3 +65,23 @@ class Command(BaseCommand):
             finally:
                 close_old_connections()
             time.sleep(1)
+
+    def fediverse_worker(self):
+        # By name: core imports no part; `federate` belongs to the federation part.
+        while True:
+            try:
+                call_command("federate", once=True, stdout=_Quiet())
+            except Exception:
+                log.exception("fediverse worker: turn failed, trying again")
+            finally:
+                close_old_connections()
+            time.sleep(5)
+
+
+class _Quiet:
+    def write(self, text):
+        if "0 posted; deliveries: none due" not in text:
+            log.info("fediverse worker: %s", text.strip())
+
+    def flush(self):
+        pass
