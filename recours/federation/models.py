@@ -94,6 +94,7 @@ class Activity(models.Model):
     class Kind(models.TextChoices):
         CREATE = "Create"
         ACCEPT = "Accept"
+        UPDATE = "Update"
         DELETE = "Delete"
 
     actor = models.ForeignKey(

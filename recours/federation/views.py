@@ -116,8 +116,12 @@ def actor(request, username):
     found = _actor_or_404(username)
     if _wants_html(request):
         return HttpResponseRedirect(documents.profile_page(found))
-    with translation.override(found.campaign.language if found.campaign_id else "fr"):
-        return _json(documents.actor_document(found, **_profile(found)))
+    return _json(actor_document_of(found))
+
+
+def actor_document_of(actor: Actor) -> dict:
+    with translation.override(actor.campaign.language if actor.campaign_id else "fr"):
+        return documents.actor_document(actor, **_profile(actor))
 
 
 @require_safe

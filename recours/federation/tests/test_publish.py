@@ -135,3 +135,21 @@ def test_a_step_passed_under_a_surge_of_confirmations_is_posted_once(campaign):
     assert campaign.confirmed_count == 30
     assert milestone_notes(actor) == ["milestone-10", "milestone-20", "milestone-30"]
     assert Delivery.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_new_key_is_sent_to_the_followers_servers(campaign):
+    from django.core.management import call_command
+
+    from recours.federation.models import Actor
+
+    actor = campaign_actor(campaign)
+    follow(actor, 1)
+    old = actor.public_key_pem
+    call_command("rotate_actor_key", campaign.slug, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    actor.refresh_from_db()
+    update = Activity.objects.get(kind="Update")
+    assert actor.public_key_pem != old
+    assert update.payload["object"]["publicKey"]["publicKeyPem"] == actor.public_key_pem
+    assert Delivery.objects.get(activity=update).inbox == "https://peer.example/inbox"
+    assert Actor.objects.count() == 1
