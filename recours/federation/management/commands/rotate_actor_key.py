@@ -45,4 +45,3 @@ class Command(BaseCommand):
             )
             servers = deliver_to_followers(update)
         self.stdout.write(f"new key for {username}; an Update goes to {servers} server(s)")
-
