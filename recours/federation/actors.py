@@ -20,7 +20,12 @@ class Gone(Exception):
 def campaign_actor(campaign: Campaign) -> Actor | None:
     """The campaign's actor, created if needed; None when it is not followable (a draft,
     federation off here or for this campaign). Raises Gone once deleted."""
-    if not settings.FEDERATION or not campaign.federation:
+    if not settings.FEDERATION:
+        return None
+    if not campaign.federation:
+        # A deleted account stays gone (410), whatever the switch says since.
+        if Actor.objects.filter(campaign=campaign, deleted_at__isnull=False).exists():
+            raise Gone
         return None
     if campaign.status not in PUBLIC_STATUSES:
         return None

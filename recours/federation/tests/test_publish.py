@@ -153,3 +153,24 @@ def test_a_new_key_is_sent_to_the_followers_servers(campaign):
     assert update.payload["object"]["publicKey"]["publicKeyPem"] == actor.public_key_pem
     assert Delivery.objects.get(activity=update).inbox == "https://peer.example/inbox"
     assert Actor.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_observatory_posts_a_document_requests_outcome_once(campaign):
+    from datetime import date, timedelta
+
+    from recours.observatory.models import DocumentRequest
+
+    actor = observatory_actor()
+    place = Place.objects.create(kind="commune", code="06088", name="Nice")
+    request = DocumentRequest.objects.create(
+        place=place, documents=["contract"], sent_on=date.today() - timedelta(days=40)
+    )
+    assert publish.publish_all() == 0  # sent, no outcome yet
+    request.status = DocumentRequest.Status.REFUSED
+    request.refused_on = date.today()
+    request.save()
+    assert publish.publish_all() == 1
+    note = Activity.objects.get(actor=actor).payload["object"]
+    assert "Nice" in note["content"] and "refus" in note["content"]
+    assert publish.publish_all() == 0
