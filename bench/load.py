@@ -7,6 +7,9 @@ gunicorn (production settings) on SQLite, and on PostgreSQL with Redis when DATA
 the campaign page (also through a tagged link), count.json, the badge, the widget, sign
 POSTs with distinct identities (real form, CSRF and
 a fresh one-time form key each), and a mix of 90 % page views and 10 % signatures.
+Each scenario with a counterpart in bench/reference_views.py (the work a request cannot
+avoid, on the same stack) also runs against it right after, and the table gives the
+reference's figures and Recours's ratio to it, with the machine's load average.
 Prints one table per database; writes JSON under var/bench/. Acknowledged signatures
 (302 answers) and confirmations (200) are compared with the rows stored, and 5xx answers
 are counted apart from other non-2xx/3xx ones. Every scenario runs again with 0, 100,000
@@ -36,6 +39,13 @@ ONLY = os.environ.get("BENCH_ONLY", "")  # run only the scenarios whose name con
 # Mandates already stored when the scenarios run: the cost of a request must not grow.
 PRESTORED = [int(n) for n in os.environ.get("BENCH_PRESTORED", "0,100000,1000000").split(",")]
 SLICE = 4_000  # distinct forms or links per wrk thread and scenario (more than it can send)
+# The reference (bench/reference_views.py): the same paths on the same stack doing only the
+# work a request cannot avoid; each scenario that has one runs against it right after.
+REFERENCE = os.environ.get("BENCH_REFERENCE", "1") == "1"
+REFERENCE_PATHS = {
+    "/technopolice/", "/technopolice/count.json", "/technopolice/badge.svg",
+    "/technopolice/signer/",
+}  # fmt: skip
 
 LUA = r"""
 -- BENCH_MODE: get (the URL's path), sign (distinct sign forms), mix (9 page views, then
@@ -232,19 +242,22 @@ def run(database_url: str, redis_url: str) -> dict:
     app = AppServer(folder, database_url=database_url, workers=WORKERS)
     app.env["REDIS_URL"] = redis_url
     app.prepare().start()
+    reference = None
     results = {}
     signing = [s for s in scenarios() if s[3] in {"sign", "mix"}]
     try:
         cookie, csrf, bodies = prepare_bodies(
-            app, folder, SLICE * 2 * len(signing) * len(PRESTORED)
+            app, folder, SLICE * 2 * 2 * len(signing) * len(PRESTORED)
         )
+        if REFERENCE:
+            reference = start_reference(app, folder)
         env = {"BENCH_DIR": str(folder), "BENCH_COOKIE": cookie, "BENCH_CSRF": csrf,
                "BENCH_ORIGIN": f"http://127.0.0.1:{app.port}", "BENCH_SLICE": str(SLICE)}  # fmt: skip
         sign_slice = 0
         for size in PRESTORED:
             tokens = folder / f"tokens-{size}.txt"
             already = stored(app)[1]
-            seconds = preload(app, max(0, size - already), SLICE * 2, tokens)
+            seconds = preload(app, max(0, size - already), SLICE * 4, tokens)
             label = f"{size:,} stored"
             results[label] = {"preload_s": round(seconds, 1)}
             for name, path, connections, mode in scenarios():
@@ -262,10 +275,24 @@ def run(database_url: str, redis_url: str) -> dict:
                     figures["stored"] = after[0] - before[0]
                 elif mode == "confirm":
                     figures["stored"] = after[1] - before[1]
+                figures["load_1min"] = round(os.getloadavg()[0], 2)
+                if reference is not None and (path in REFERENCE_PATHS or mode == "confirm"):
+                    # Right after, on fresh forms or links of its own.
+                    if mode == "sign":
+                        lines = {**lines, "BENCH_BASE": str(sign_slice * 2 * SLICE)}
+                        sign_slice += 1
+                    elif mode == "confirm":
+                        lines = {**lines, "BENCH_BASE": str(2 * SLICE)}
+                    ref = wrk(reference.port, path, connections,
+                              {**env, **lines, "BENCH_MODE": mode})  # fmt: skip
+                    figures["reference"] = ref
+                    figures["ratio"] = round(figures["requests_s"] / max(ref["requests_s"], 1), 2)
                 results[label][name] = figures
         results["server peak MB (largest process)"] = server_peak_mb(app)
     finally:
         app.stop()
+        if reference is not None:
+            reference.stop()
         if database_url:
             subprocess.run(
                 ["psql", os.environ["DATABASE_URL"], "-qc", f"DROP DATABASE {database_url.rsplit('/', 1)[1]}"],
@@ -275,11 +302,29 @@ def run(database_url: str, redis_url: str) -> dict:
     return results
 
 
+def start_reference(app: AppServer, folder: Path) -> AppServer:
+    """The reference app on the same database and cache, serving the bytes Recours
+    serves for its cached reads, taken from Recours itself."""
+    served = folder / "reference-bytes"
+    served.mkdir()
+    client = Client(app.port)
+    for name, path in (("page", "/technopolice/"), ("count", "/technopolice/count.json"),
+                       ("badge", "/technopolice/badge.svg")):  # fmt: skip
+        (served / name).write_text(client.get(path)[2])
+    reference = AppServer(folder, database_url=app.env["DATABASE_URL"], workers=WORKERS)
+    reference.env.update(
+        {key: app.env[key] for key in ("SECRET_KEY", "PEPPER", "DATA_KEY", "REDIS_URL")}
+    )
+    reference.env["DJANGO_SETTINGS_MODULE"] = "bench.reference_settings"
+    reference.env["BENCH_BYTES_DIR"] = str(served)
+    return reference.start()
+
+
 def print_table(label: str, results: dict) -> None:
     print(
         f"\nHTTP benchmark, {label}: gunicorn {WORKERS} sync workers, wrk 2 threads, {SECONDS} s each"
     )
-    header = f"{'stored':>10} {'scenario':<26} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7} {'5xx':>4} {'sock':>5} {'acked':>6} {'stored':>6} {'wrk CPU':>7}"
+    header = f"{'stored':>10} {'scenario':<26} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7} {'5xx':>4} {'sock':>5} {'acked':>6} {'stored':>6} {'wrk CPU':>7} {'load':>5} {'ref/s':>6} {'ref p99':>7} {'ratio':>5}"
     print(header)
     print("-" * len(header))
     for size_label, by_scenario in results.items():
@@ -290,10 +335,12 @@ def print_table(label: str, results: dict) -> None:
             if not isinstance(f, dict):
                 continue
             acked = f["acknowledged"] if "stored" in f else ""
+            ref = f.get("reference", {})
             print(
                 f"{size:>10} {name:<26} {f['requests_s']:>7} {f['p50_ms']:>8} {f['p99_ms']:>8} "
                 f"{f['non_2xx_3xx']:>7} {f['http_5xx']:>4} {f['socket_errors']:>5} {acked:>6} "
-                f"{f.get('stored', ''):>6} {f['wrk_cpu_share']:>7}"
+                f"{f.get('stored', ''):>6} {f['wrk_cpu_share']:>7} {f.get('load_1min', ''):>5} "
+                f"{ref.get('requests_s', ''):>6} {ref.get('p99_ms', ''):>7} {f.get('ratio', ''):>5}"
             )
         print(f"{size:>10} (preload took {by_scenario['preload_s']} s)")
     print(f"largest server process, peak: {results['server peak MB (largest process)']} MB")
