@@ -278,7 +278,7 @@ def run(database_url: str, redis_url: str) -> dict:
                 figures["load_1min"] = round(os.getloadavg()[0], 2)
                 if reference is not None and (path in REFERENCE_PATHS or mode == "confirm"):
                     # Right after, on fresh forms or links of its own.
-                    if mode == "sign":
+                    if mode in {"sign", "mix"}:
                         lines = {**lines, "BENCH_BASE": str(sign_slice * 2 * SLICE)}
                         sign_slice += 1
                     elif mode == "confirm":

@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from recours.campaigns.converters import CampaignSlugConverter
 from recours.console.views.signin import admin_login
 from recours.core import views as core_views
 from recours.observatory.api import api as observatory_api
@@ -12,7 +13,13 @@ handler403 = "recours.core.views.forbidden"
 handler404 = "recours.core.views.not_found"
 handler500 = "recours.core.views.server_error"
 
+register_converter(CampaignSlugConverter, "campaign")
+
 urlpatterns = [
+    # First: the campaigns' public pages take most of the traffic, and their addresses
+    # cannot be one of the site's own (the converter refuses reserved first segments).
+    path("", include("recours.campaigns.urls")),
+    path("", include("recours.mandates.urls")),
     # Before the admin's own: signing in happens in the console, with its second factor.
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
@@ -30,6 +37,4 @@ urlpatterns = [
     path("api/observatoire/", observatory_api.urls),
     path("", include("recours.federation.urls")),
     path("observatoire/", include("recours.observatory.urls")),
-    path("", include("recours.mandates.urls")),
-    path("", include("recours.campaigns.urls")),
 ]

@@ -53,7 +53,7 @@ class Organisation(models.Model):
 # First path segments the site itself uses; a campaign cannot take them.
 RESERVED_SLUGS = {
     "admin", "api", "console", "droits", "images", "langue", "mentions-legales",
-    "accessibilite", "observatoire", "static",
+    "accessibilite", "observatoire", "static", "ap",
 }  # fmt: skip
 
 

@@ -113,3 +113,17 @@ def test_legal_and_accessibility_pages(client):
     assert (legal.status_code, accessibility.status_code) == (200, 200)
     assert "Hébergement" in legal.content.decode()
     assert "WCAG 2.1" in accessibility.content.decode()
+
+
+def test_the_sites_own_paths_are_never_taken_for_a_campaign(client, campaign):
+    """Campaign URLs come first; a reserved first segment never reaches them."""
+    from django.urls import resolve
+
+    assert resolve(f"/{campaign.slug}/count.json").view_name == "campaigns:count_json"
+    assert resolve(f"/{campaign.slug}/").view_name == "mandates:campaign"
+    assert resolve("/observatoire/").view_name == "observatory:index"
+    assert resolve("/droits/").namespace == "rights"
+    assert resolve("/console/").view_name == "console:home"
+    assert resolve("/ap/observatoire").view_name == "federation:actor"
+    assert resolve("/images/" + "0" * 64 + "-96.png").view_name == "campaigns:picture"
+    assert client.get("/admin/").status_code == 302  # the admin, not a campaign's 404
