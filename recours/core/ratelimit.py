@@ -1,7 +1,8 @@
 """Rate limits in the cache (Redis in production, so that every app server shares them),
 with no third party: fixed windows counted with an atomic increment.
 
-A refusal costs one cache round trip per rule and no form parsing. The client's address
+Every rule a request is counted under costs one round trip together (a Lua script on
+Redis), and a refusal needs no form parsing. The client's address
 is REMOTE_ADDR, or, behind reverse proxies listed in TRUSTED_PROXIES, the last address in
 X-Forwarded-For that is not one of them: a client cannot choose its own address.
 
@@ -69,47 +70,97 @@ def _pseudonym(rule: Rule, value: str) -> str:
     return keyed_hash("ratelimit", rule.name, value)[:24]
 
 
-def _count(rule: Rule, key: str, now: float) -> tuple[int, int]:
-    """Adds one to the counter of `key` in the current window of `rule`; returns the new
-    count and the seconds until the window turns over."""
+# Every counter of a request in one round trip to Redis: for each, add one (the window's
+# first attempt also sets its expiry); for a distinct-member counter, only when the member
+# is new in the window (else 0, never a refusal). KEYS: the counters; ARGV: for each, its
+# lifetime in seconds, then for each, the key of its "seen" marker or "" for a plain one.
+COUNT_SCRIPT = """
+local out = {}
+local n = #KEYS
+for i = 1, n do
+  local ttl = tonumber(ARGV[i])
+  local seen = ARGV[n + i]
+  if seen == '' or redis.call('SET', seen, 1, 'NX', 'EX', ttl) then
+    local count = redis.call('INCR', KEYS[i])
+    if count == 1 then redis.call('EXPIRE', KEYS[i], ttl) end
+    out[i] = count
+  else
+    out[i] = 0
+  end
+end
+return out
+"""
+
+
+@dataclass(frozen=True)
+class _Counter:
+    rule: Rule
+    key: str  # the window's counter
+    seen: str  # the member's marker in the window, for a distinct count; else ""
+    retry_after: int
+
+
+def _counter(rule: Rule, value: str, now: float, member: str | None = None) -> _Counter:
     window = int(now // rule.window)
-    key = f"{key}:{window}"
-    cache.add(key, 0, rule.window + 5)
+    base = f"rl:{rule.name}:{_pseudonym(rule, value)}"
+    seen = f"{base}:{window}:{_pseudonym(rule, member)}" if member is not None else ""
+    retry_after = int((window + 1) * rule.window - now) + 1
+    return _Counter(rule, f"{base}:{window}", seen, retry_after)
+
+
+def _counts(counters: list[_Counter]) -> list[int]:
+    """Adds one to each counter; returns the new counts (0: a member already seen)."""
+    if not counters:
+        return []
+    if hasattr(cache, "script"):  # Redis: one round trip for them all
+        make = cache.make_and_validate_key
+        return cache.script(COUNT_SCRIPT)(
+            keys=[make(c.key) for c in counters],
+            args=[c.rule.window + 5 for c in counters]
+            + [make(c.seen) if c.seen else "" for c in counters],
+        )
+    return [_count_one(c) for c in counters]
+
+
+def _count_one(counter: _Counter) -> int:
+    lifetime = counter.rule.window + 5
+    if counter.seen and not cache.add(counter.seen, 1, lifetime):
+        return 0
+    cache.add(counter.key, 0, lifetime)
     try:
-        count = cache.incr(key)
+        return cache.incr(counter.key)
     except ValueError:  # expired between add and incr: start the window again
-        cache.set(key, 1, rule.window + 5)
-        count = 1
-    return count, int((window + 1) * rule.window - now) + 1
+        cache.set(counter.key, 1, lifetime)
+        return 1
+
+
+def _refusal(counters: list[_Counter]) -> Refusal | None:
+    """Counts every attempt; the refusal that lasts longest, if any rule is over."""
+    refusals = [
+        Refusal(c.rule.name, c.retry_after)
+        for c, count in zip(counters, _counts(counters), strict=True)
+        if count > c.rule.limit
+    ]
+    return max(refusals, key=lambda refusal: refusal.retry_after, default=None)
 
 
 def hit(rule: Rule, value: str, *, now: float | None = None) -> Refusal | None:
     """Counts one attempt for `value` under `rule`; a Refusal once over the limit."""
-    count, retry_after = _count(
-        rule, f"rl:{rule.name}:{_pseudonym(rule, value)}", time.time() if now is None else now
-    )
-    return Refusal(rule.name, retry_after) if count > rule.limit else None
+    return _refusal([_counter(rule, value, time.time() if now is None else now)])
 
 
-def hit_distinct(
-    rule: Rule, group: str, member: str, *, now: float | None = None
+def check(
+    rules_and_values: list[tuple[Rule, str]],
+    *,
+    distinct: list[tuple[Rule, str, str]] = (),
+    now: float | None = None,
 ) -> Refusal | None:
-    """Counts distinct members of `group` in the window (e.g. addresses of a network);
-    refuses a new member once `rule.limit` members were seen. Members already seen are
-    not refused here: their own per-member rules apply."""
+    """Counts the attempt under every rule (and every distinct-member rule: rule, group,
+    member) in one round trip, and returns the refusal that lasts longest."""
     now = time.time() if now is None else now
-    group = _pseudonym(rule, group)
-    seen = f"rl:{rule.name}:{group}:{int(now // rule.window)}:{_pseudonym(rule, member)}"
-    if not cache.add(seen, 1, rule.window + 5):
-        return None
-    count, retry_after = _count(rule, f"rl:{rule.name}:{group}", now)
-    return Refusal(rule.name, retry_after) if count > rule.limit else None
-
-
-def check(rules_and_values: list[tuple[Rule, str]]) -> Refusal | None:
-    """Counts the attempt under every rule and returns the refusal that lasts longest."""
-    refusals = [refusal for rule, value in rules_and_values if (refusal := hit(rule, value))]
-    return max(refusals, key=lambda refusal: refusal.retry_after, default=None)
+    counters = [_counter(rule, value, now) for rule, value in rules_and_values]
+    counters += [_counter(rule, group, now, member) for rule, group, member in distinct]
+    return _refusal(counters)
 
 
 def refusal_response(request, refusal: Refusal, template: str, context: dict | None = None):

@@ -3,7 +3,7 @@ stricter ones for a form that carries no solved proof of work (see pow.py)."""
 
 from django.conf import settings
 
-from recours.core.ratelimit import Refusal, Rule, check, client_ip, hit_distinct, network_of
+from recours.core.ratelimit import Refusal, Rule, check, client_ip, network_of
 
 
 def _rule(name: str) -> Rule:
@@ -24,11 +24,10 @@ def check_unproved(request) -> Refusal | None:
 
 def _check_address(request, *, prefix: str) -> Refusal | None:
     address = client_ip(request)
-    refusals = [
-        check([(_rule(f"{prefix}ip-burst"), address), (_rule(f"{prefix}ip-hour"), address)]),
-        hit_distinct(_rule(f"{prefix}network"), network_of(address), address),
-    ]
-    return max(filter(None, refusals), key=lambda refusal: refusal.retry_after, default=None)
+    return check(
+        [(_rule(f"{prefix}ip-burst"), address), (_rule(f"{prefix}ip-hour"), address)],
+        distinct=[(_rule(f"{prefix}network"), network_of(address), address)],
+    )
 
 
 def check_domain(email: str) -> Refusal | None:

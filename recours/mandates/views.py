@@ -43,7 +43,8 @@ def campaign_page(request, slug):
 
 @require_http_methods(["GET", "POST"])
 def sign(request, slug):
-    campaign = public_campaign(slug)
+    # From the cache, like the page: a change of status or key drops it at once.
+    campaign = cached_public_campaign(slug)
     if request.method == "GET":  # e.g. a reload after an error: back to the form
         return redirect(campaign.get_absolute_url() + "#signer")
     refusal = abuse.check_sender(request)
