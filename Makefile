@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(PY) bench/transparency.py
 	$(PY) bench/verify_load.py
 	$(PY) bench/console.py
+	$(PY) bench/mail.py
 
 # What CI checks besides the tests.
 check: $(STAMP)

@@ -1,0 +1,127 @@
+"""Does the mail worker keep up with a surge? (issue 16)
+
+    .venv/bin/python bench/mail.py        # BENCH_MAILS=3000 BENCH_SIGN_RATE=183
+
+Queues BENCH_MAILS confirmation mails the way signatures do (`sign_mandate`: rendered,
+encrypted at rest), then drains the outbox with the worker's own loop (`send_due_emails`,
+batches of 100 over one SMTP connection each) into a real SMTP server on loopback
+(aiosmtpd), with one worker and then two side by side. On a SQLite file, and on
+PostgreSQL when DATABASE_URL is set. Prints mails/s and the outbox depth left after a
+60-second surge at BENCH_SIGN_RATE signatures/s (the sign rate `bench/load.py` measured).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+WORK = Path(tempfile.mkdtemp(prefix="recours-bench-mail-"))
+ADMIN_URL = os.environ.pop("DATABASE_URL", "")
+DATABASE = f"recours_bench_mail_{uuid.uuid4().hex[:8]}" if ADMIN_URL else ""
+if ADMIN_URL:
+    subprocess.run(["psql", ADMIN_URL, "-qc", f"CREATE DATABASE {DATABASE}"], check=True)
+    os.environ["DATABASE_URL"] = ADMIN_URL.rsplit("/", 1)[0] + "/" + DATABASE
+os.environ.update({"RECOURS_MODE": "demo", "DEBUG": "1", "VAR_DIR": str(WORK)})
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recours.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import override_settings  # noqa: E402
+
+from recours.campaigns.domain import published_texts  # noqa: E402
+from recours.campaigns.models import Organisation  # noqa: E402
+from recours.core.crypto import generate_keypair  # noqa: E402
+from recours.core.mail import send_due_emails  # noqa: E402
+from recours.core.models import OutboxEmail  # noqa: E402
+from recours.core.tests.smtp import smtp_on_loopback  # noqa: E402
+from recours.mandates import domain  # noqa: E402
+from recours.mandates.identity import SignerIdentity  # noqa: E402
+from recours.testing import make_campaign  # noqa: E402
+
+MAILS = int(os.environ.get("BENCH_MAILS", "3000"))
+SIGN_RATE = float(os.environ.get("BENCH_SIGN_RATE", "183"))
+
+
+def queue(campaign, start: int) -> None:
+    texts = published_texts(campaign)
+    for number in range(start, start + MAILS):
+        domain.sign_mandate(
+            campaign=campaign,
+            identity=SignerIdentity("Camille", "Martin", f"mail{number}@example.org", ""),
+            texts=texts,
+            language="fr",
+        )
+
+
+def drain(workers: int) -> float:
+    """Seconds for `workers` worker loops to empty the outbox."""
+
+    def loop():
+        try:
+            while send_due_emails(limit=100)["sent"]:
+                pass
+        finally:
+            connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=loop) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def main():
+    call_command("migrate", verbosity=0)
+    organisation = Organisation.objects.create(
+        name="Bench", registration_number="W0", registered_office="Paris",
+        statutory_object="Bench", contact_email="bench@example.org",
+    )  # fmt: skip
+    campaign = make_campaign(organisation, generate_keypair()[0], slug="bench")
+    label = "PostgreSQL" if ADMIN_URL else "SQLite"
+    rows = []
+    worker_counts = [1, 2] if ADMIN_URL else [1]  # SQLite writers wait on one lock
+    with smtp_on_loopback() as (inbox, port):
+        smtp = {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": port, "EMAIL_USE_TLS": False,
+                "EMAIL_USE_SSL": False, "EMAIL_TIMEOUT": 10}  # fmt: skip
+        with override_settings(**smtp):
+            for round_number, workers in enumerate(worker_counts):
+                queue(campaign, round_number * MAILS)
+                seconds = drain(workers)
+                left = OutboxEmail.objects.filter(status="queued").count()
+                rate = MAILS / seconds
+                rows.append({"workers": workers, "mails": MAILS, "seconds": round(seconds, 2),
+                             "mails_s": round(rate), "left_queued": left,
+                             "depth_after_60s_surge": max(0, round(60 * (SIGN_RATE - rate)))})  # fmt: skip
+        received = len(inbox.messages)
+    print(f"\nMail worker, {label}, into aiosmtpd on loopback ({received} mails received)")
+    print(f"{'workers':>7} {'mails':>6} {'seconds':>8} {'mails/s':>8} {'left':>5} "
+          f"{'outbox after 60 s at ' + str(int(SIGN_RATE)) + '/s':>28}")  # fmt: skip
+    for row in rows:
+        print(f"{row['workers']:>7} {row['mails']:>6} {row['seconds']:>8} {row['mails_s']:>8} "
+              f"{row['left_queued']:>5} {row['depth_after_60s_surge']:>28}")  # fmt: skip
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"mail-{label}-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        if ADMIN_URL:
+            connection.close()
+            subprocess.run(["psql", ADMIN_URL, "-qc", f"DROP DATABASE {DATABASE}"], check=False)
