@@ -86,17 +86,20 @@ def share_context(campaign: Campaign) -> dict:
 
 def count_signature(campaign: Campaign, via: str) -> None:
     """One more sign-up that came through `via` today: an aggregate, never a person."""
-    if not via:
+    if via:
+        add_to_share_count(campaign.pk, via, timezone.localdate(), "signatures", 1)
+
+
+def add_to_share_count(campaign_id: int, channel: str, day, field: str, amount: int) -> None:
+    """Adds `amount` to a ShareCount figure (signatures or visits) of one channel and day,
+    creating its row the first time; a concurrent creation becomes an update."""
+    rows = ShareCount.objects.filter(campaign_id=campaign_id, channel=channel, day=day)
+    if rows.update(**{field: F(field) + amount}):
         return
-    day = timezone.localdate()
-    updated = ShareCount.objects.filter(campaign=campaign, channel=via, day=day).update(
-        signatures=F("signatures") + 1
-    )
-    if not updated:
-        try:
-            with transaction.atomic():
-                ShareCount.objects.create(campaign=campaign, channel=via, day=day, signatures=1)
-        except IntegrityError:  # created meanwhile by a concurrent sign-up
-            ShareCount.objects.filter(campaign=campaign, channel=via, day=day).update(
-                signatures=F("signatures") + 1
+    try:
+        with transaction.atomic():
+            ShareCount.objects.create(
+                campaign_id=campaign_id, channel=channel, day=day, **{field: amount}
             )
+    except IntegrityError:  # created meanwhile by a concurrent sign-up or move
+        rows.update(**{field: F(field) + amount})

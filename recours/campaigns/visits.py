@@ -12,12 +12,10 @@ Nothing about the visitor is kept, not even in the cache: a count, per channel a
 from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from recours.campaigns.models import Campaign, ShareCount
-from recours.campaigns.sharing import CHANNELS
+from recours.campaigns.models import Campaign
+from recours.campaigns.sharing import CHANNELS, add_to_share_count
 
 KEEP_DAYS = 8
 
@@ -44,31 +42,19 @@ def flush_visits(campaign_ids: list[int] | None = None) -> int:
             Campaign.objects.exclude(status=Campaign.Status.DRAFT).values_list("pk", flat=True)
         )
     today = timezone.localdate()
+    days = [today - timedelta(days=back) for back in range(KEEP_DAYS)]
     wanted = {
-        _key(campaign_id, today - timedelta(days=back), channel): (campaign_id, back, channel)
+        _key(campaign_id, day, channel): (campaign_id, day, channel)
         for campaign_id in campaign_ids
-        for back in range(KEEP_DAYS)
+        for day in days
         for channel in CHANNELS
     }
     moved = 0
     for key, count in cache.get_many(list(wanted)).items():
         if not count:
             continue
-        campaign_id, back, channel = wanted[key]
+        campaign_id, day, channel = wanted[key]
         cache.decr(key, count)  # visits counted meanwhile stay for the next move
-        _add(campaign_id, channel, today - timedelta(days=back), count)
+        add_to_share_count(campaign_id, channel, day, "visits", count)
         moved += count
     return moved
-
-
-def _add(campaign_id: int, channel: str, day: date, count: int) -> None:
-    rows = ShareCount.objects.filter(campaign_id=campaign_id, channel=channel, day=day)
-    if rows.update(visits=F("visits") + count):
-        return
-    try:
-        with transaction.atomic():
-            ShareCount.objects.create(
-                campaign_id=campaign_id, channel=channel, day=day, visits=count
-            )
-    except IntegrityError:  # created by a concurrent move or signature
-        rows.update(visits=F("visits") + count)

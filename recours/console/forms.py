@@ -541,12 +541,8 @@ class PaperMandateForm(IdentityFieldsMixin, ConsoleForm):
         return clean_text_input(self.cleaned_data["email"])
 
     def clean_scan(self):
+        # Its size, type and pages are the domain's to check (paper.check_scan).
         upload = self.cleaned_data["scan"]
-        if upload.size > settings.PAPER_SCAN_MAX_SIZE:
-            raise forms.ValidationError(
-                _("Ce scan dépasse %(mb)s Mo.")
-                % {"mb": settings.PAPER_SCAN_MAX_SIZE // (1024 * 1024)}
-            )
         upload.seek(0)
         return upload.read()
 

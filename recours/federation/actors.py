@@ -7,8 +7,11 @@ from django.utils import timezone
 
 from recours.campaigns.domain import PUBLIC_STATUSES
 from recours.campaigns.models import Campaign
+from recours.core.crypto import sha256_hex
+from recours.federation.delivery import deliver_to_followers
+from recours.federation.documents import delete_activity, update_activity
 from recours.federation.keys import new_key_pair
-from recours.federation.models import Actor
+from recours.federation.models import Activity, Actor
 
 OBSERVATORY = "observatoire"  # a reserved address: no campaign can take it
 
@@ -66,10 +69,6 @@ def _actor(username: str, campaign: Campaign | None) -> Actor:
 def delete_actor(actor: Actor) -> int:
     """Deletes an actor for good: a Delete goes to every server that follows it, its
     followers are forgotten, and it answers 410 from then on. Returns the deliveries."""
-    from recours.federation.documents import delete_activity
-    from recours.federation.models import Activity
-    from recours.federation.publish import deliver_to_followers
-
     with transaction.atomic():
         activity, created = Activity.objects.get_or_create(
             actor=actor,
@@ -80,3 +79,22 @@ def delete_actor(actor: Actor) -> int:
         actor.followers.all().delete()
         Actor.objects.filter(pk=actor.pk).update(deleted_at=timezone.now())
     return sent
+
+
+def rotate_key(actor: Actor) -> int:
+    """A new key pair for the actor, announced to its followers' servers with an Update
+    of its document; returns the deliveries. A server that missed it fetches the key
+    again when a signature fails."""
+    public_pem, sealed = new_key_pair()
+    with transaction.atomic():
+        Actor.objects.filter(pk=actor.pk).update(
+            public_key_pem=public_pem, private_key_sealed=sealed
+        )
+        actor.refresh_from_db()
+        update = Activity.objects.create(
+            actor=actor,
+            event=f"update-key-{sha256_hex(public_pem.encode())[:16]}",
+            kind=Activity.Kind.UPDATE,
+            payload=update_activity(actor),
+        )
+        return deliver_to_followers(update)

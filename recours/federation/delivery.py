@@ -17,7 +17,7 @@ from recours.federation import signatures
 from recours.federation.documents import CONTENT_TYPE, key_id
 from recours.federation.http import FetchError, request
 from recours.federation.keys import private_key
-from recours.federation.models import Delivery, Follower
+from recours.federation.models import Activity, Delivery, Follower
 
 log = logging.getLogger(__name__)
 Status = Delivery.Status
@@ -93,3 +93,18 @@ def deliver(row: Delivery) -> str:
         last_error=error[:300],
     )
     return "deferred"
+
+
+def deliver_to_followers(activity: Activity) -> int:
+    """One delivery per inbox: a server's shared inbox once for all its followers."""
+    inboxes = {
+        (follower.delivery_inbox, follower.host)
+        for follower in Follower.objects.filter(actor=activity.actor).only(
+            "inbox", "shared_inbox", "host"
+        )
+    }
+    Delivery.objects.bulk_create(
+        [Delivery(activity=activity, inbox=inbox, host=host) for inbox, host in inboxes],
+        ignore_conflicts=True,
+    )
+    return len(inboxes)

@@ -3,8 +3,11 @@ the activities it sends. Addresses are built from SITE_URL, never from a request
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape, format_html
+from django.utils.translation import gettext as _
 
+from recours.campaigns.presentation import picture_sources
 from recours.core.crypto import sha256_hex
 from recours.federation.models import Actor
 
@@ -150,5 +153,50 @@ def delete_activity(actor: Actor) -> dict:
         "type": "Delete",
         "actor": actor_id,
         "object": actor_id,
+        "to": [PUBLIC],
+    }
+
+
+def _profile(actor: Actor) -> dict:
+    """The actor's name, summary (HTML), avatar (URL and type) and header image."""
+    if actor.campaign_id is None:
+        return {
+            "name": _("Observatoire de la surveillance (Recours)"),
+            "summary": format_html(
+                "<p>{}</p>",
+                _(
+                    "Chaque dispositif de surveillance documenté, commune par commune, avec ses "
+                    "sources ; et les réponses aux demandes de "
+                ),
+            ),
+            "icon": None,
+            "image": None,
+        }
+    campaign = actor.campaign
+    picture = picture_sources(campaign.hero or campaign.organisation.logo, "")
+    page = profile_page(actor)
+    return {
+        "name": campaign.title,
+        "summary": f"<p>{escape(campaign.summary)}</p><p>{escape(campaign.organisation.name)}"
+        f' · <a href="{escape(page)}">{escape(page)}</a></p>',
+        "icon": (absolute(picture["src"]), picture["fallback_type"]) if picture else None,
+        "image": absolute(reverse("campaigns:card", args=[campaign.slug])),
+    }
+
+
+def actor_document_of(actor: Actor) -> dict:
+    with translation.override(actor.campaign.language if actor.campaign_id else "fr"):
+        return actor_document(actor, **_profile(actor))
+
+
+def update_activity(actor: Actor) -> dict:
+    """The actor's document sent again, e.g. with a new key (rotate_actor_key)."""
+    document = actor_document_of(actor)
+    return {
+        "@context": document["@context"],
+        "id": f"{document['id']}#update-{sha256_hex(actor.public_key_pem.encode())[:16]}",
+        "type": "Update",
+        "actor": document["id"],
+        "object": document,
         "to": [PUBLIC],
     }

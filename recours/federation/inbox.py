@@ -16,6 +16,7 @@ from django.utils import timezone
 from recours.core.crypto import sha256_hex
 from recours.core.ratelimit import Rule, hit
 from recours.federation import signatures
+from recours.federation.actors import Gone, actor_named
 from recours.federation.documents import absolute, accept_activity, actor_url
 from recours.federation.http import FetchError
 from recours.federation.models import Activity, Actor, Delivery, Follower, RemoteKey
@@ -110,8 +111,6 @@ def _target(actor: Actor | None, follow: dict) -> dict:
         if named != actor_url(actor):
             raise Refused(400, "this Follow names another actor than this inbox's")
         return {"actor": actor}
-    from recours.federation.actors import Gone, actor_named
-
     prefix = absolute(reverse("federation:actor", args=["-"]))[:-1]
     username = named[len(prefix) :] if named.startswith(prefix) else ""
     if not username:

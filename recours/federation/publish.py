@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -21,8 +22,9 @@ from recours.campaigns.models import Campaign
 from recours.campaigns.sharing import campaign_url
 from recours.core.text import render_markdown
 from recours.federation.actors import Gone, campaign_actor, observatory_actor
+from recours.federation.delivery import deliver_to_followers
 from recours.federation.documents import absolute, note_activity
-from recours.federation.models import Activity, Actor, Delivery, Follower
+from recours.federation.models import Activity, Actor
 from recours.mandates import feeds as campaign_feeds
 from recours.observatory import feeds as observatory_feeds
 from recours.observatory.models import Claim, DocumentRequest
@@ -102,24 +104,16 @@ def campaign_events(actor: Actor, campaign: Campaign) -> list[Event]:
 def observatory_events(actor: Actor) -> list[Event]:
     since = _since(actor)
     entries = observatory_feeds.claim_entries(Claim.objects.filter(created_at__gte=since))
+    # A request whose latest step (answer, refusal, referral, opinion) came in the window.
+    day = since.date()
+    steps = Q(answered_on__gte=day) | Q(refused_on__gte=day) | Q(referred_on__gte=day)
     requests = DocumentRequest.objects.exclude(status=DocumentRequest.Status.SENT)
-    for request in requests.filter(pk__in=_recently_changed(since)).select_related("place"):
+    for request in requests.filter(steps | Q(opinion_on__gte=day)).select_related("place"):
         entries.append(observatory_feeds.request_entry(request))
     return [
         Event(entry.key, entry.title, entry.summary_html, tagged(absolute(entry.path)), "fr")
         for entry in entries
     ]
-
-
-def _recently_changed(since):
-    day = since.date()
-    fields = ["answered_on", "refused_on", "referred_on", "opinion_on"]
-    ids = set()
-    for field in fields:
-        ids.update(
-            DocumentRequest.objects.filter(**{f"{field}__gte": day}).values_list("pk", flat=True)
-        )
-    return ids
 
 
 def post(actor: Actor, events: list[Event]) -> int:
@@ -149,18 +143,3 @@ def post(actor: Actor, events: list[Event]) -> int:
             continue  # posted meanwhile by another worker
         created += 1
     return created
-
-
-def deliver_to_followers(activity: Activity) -> int:
-    """One delivery per inbox: a server's shared inbox once for all its followers."""
-    inboxes = {
-        (follower.delivery_inbox, follower.host)
-        for follower in Follower.objects.filter(actor=activity.actor).only(
-            "inbox", "shared_inbox", "host"
-        )
-    }
-    Delivery.objects.bulk_create(
-        [Delivery(activity=activity, inbox=inbox, host=host) for inbox, host in inboxes],
-        ignore_conflicts=True,
-    )
-    return len(inboxes)

@@ -1,6 +1,7 @@
 """The ActivityPub and WebFinger endpoints. Documents are JSON-LD for servers; a browser
 asking for an actor is sent to the page it stands for."""
 
+import functools
 import json
 import logging
 
@@ -11,15 +12,10 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.urls import reverse
-from django.utils import translation
-from django.utils.html import escape, format_html
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from recours.campaigns.presentation import picture_sources
 from recours.federation import documents, inbox
 from recours.federation.actors import Gone, actor_named
 from recours.federation.models import Activity, Actor
@@ -36,17 +32,11 @@ def _json(document: dict, status: int = 200, content_type=documents.CONTENT_TYPE
 
 
 def _actor_or_404(username: str) -> Actor:
-    try:
-        actor = actor_named(username)
-    except Gone:
-        raise _Gone from None
+    """The actor, or 404; a deleted one raises Gone, which `gone_or` answers with 410."""
+    actor = actor_named(username)
     if actor is None:
         raise Http404
     return actor
-
-
-class _Gone(Exception):
-    pass
 
 
 def _wants_html(request) -> bool:
@@ -55,13 +45,13 @@ def _wants_html(request) -> bool:
 
 
 def gone_or(view):
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except _Gone:
+        except Gone:
             return _json({"error": "gone"}, status=410)
 
-    wrapped.__name__ = view.__name__
     return wrapped
 
 
@@ -83,45 +73,13 @@ def webfinger(request):
     return _json(documents.webfinger(actor), content_type="application/jrd+json")
 
 
-def _profile(actor: Actor) -> dict:
-    """The actor's name, summary (HTML), avatar (URL and type) and header image."""
-    if actor.campaign_id is None:
-        return {
-            "name": _("Observatoire de la surveillance (Recours)"),
-            "summary": format_html(
-                "<p>{}</p>",
-                _(
-                    "Chaque dispositif de surveillance documenté, commune par commune, avec ses "
-                    "sources ; et les réponses aux demandes de documents."
-                ),
-            ),
-            "icon": None,
-            "image": None,
-        }
-    campaign = actor.campaign
-    picture = picture_sources(campaign.hero or campaign.organisation.logo, "")
-    page = documents.profile_page(actor)
-    return {
-        "name": campaign.title,
-        "summary": f"<p>{escape(campaign.summary)}</p><p>{escape(campaign.organisation.name)}"
-        f' · <a href="{escape(page)}">{escape(page)}</a></p>',
-        "icon": (documents.absolute(picture["src"]), picture["fallback_type"]) if picture else None,
-        "image": documents.absolute(reverse("campaigns:card", args=[campaign.slug])),
-    }
-
-
 @require_safe
 @gone_or
 def actor(request, username):
     found = _actor_or_404(username)
     if _wants_html(request):
         return HttpResponseRedirect(documents.profile_page(found))
-    return _json(actor_document_of(found))
-
-
-def actor_document_of(actor: Actor) -> dict:
-    with translation.override(actor.campaign.language if actor.campaign_id else "fr"):
-        return documents.actor_document(actor, **_profile(actor))
+    return _json(documents.actor_document_of(found))
 
 
 @require_safe

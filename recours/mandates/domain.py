@@ -178,6 +178,11 @@ def _repeat_outcome(mandate: Mandate) -> SignOutcome:
     return SignOutcome.PENDING_AGAIN
 
 
+def manage_url(campaign: Campaign, token: str) -> str:
+    """The mailed link where a signer sees or withdraws their mandate."""
+    return settings.SITE_URL + reverse("mandates:manage", args=[campaign.slug, token])
+
+
 def issue_token(mandate: Mandate, purpose: str, expires_at=None) -> str:
     token, row = unsaved_token(mandate, purpose, expires_at)
     row.save()
@@ -193,7 +198,7 @@ def _queue_mail(mandate: Mandate, identity: SignerIdentity, template: str, *, co
     # must not put words in the organisation's mouth.
     context = {
         "campaign": campaign,
-        "manage_url": settings.SITE_URL + reverse("mandates:manage", args=[slug, manage_token]),
+        "manage_url": manage_url(campaign, manage_token),
     }
     if confirm:
         expires_at = min(timezone.now() + CONFIRM_TOKEN_LIFETIME, campaign.closes_at)

@@ -45,6 +45,7 @@ from recours.mandates.domain import (
     email_hash_for,
     evidence_digest,
     issue_token,
+    manage_url,
 )
 from recours.mandates.identity import SignerIdentity
 from recours.mandates.models import Mandate
@@ -327,14 +328,10 @@ def _queue_receipt(mandate: Mandate, identity: SignerIdentity) -> None:
     """The signer who wrote an e-mail address receives the link to see or withdraw their
     mandate, as an online signer does; the address is wiped once the mail leaves."""
     token = issue_token(mandate, Purpose.MANAGE)
-    slug = mandate.campaign.slug
     queue_email(
         to=identity.email,
         template="paper-recorded",
-        context={
-            "campaign": mandate.campaign,
-            "manage_url": settings.SITE_URL + reverse("mandates:manage", args=[slug, token]),
-        },
+        context={"campaign": mandate.campaign, "manage_url": manage_url(mandate.campaign, token)},
         language=mandate.language,
         about=f"mandate:{mandate.pk}",
     )
