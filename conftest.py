@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from recours.campaigns.models import Organisation
+from recours.core import microcache
 from recours.core.crypto import generate_keypair
 from recours.testing import make_campaign, old_clock, signed_in
 
@@ -25,6 +26,12 @@ def _own_cache(settings):
             "LOCATION": (settings.CACHES["default"].get("LOCATION") or namespace),
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_microcache():
+    """The micro-cache lives in the process: a test never sees the answers of another."""
+    microcache.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -170,6 +170,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "recours.core.middleware.SecurityHeadersMiddleware",
     "recours.core.metrics.MetricsMiddleware",
+    "recours.core.microcache.MicroCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "recours.core.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -256,6 +257,11 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 200_000},
         }
     }
+
+# Each app process replays the public reads it answered for this long (see
+# core/microcache.py); 0 turns it off. Other processes lag a change by this much at most.
+MICROCACHE_SECONDS = env_int("MICROCACHE_SECONDS", 1)
+MICROCACHE_MAX_BYTES = env_int("MICROCACHE_MAX_BYTES", 16 * 1024 * 1024)
 
 # Mail: without EMAIL_URL, messages are written as files under var/mail/.
 EMAIL_URL = env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}")

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from recours.campaigns.models import Campaign, StatusChange, TextVersion
+from recours.core import microcache
 from recours.core.crypto import canonical_json, sha256_hex
 
 COUNT_CACHE_SECONDS = 30
@@ -170,6 +171,7 @@ def forget_count(campaign_id: int) -> None:
     cached from the old row in between."""
     cache.delete(_count_key(campaign_id))
     transaction.on_commit(lambda: cache.delete(_count_key(campaign_id)))
+    microcache.forget()  # this process's kept answers show the count too
 
 
 NEXT_STATUS = {

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class CoreConfig(AppConfig):
@@ -6,4 +7,11 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from recours.core import checks  # noqa: F401  (registers the checks)
+        from recours.core import (
+            checks,  # noqa: F401  (registers the checks)
+            microcache,
+        )
+
+        # Whatever this process saves or deletes may show on a kept answer.
+        for signal in (post_save, post_delete):
+            signal.connect(microcache.forget_on_change, dispatch_uid="microcache-forget")

@@ -8,14 +8,16 @@ fills them in (a string replace, no template rendering).
 The template itself writes the markers where the values go, so the cached page cannot
 drift from the markup: there is no pattern to keep in step with it."""
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
 from recours.campaigns import visits
@@ -35,7 +37,9 @@ from recours.campaigns.presentation import (
     time_left_message,
 )
 from recours.campaigns.sharing import channel_of, share_context
+from recours.core import microcache
 from recours.core.crypto import sha256_hex
+from recours.core.csrf import form_token
 from recours.core.middleware import content_security_policy
 from recours.core.text import render_markdown
 from recours.mandates import pow
@@ -49,19 +53,29 @@ TEMPLATE = "mandates/campaign_page.html"
 PAGE_CSP = content_security_policy(form_action="'self' https:")
 
 
+SLOTS = re.compile("(" + "|".join(map(re.escape, (CSRF_SLOT, CLOCK_SLOT, VIA_SLOT))) + ")")
+
+
 @dataclass(frozen=True)
 class SlottedPage:
-    """A rendered page whose CSRF token and form clock are still markers."""
+    """A rendered page whose CSRF token, form clock and channel are still markers: kept
+    as the encoded text between them (even positions) and the markers (odd ones), so
+    that filling it in is one join of bytes."""
 
-    html: str
+    parts: tuple[bytes | str, ...]
 
-    def filled(self, request) -> str:
-        via = channel_of(request.GET.get("via"))  # one of ours or nothing: safe in HTML
-        return (
-            self.html.replace(CSRF_SLOT, get_token(request))
-            .replace(CLOCK_SLOT, form_clock())
-            .replace(VIA_SLOT, via)
-        )
+    @classmethod
+    def of(cls, html: str) -> "SlottedPage":
+        return cls(tuple(p if n % 2 else p.encode() for n, p in enumerate(SLOTS.split(html))))
+
+    def filled(self, request) -> bytes:
+        values = {
+            CSRF_SLOT: form_token(request).encode(),
+            CLOCK_SLOT: form_clock().encode(),
+            # One of ours or nothing: safe in HTML.
+            VIA_SLOT: channel_of(request.GET.get("via")).encode(),
+        }
+        return b"".join(values[p] if n % 2 else p for n, p in enumerate(self.parts))
 
 
 def recent_mandates(campaign: Campaign, now) -> int | None:
@@ -152,18 +166,22 @@ def render_slotted(request, campaign: Campaign, form: SignForm | None = None) ->
     # A `csrf_token` in the context wins over the context processor's: the template's
     # {% csrf_token %} then writes the marker.
     context = page_context(request, campaign, form) | {"csrf_token": CSRF_SLOT}
-    return SlottedPage(render_to_string(TEMPLATE, context, request))
+    return SlottedPage.of(render_to_string(TEMPLATE, context, request))
 
 
-def page_response(request, page: SlottedPage, status: int = 200) -> HttpResponse:
-    response = HttpResponse(page.filled(request), status=status)
+def page_response(html: bytes | str, status: int = 200) -> HttpResponse:
+    response = HttpResponse(html, status=status)
     response["Content-Security-Policy"] = PAGE_CSP
+    # The page holds the visitor's own CSRF token: no shared cache may keep it, even when
+    # the visitor's cookie is kept as it is and the answer sets none.
+    patch_cache_control(response, private=True)
+    patch_vary_headers(response, ["Cookie"])
     return response
 
 
 def render_campaign_page(request, campaign: Campaign, form: SignForm, status: int):
     """The page with a sign form sent back with its errors (never cached)."""
-    return page_response(request, render_slotted(request, campaign, form), status=status)
+    return page_response(render_slotted(request, campaign, form).filled(request), status=status)
 
 
 def _cache_key(request, campaign: Campaign) -> str:
@@ -188,7 +206,7 @@ def _cache_key(request, campaign: Campaign) -> str:
         campaign.organisation.logo_id,
         campaign.organisation.colour,
     )
-    return "campaign-page/2:" + sha256_hex("\x1f".join(map(str, parts)).encode())
+    return "campaign-page/3:" + sha256_hex("\x1f".join(map(str, parts)).encode())
 
 
 def cached_campaign_page(request, campaign: Campaign) -> HttpResponse:
@@ -197,6 +215,14 @@ def cached_campaign_page(request, campaign: Campaign) -> HttpResponse:
     if page is None:
         page = render_slotted(request, campaign)
         cache.set(key, page, PAGE_CACHE_SECONDS)
+    response = page_response(_counted(page, campaign.pk, request))
+    # Until it expires, this process answers the next views from the page kept here.
+    return microcache.replay_with(response, partial(_counted, page, campaign.pk))
+
+
+def _counted(page: SlottedPage, campaign_id: int, request) -> bytes:
+    """The page filled in for `request`, its visit counted when it came through one of
+    the campaign's share links."""
     if via := channel_of(request.GET.get("via")):
-        visits.count_visit(campaign.pk, via)
-    return page_response(request, page)
+        visits.count_visit(campaign_id, via)
+    return page.filled(request)

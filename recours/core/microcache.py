@@ -1,0 +1,191 @@
+"""A micro-cache of the public reads, in each app process, in front of the middleware stack.
+
+A surge is the same few URLs asked thousands of times a second: the campaign page,
+count.json, the badge. Their answers are the same for every visitor but for the page's
+three slots (see mandates/campaign_page.py). Each process keeps the last answer of each
+such URL for MICROCACHE_SECONDS (1 s by default) and replays it without URL resolution,
+sessions, locale negotiation, templates or a round trip to the shared cache: what nginx
+calls micro-caching, done in the process so that a host without a caching proxy gets it.
+
+What is kept:
+- a 200 answer to a GET that carries no session, authorisation or other unknown cookie,
+  whose Cache-Control says `public` and which sets no cookie, for the shorter of its
+  max-age and MICROCACHE_SECONDS;
+- an answer whose view called `replay_with`, with the function that fills its per-visitor
+  parts (the campaign page: its CSRF token, form clock and channel). The CSRF cookie is then
+  read and, for a new visitor, set by Django's own CSRF middleware, as the full stack does.
+Every header is replayed as the full stack set it (the security headers included), but
+Set-Cookie, which is never kept, and Content-Length, counted again.
+
+The key is the scheme, host, path, query string, Accept-Language and language cookie, as
+the request sent them: a host Django refused is never stored, so never replayed.
+
+Freshness: this process forgets everything when it saves or deletes a row, drops a
+campaign's cached values (`forget`), and once it has answered a write (any method but
+GET and HEAD that was not refused), which is after its commit; other processes, and a
+thread of this one reading while another commits, lag a change by MICROCACHE_SECONDS at
+most. count.json already tells browsers and proxies
+they may keep it 10 s.
+"""
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.cache import get_max_age
+
+REPLAY_ATTRIBUTE = "microcache_fill"
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+# A key or a body over this is not kept: a surge's reads are small.
+MAX_BODY_BYTES = 512 * 1024
+# What a kept answer may vary on: the key covers both.
+KNOWN_VARY = frozenset({"accept-language", "cookie"})
+# The cookies a kept answer may be replayed to: the key covers the language, and the
+# replay reads the CSRF cookie as the full stack would. A session sees the full stack.
+REPLAYABLE_COOKIES = frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME})
+
+
+@dataclass(frozen=True)
+class Entry:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    fill: Callable[[HttpRequest], str] | None
+    resolver_match: object
+    expires: float
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + 512
+
+
+_entries: dict[tuple, Entry] = {}
+_bytes = 0
+_lock = threading.Lock()
+
+
+def replay_with(response: HttpResponse, fill: Callable[[HttpRequest], str]) -> HttpResponse:
+    """Marks `response` as replayable: its headers are kept and each later request's body
+    is `fill(request)`. `fill` may call Django's get_token: the micro-cache runs the CSRF
+    middleware around it."""
+    setattr(response, REPLAY_ATTRIBUTE, fill)
+    return response
+
+
+def forget() -> None:
+    """Drops every kept answer of this process."""
+    global _bytes
+    with _lock:
+        _entries.clear()
+        _bytes = 0
+
+
+def forget_on_change(sender, **kwargs) -> None:
+    """Receives post_save and post_delete (see CoreConfig.ready)."""
+    forget()
+
+
+def _store(key: tuple, entry: Entry) -> None:
+    global _bytes
+    with _lock:
+        old = _entries.pop(key, None)
+        if old is not None:
+            _bytes -= old.size
+        # Oldest first (a dict keeps insertion order): a flood of distinct query strings
+        # pushes out only what it brought, within the budget.
+        while _entries and _bytes + entry.size > settings.MICROCACHE_MAX_BYTES:
+            _bytes -= _entries.pop(next(iter(_entries))).size
+        _entries[key] = entry
+        _bytes += entry.size
+
+
+def _key(request: HttpRequest) -> tuple | None:
+    meta = request.META
+    if request.method != "GET" or "HTTP_AUTHORIZATION" in meta:
+        return None
+    cookies = request.COOKIES
+    if cookies and not cookies.keys() <= REPLAYABLE_COOKIES:
+        return None  # a session or anything else we cannot see through
+    return (
+        request.scheme,
+        meta.get("HTTP_HOST", ""),
+        request.path_info,
+        meta.get("QUERY_STRING", ""),
+        meta.get("HTTP_ACCEPT_LANGUAGE", ""),
+        cookies.get(settings.LANGUAGE_COOKIE_NAME, ""),
+    )
+
+
+def _entry(response: HttpResponse, request: HttpRequest, now: float) -> Entry | None:
+    """What of `response` can be kept, or None."""
+    if response.status_code != 200 or response.streaming:
+        return None
+    fill = getattr(response, REPLAY_ATTRIBUTE, None)
+    if fill is None:
+        if response.cookies or "public" not in response.get("Cache-Control", ""):
+            return None
+        seconds = min(get_max_age(response) or 0, settings.MICROCACHE_SECONDS)
+    else:
+        if any(name != settings.CSRF_COOKIE_NAME for name in response.cookies):
+            return None
+        seconds = settings.MICROCACHE_SECONDS
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    if seconds <= 0 or not vary <= KNOWN_VARY or len(response.content) > MAX_BODY_BYTES:
+        return None
+    headers = tuple(
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in {"content-length", "set-cookie"}
+    )
+    return Entry(
+        status=200,
+        headers=headers,
+        body=b"" if fill else response.content,
+        fill=fill,
+        resolver_match=getattr(request, "resolver_match", None),
+        expires=now + seconds,
+    )
+
+
+class MicroCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request):
+        if request.method not in SAFE_METHODS:
+            response = self.get_response(request)
+            if response.status_code < 400:  # a refused write changed nothing
+                forget()  # after the write: a read racing it may have kept the old answer
+            return response
+        if settings.MICROCACHE_SECONDS <= 0:
+            return self.get_response(request)
+        key = _key(request)
+        if key is None:
+            return self.get_response(request)
+        now = time.monotonic()
+        entry = _entries.get(key)
+        if entry is not None and entry.expires > now:
+            return self._replay(request, entry)
+        response = self.get_response(request)
+        entry = _entry(response, request, now)
+        if entry is not None:
+            _store(key, entry)
+        return response
+
+    def _replay(self, request, entry: Entry) -> HttpResponse:
+        # The metrics count the replay under the view that made the answer.
+        request.resolver_match = entry.resolver_match
+        if entry.fill is None:
+            response = HttpResponse(entry.body, status=entry.status, headers=dict(entry.headers))
+        else:
+            self.csrf.process_request(request)
+            body = entry.fill(request)
+            response = HttpResponse(body, status=entry.status, headers=dict(entry.headers))
+            response = self.csrf.process_response(request, response)
+        response.headers["Content-Length"] = str(len(response.content))
+        return response

@@ -1,0 +1,170 @@
+"""The micro-cache in front of the middleware stack (core/microcache.py): what it replays,
+to whom, with which headers, and when it lets go."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.middleware.csrf import CSRF_SECRET_LENGTH, _unmask_cipher_token
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from recours.campaigns.models import Campaign
+from recours.campaigns.visits import flush_visits
+from recours.core import metrics, microcache
+from recours.testing import confirm_a_signer
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+# What differs between two answers of one URL whatever the cache: none of these is kept.
+PER_ANSWER = {"Set-Cookie", "Content-Length", "Date"}
+
+
+def count_url(campaign):
+    return f"/{campaign.slug}/count.json"
+
+
+def confirmed_in(response) -> int:
+    return json.loads(response.content)["confirmed"]
+
+
+def headers_of(response) -> dict:
+    return {name: value for name, value in response.items() if name not in PER_ANSWER}
+
+
+def forget_without_telling(campaign, confirmed: int) -> None:
+    """A change made by another process: the row and the shared cache change, this
+    process's micro-cache is not told."""
+    Campaign.objects.filter(pk=campaign.pk).update(confirmed_count=confirmed)
+    cache.clear()
+
+
+def test_a_public_read_is_replayed_with_the_same_bytes_and_headers_and_no_query(client, campaign):
+    first = client.get(count_url(campaign))
+    with CaptureQueriesContext(connection) as queries:
+        replayed = client.get(count_url(campaign))
+
+    assert len(queries) == 0
+    assert (replayed.status_code, replayed.content) == (200, first.content)
+    assert headers_of(replayed) == headers_of(first)
+    assert headers_of(replayed)["Content-Security-Policy"].startswith("default-src 'none'")
+    assert replayed["X-Content-Type-Options"] == "nosniff"
+    assert replayed["Content-Length"] == str(len(first.content))
+
+
+def test_a_change_in_this_process_shows_at_once(client, campaign):
+    assert confirmed_in(client.get(count_url(campaign))) == 0
+
+    confirm_a_signer(campaign, 1)
+
+    assert confirmed_in(client.get(count_url(campaign))) == 1
+
+
+def test_a_change_in_another_process_shows_once_the_second_has_passed(
+    client, campaign, monkeypatch
+):
+    now = microcache.time.monotonic()
+    client.get(count_url(campaign))
+    forget_without_telling(campaign, 7)
+
+    assert confirmed_in(client.get(count_url(campaign))) == 0  # kept: at most a second old
+    # The clock is moved rather than waited for.
+    monkeypatch.setattr(microcache.time, "monotonic", lambda: now + 1.01)
+    assert confirmed_in(client.get(count_url(campaign))) == 7
+
+
+def test_a_write_through_this_process_drops_what_it_kept(client, campaign, sign_data):
+    client.get(count_url(campaign))
+    forget_without_telling(campaign, 5)
+
+    refused = client.post(f"/{campaign.slug}/signer/", {})  # changes nothing, drops nothing
+    assert refused.status_code == 400
+    assert confirmed_in(client.get(count_url(campaign))) == 0
+    signed = client.post(f"/{campaign.slug}/signer/", sign_data())
+    assert signed.status_code == 302
+    assert confirmed_in(client.get(count_url(campaign))) == 5
+
+
+def test_a_signed_in_visitor_always_gets_the_full_stack(admin_client, campaign):
+    anonymous = Client()
+    anonymous.get(count_url(campaign))
+    forget_without_telling(campaign, 3)
+
+    assert confirmed_in(admin_client.get(count_url(campaign))) == 3
+    assert confirmed_in(anonymous.get(count_url(campaign))) == 0
+
+
+def test_each_language_gets_its_own_answer(campaign):
+    french = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    badge = f"/{campaign.slug}/badge.svg"
+
+    answers = [french.get(badge), english.get(badge), french.get(badge), english.get(badge)]
+
+    assert [a["Content-Language"] for a in answers] == ["fr", "en", "fr", "en"]
+    assert answers[2].content == answers[0].content != answers[1].content == answers[3].content
+
+
+def test_the_campaign_page_is_replayed_with_each_visitors_own_csrf_token(campaign, sign_data):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page = f"/{campaign.slug}/"
+    first.get(page)
+    with CaptureQueriesContext(connection) as queries:
+        answer = second.get(page)
+    again = second.get(page)
+
+    assert len(queries) == 0
+    secret = answer.cookies["csrftoken"].value
+    assert len(secret) == CSRF_SECRET_LENGTH
+    assert secret != first.cookies["csrftoken"].value
+    assert "csrftoken" not in again.cookies  # the visitor's own cookie is kept
+    token = answer.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert _unmask_cipher_token(token) == secret
+    assert "@@" not in answer.content.decode()  # every slot filled
+    # The replayed form signs.
+    signed = second.post(page + "signer/", sign_data() | {"csrfmiddlewaretoken": token})
+    assert (signed.status_code, signed["Location"]) == (
+        302,
+        f"/{campaign.slug}/signer/verifiez-vos-mails/",
+    )
+
+
+def test_visits_through_a_share_link_are_counted_on_each_replay(client, campaign):
+    for _ in range(3):
+        client.get(f"/{campaign.slug}/", {"via": "mastodon"})
+    assert flush_visits([campaign.pk]) == 3
+
+
+def test_replays_are_counted_in_the_metrics_under_their_view(client, campaign):
+    before = metrics._rows()
+    for _ in range(3):
+        client.get(count_url(campaign))
+    after = metrics._rows()
+    label = next(label for label in after if "campaigns:count_json" in label)
+    assert after[label][0] - before.get(label, [0])[0] == 3
+
+
+def test_the_budget_keeps_the_newest_answers(client, campaign, settings):
+    size = len(client.get(count_url(campaign)).content) + 512
+    settings.MICROCACHE_MAX_BYTES = 2 * size
+    microcache.forget()
+
+    for number in range(5):
+        client.get(count_url(campaign), {"n": number})
+
+    assert [key[3] for key in microcache._entries] == ["n=3", "n=4"]
+    assert microcache._bytes == 2 * size
+
+
+def test_answers_that_must_not_be_shared_are_not_kept(client, campaign, settings):
+    client.get(f"/{campaign.slug}/", HTTP_HOST="evil.example")  # refused host
+    client.get(f"/{campaign.slug}/confidentialite/")  # not public
+    client.get("/no-such-page/")
+    client.head(count_url(campaign))
+    client.get(count_url(campaign), HTTP_AUTHORIZATION="Bearer x")
+    assert microcache._entries == {}
+
+    settings.MICROCACHE_SECONDS = 0
+    client.get(count_url(campaign))
+    assert microcache._entries == {}
