@@ -147,7 +147,6 @@ def sign_mandate(
                         campaign=campaign, email_hash=email_hash, **fields
                     )
                 outcome = SignOutcome.CREATED
-                tallies.add(campaign.pk, tallies.Metric.SIGNUP, at=now)
             except IntegrityError:
                 # A concurrent request inserted the same person first: treat as a repeat.
                 mandate = active_mandate(campaign, email_hash)
@@ -162,6 +161,10 @@ def sign_mandate(
                 Mandate.objects.filter(pk=mandate.pk).update(**fields)
                 mandate.tokens.filter(purpose=Purpose.CONFIRM, used_at__isnull=True).delete()
             _queue_mail(mandate, identity, "confirm", confirm=True)
+        if outcome is SignOutcome.CREATED:
+            # Last before the commit: every sign-up of the hour updates this one row, and
+            # its lock is held from here to the commit.
+            tallies.add(campaign.pk, tallies.Metric.SIGNUP, at=now)
     return outcome
 
 

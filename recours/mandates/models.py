@@ -1,5 +1,6 @@
-from django.db import IntegrityError, models, transaction
+from django.db import connection, models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -263,14 +264,18 @@ class SubmissionKey(models.Model):
 
     @classmethod
     def spend(cls, key: str) -> bool:
-        """True the first time `key` is spent, False ever after (the unique index decides,
-        so concurrent requests in any process agree)."""
-        try:
-            with transaction.atomic():
-                cls.objects.create(key_hash=sha256_hex(key.encode()))
-        except IntegrityError:
-            return False
-        return True
+        """True the first time `key` is spent, False ever after. The unique index decides,
+        so concurrent requests in any process agree; ON CONFLICT DO NOTHING lets it decide
+        in one statement, where an insert that may fail needs a savepoint around it."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (key_hash, created_at) VALUES (%s, %s) "  # noqa: S608 - our own table's name
+                "ON CONFLICT (key_hash) DO NOTHING",
+                [sha256_hex(key.encode()), now],
+            )
+            return cursor.rowcount == 1
 
 
 class Invalidation(models.Model):
