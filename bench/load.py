@@ -35,6 +35,8 @@ from recours.core.tests.appserver import AppServer, Client  # noqa: E402
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "8,64,256").split(",")]
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+# More gunicorn options for both apps, to compare servers: "--worker-class gthread --threads 4".
+SERVER_ARGS = os.environ.get("BENCH_SERVER_ARGS", "").split()
 ONLY = os.environ.get("BENCH_ONLY", "")  # run only the scenarios whose name contains it
 # Mandates already stored when the scenarios run: the cost of a request must not grow.
 PRESTORED = [int(n) for n in os.environ.get("BENCH_PRESTORED", "0,100000,1000000").split(",")]
@@ -239,7 +241,7 @@ def scenarios() -> list[tuple[str, str, int, str]]:
 
 def run(database_url: str, redis_url: str) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="recours-http-bench-"))
-    app = AppServer(folder, database_url=database_url, workers=WORKERS)
+    app = AppServer(folder, database_url=database_url, workers=WORKERS, server_args=SERVER_ARGS)
     app.env["REDIS_URL"] = redis_url
     app.prepare().start()
     reference = None
@@ -311,7 +313,9 @@ def start_reference(app: AppServer, folder: Path) -> AppServer:
     for name, path in (("page", "/technopolice/"), ("count", "/technopolice/count.json"),
                        ("badge", "/technopolice/badge.svg")):  # fmt: skip
         (served / name).write_text(client.get(path)[2])
-    reference = AppServer(folder, database_url=app.env["DATABASE_URL"], workers=WORKERS)
+    reference = AppServer(
+        folder, database_url=app.env["DATABASE_URL"], workers=WORKERS, server_args=SERVER_ARGS
+    )
     reference.env.update(
         {key: app.env[key] for key in ("SECRET_KEY", "PEPPER", "DATA_KEY", "REDIS_URL")}
     )
@@ -322,7 +326,8 @@ def start_reference(app: AppServer, folder: Path) -> AppServer:
 
 def print_table(label: str, results: dict) -> None:
     print(
-        f"\nHTTP benchmark, {label}: gunicorn {WORKERS} sync workers, wrk 2 threads, {SECONDS} s each"
+        f"\nHTTP benchmark, {label}: gunicorn {WORKERS} workers {' '.join(SERVER_ARGS) or 'sync'},"
+        f" wrk 2 threads, {SECONDS} s each"
     )
     header = f"{'stored':>10} {'scenario':<26} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7} {'5xx':>4} {'sock':>5} {'acked':>6} {'stored':>6} {'wrk CPU':>7} {'load':>5} {'ref/s':>6} {'ref p99':>7} {'ratio':>5}"
     print(header)

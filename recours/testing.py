@@ -2,26 +2,23 @@
 
 It lives beside the parts, not in `core`, because it builds campaigns and sign forms."""
 
-import secrets
 import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
 import altcha
-from django.core import signing
 from django.utils import timezone
 
 from recours.campaigns.domain import publish_text_versions, published_texts
 from recours.campaigns.models import Campaign, Ground, Source
 from recours.core.models import OutboxEmail
-from recours.mandates.forms import FORM_CLOCK_SALT
+from recours.mandates.forms import form_clock
 from recours.mandates.pow import new_challenge
 
 
 def old_clock(seconds_ago: float = 30, key: str | None = None) -> str:
-    stamp = {"t": time.time() - seconds_ago, "k": key or secrets.token_urlsafe(16)}
-    return signing.dumps(stamp, salt=FORM_CLOCK_SALT)
+    return form_clock(at=time.time() - seconds_ago, key=key)
 
 
 def solved_pow() -> str:

@@ -28,10 +28,11 @@ DATA_KEY = "AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM="
 
 
 class AppServer:
-    def __init__(self, var_dir: Path, *, database_url: str = "", workers: int = 4):
+    def __init__(self, var_dir: Path, *, database_url: str = "", workers: int = 4, server_args=()):
         self.var_dir = var_dir
         self.port = free_port()
         self.workers = workers
+        self.server_args = list(server_args)  # more gunicorn options, e.g. a worker class
         self.process = None
         self.env = {
             "PATH": os.environ["PATH"],
@@ -84,6 +85,7 @@ class AppServer:
                 str(self.workers),
                 "--graceful-timeout",
                 "1",
+                *self.server_args,
             ],
             cwd=BASE_DIR,
             env=self.env,

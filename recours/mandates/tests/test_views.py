@@ -17,6 +17,11 @@ def count_on_page(client, campaign):
     return client.get(reverse("campaigns:count_json", args=[campaign.slug])).json()["confirmed"]
 
 
+def tampered(clock: str) -> str:
+    """The clock with the last character of its MAC changed."""
+    return clock[:-1] + ("A" if clock[-1] != "A" else "B")
+
+
 def nothing_stored():
     return (Mandate.objects.count(), OutboxEmail.objects.count()) == (0, 0)
 
@@ -74,6 +79,20 @@ def test_too_fast_submission_is_refused_with_a_message(client, campaign, sign_da
     assert nothing_stored()
 
 
+def test_a_form_shown_before_a_secret_key_rotation_still_signs(
+    client, campaign, sign_data, settings
+):
+    shown = old_clock()
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 50
+
+    assert client.post(sign_url(campaign), sign_data(clock=shown)).status_code == 302
+    settings.SECRET_KEY_FALLBACKS = []
+    refused = client.post(sign_url(campaign), sign_data(clock=shown))
+    assert refused.status_code == 400
+    assert "Ce formulaire a expiré." in refused.content.decode()
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -91,6 +110,8 @@ def test_too_fast_submission_is_refused_with_a_message(client, campaign, sign_da
         ({"consent": None}, "Ce champ est obligatoire."),
         ({"privacy": None}, "Ce champ est obligatoire."),
         ({"clock": "forged"}, "Ce formulaire a expiré."),
+        ({"clock": tampered(old_clock())}, "Ce formulaire a expiré."),
+        ({"clock": old_clock(seconds_ago=25 * 3600)}, "Ce formulaire a expiré."),
     ],
 )
 def test_bad_input_gets_a_form_error_and_stores_nothing(
