@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 
 # Sent with `about` (the OutboxEmail's `about`) once per bounced mail.
 mail_bounced = Signal()
-# Sent with `about` and `outcome` ("sent", "deferred", "failed", "uncertain") once the
-# worker has recorded what became of a mail; a bounce is told by `mail_bounced` instead.
+# Sent with `abouts` (a list) and `outcome` ("sent", "deferred", "failed", "uncertain")
+# once the worker has recorded what became of those mails; a bounce is told by
+# `mail_bounced` instead.
 mail_outcome = Signal()
 TAG_LENGTH = 12
 REFERENCE = re.compile(r"\+(\d{1,18})-([0-9a-f]{12})@")  # TAG_LENGTH hex digits

@@ -30,6 +30,7 @@ Status = OutboxEmail.Status
 BACKOFF_BASE = timedelta(seconds=30)
 STALE_CLAIM = timedelta(minutes=10)
 WIPED = {"sealed": b""}
+RECORD_SENT_EVERY = 25
 # Anything shaped like an address, as SMTP servers quote them in their refusals.
 ADDRESS = re.compile(r"[^\s<>()\[\]{},;:'\"]+@[^\s<>()\[\]{},;:'\"]+")
 
@@ -70,12 +71,22 @@ def _is_refused_recipient(exc: Exception) -> bool:
     )
 
 
-def _claim(row_id: int) -> bool:
+def _claim_due(limit: int) -> list[OutboxEmail]:
+    """Up to `limit` due rows, claimed for this worker in one transaction: rows another
+    worker holds are skipped on PostgreSQL (SKIP LOCKED); SQLite's writers take turns."""
     now = timezone.now()
-    claimed = OutboxEmail.objects.filter(
-        pk=row_id, status=Status.QUEUED, next_attempt_at__lte=now
-    ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    return claimed == 1
+    with transaction.atomic():
+        rows = list(
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(status=Status.QUEUED, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")[:limit]
+        )
+        OutboxEmail.objects.filter(pk__in=[row.pk for row in rows], status=Status.QUEUED).update(
+            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    for row in rows:
+        row.status, row.claimed_at, row.attempts = Status.SENDING, now, row.attempts + 1
+    return rows
 
 
 def mark_stale_claims() -> int:
@@ -87,29 +98,34 @@ def mark_stale_claims() -> int:
         count = OutboxEmail.objects.filter(
             pk__in=[pk for pk, _ in abouts], status=Status.SENDING
         ).update(status=Status.UNCERTAIN, **WIPED)
-        for _, about in abouts:
-            _tell(about, "uncertain")
+        _tell([about for _, about in abouts], "uncertain")
     if count:
         log.warning("outbox: %d mail(s) left mid-send by a dead worker, not resent", count)
     return count
 
 
 def send_due_emails(*, limit: int = 100) -> dict[str, int]:
-    """Sends up to `limit` due mails over one SMTP connection. Returns counts by outcome."""
+    """Claims up to `limit` due mails at once and sends them over one SMTP connection.
+    What became of each is written as it happens, but for the mails sent, written
+    together every RECORD_SENT_EVERY: a worker dying in between leaves them claimed, and
+    `mark_stale_claims` makes them uncertain, never sent twice. Returns counts by outcome."""
     counts = {"sent": 0, "retry": 0, "failed": 0, "unreadable": 0}
-    due = list(
-        OutboxEmail.objects.filter(status=Status.QUEUED, next_attempt_at__lte=timezone.now())
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if not due:
+    rows = _claim_due(limit)
+    if not rows:
         return counts
     smtp = get_connection(fail_silently=False)
+    sent: list[OutboxEmail] = []
     try:
-        for row_id in due:
-            if _claim(row_id):
-                counts[_send_one(smtp, OutboxEmail.objects.get(pk=row_id))] += 1
+        for row in rows:
+            outcome = _send_one(smtp, row)
+            counts[outcome] += 1
+            if outcome == "sent":
+                sent.append(row)
+            if len(sent) == RECORD_SENT_EVERY:
+                _record_sent(sent)
+                sent = []
     finally:
+        _record_sent(sent)
         try:
             smtp.close()
         except Exception:  # noqa: BLE001 - closing a broken connection must not mask results
@@ -117,6 +133,15 @@ def send_due_emails(*, limit: int = 100) -> dict[str, int]:
     if counts["sent"] or counts["failed"] or counts["unreadable"]:
         _flush_wiped_pages()
     return counts
+
+
+def _record_sent(rows: list[OutboxEmail]) -> None:
+    if rows:
+        with transaction.atomic():
+            OutboxEmail.objects.filter(pk__in=[row.pk for row in rows]).update(
+                status=Status.SENT, sent_at=timezone.now(), last_error="", **WIPED
+            )
+            _tell([row.about for row in rows], "sent")
 
 
 def without_addresses(text: str) -> str:
@@ -178,8 +203,7 @@ def _send_one(smtp, row: OutboxEmail) -> str:
         _record(row, "bounced" if refused else "failed",
                 status=Status.FAILED, last_error=error, **WIPED)  # fmt: skip
         return "failed"
-    _record(row, "sent", status=Status.SENT, sent_at=timezone.now(), last_error="", **WIPED)
-    return "sent"
+    return "sent"  # recorded with others by the caller
 
 
 def _record(row: OutboxEmail, outcome: str, **fields) -> None:
@@ -190,12 +214,12 @@ def _record(row: OutboxEmail, outcome: str, **fields) -> None:
         if outcome == "bounced":
             bounces.record_bounce(row.pk)
         else:
-            _tell(row.about, outcome)
+            _tell([row.about], outcome)
 
 
-def _tell(about: str, outcome: str) -> None:
-    if about:
-        bounces.mail_outcome.send(sender=OutboxEmail, about=about, outcome=outcome)
+def _tell(abouts: list[str], outcome: str) -> None:
+    if abouts := [about for about in abouts if about]:
+        bounces.mail_outcome.send(sender=OutboxEmail, abouts=abouts, outcome=outcome)
 
 
 def _flush_wiped_pages() -> None:

@@ -116,3 +116,28 @@ def test_concurrent_withdraw_and_confirm_stay_consistent(campaign):
     assert mandate.status == "withdrawn"
     assert mandate.sealed_identity is None
     assert campaign.confirmed_count == domain.recount_confirmed(campaign) == 0
+
+
+def test_two_mail_workers_draining_one_outbox_send_each_mail_once(campaign, smtp_server):
+    from recours.core.mail import send_due_emails
+    from recours.core.models import OutboxEmail
+
+    texts = published_texts(campaign)
+    for number in range(120):
+        domain.sign_mandate(
+            campaign=campaign,
+            identity=SignerIdentity("Ana", "Martin", f"worker{number}@example.org"),
+            texts=texts,
+            language="fr",
+        )
+
+    def drain():
+        sent = 0
+        while batch := send_due_emails(limit=10)["sent"]:
+            sent += batch
+        return sent
+
+    assert sum(run_together(drain, count=2)) == 120
+    recipients = [message["To"] for message in smtp_server.messages]
+    assert len(recipients) == len(set(recipients)) == 120
+    assert set(OutboxEmail.objects.values_list("status", flat=True)) == {"sent"}

@@ -101,3 +101,28 @@ def test_stale_claim_becomes_uncertain_and_is_never_resent(client, campaign, sig
     row = OutboxEmail.objects.get()
     assert (row.status, row.is_wiped) == ("uncertain", True)
     assert send_due_emails() == {"sent": 0, "retry": 0, "failed": 0, "unreadable": 0}
+
+
+def test_a_batch_larger_than_one_record_is_sent_once_and_counted_once(campaign, smtp_server):
+    from django.db.models import Sum
+
+    from recours.campaigns.models import Tally
+    from recours.campaigns.tallies import mail_metric
+    from recours.core.mail import RECORD_SENT_EVERY
+    from recours.testing import confirm_a_signer
+
+    mails = RECORD_SENT_EVERY * 2 + 3
+    for number in range(mails):
+        confirm_a_signer(campaign, number)  # a confirmation mail, then a confirmed one
+    OutboxEmail.objects.exclude(template="confirm").delete()
+
+    with override_settings(EMAIL_TIMEOUT=10):
+        assert send_due_emails(limit=100)["sent"] == mails
+    assert send_due_emails()["sent"] == 0
+
+    assert len({message["To"] for message in smtp_server.messages}) == mails
+    assert len(smtp_server.messages) == mails
+    rows = OutboxEmail.objects.all()
+    assert {(row.status, row.is_wiped) for row in rows} == {("sent", True)}
+    sent = Tally.objects.filter(campaign=campaign, metric=mail_metric("sent"))
+    assert sent.aggregate(total=Sum("count"))["total"] == mails
