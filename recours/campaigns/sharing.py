@@ -11,7 +11,6 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -82,12 +81,6 @@ def share_context(campaign: Campaign) -> dict:
         "tagged_url": campaign_url(campaign, "link"),
         "signal_text": f"{message} {campaign_url(campaign, 'signal')}",
     }
-
-
-def count_signature(campaign: Campaign, via: str) -> None:
-    """One more sign-up that came through `via` today: an aggregate, never a person."""
-    if via:
-        add_to_share_count(campaign.pk, via, timezone.localdate(), "signatures", 1)
 
 
 def add_to_share_count(campaign_id: int, channel: str, day, field: str, amount: int) -> None:

@@ -18,9 +18,9 @@ from django.utils.html import format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from recours.campaigns import share_counters
 from recours.campaigns.models import Campaign, ShareCount, Tally
 from recours.campaigns.tallies import DELAY_BOUNDS, MAIL_OUTCOMES, Metric, hour_of, start_of
-from recours.campaigns.visits import flush_visits
 
 SMALLEST_SHOWN = 5
 HOURS_SHOWN = 72
@@ -156,7 +156,7 @@ def _day_starts(first: date, last: date) -> list[int]:
 
 def campaign_figures(campaign: Campaign, now: datetime | None = None) -> Figures:
     now = now or timezone.now()
-    flush_visits([campaign.pk])  # the visits still counted in the cache
+    share_counters.flush([campaign.pk])  # what is still counted in the cache
     rows = Tally.objects.filter(campaign=campaign)
     # The sums per metric in the database; the hours only of what the series draw: a few
     # thousand small rows at a million mandates.

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
-from recours.campaigns import visits
+from recours.campaigns import share_counters
 from recours.campaigns.card import card_text
 from recours.campaigns.domain import (
     PublishedTexts,
@@ -224,5 +224,5 @@ def _counted(page: SlottedPage, campaign_id: int, request) -> bytes:
     """The page filled in for `request`, its visit counted when it came through one of
     the campaign's share links."""
     if via := channel_of(request.GET.get("via")):
-        visits.count_visit(campaign_id, via)
+        share_counters.count_visit(campaign_id, via)
     return page.filled(request)

@@ -4,7 +4,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from recours.campaigns import sharing
+from recours.campaigns import share_counters, sharing
 from recours.campaigns.domain import (
     cached_public_campaign,
     confirmed_count,
@@ -82,9 +82,7 @@ def sign(request, slug):
         )
     except domain.CampaignNotOpen:
         return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)
-    # Outside the sign transaction: on a surge through one shared link, every signature
-    # would otherwise wait on that channel's row until its own commit.
-    sharing.count_signature(campaign, sharing.channel_of(form.cleaned_data["via"]))
+    share_counters.count_signature(campaign.pk, form.cleaned_data["via"])
     return redirect("mandates:check_mail", slug)
 
 

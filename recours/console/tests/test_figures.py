@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from recours.campaigns.domain import published_texts
 from recours.campaigns.models import ShareCount, Tally
+from recours.campaigns.share_counters import count_visit
 from recours.campaigns.tallies import counts_of_stored, hour_of
-from recours.campaigns.visits import count_visit
 from recours.console.figures import campaign_figures, shown
 from recours.console.tests.conftest import member_client, text
 from recours.core.mail import send_due_emails

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from recours.campaigns.models import Campaign, ShareCount
+from recours.campaigns.share_counters import flush
 from recours.campaigns.sharing import CHANNELS
 from recours.mandates.models import Mandate
 from recours.testing import link_from, queued_mails
@@ -35,6 +36,7 @@ def test_a_sign_up_through_a_shared_link_is_counted_for_its_channel_only(
 
     assert (hidden_via(page), hidden_via(plain), hidden_via(odd)) == ("whatsapp", "", "")
     assert "<script>x" not in odd
+    assert flush([campaign.pk])["signatures"] == 1  # counted in the cache, then moved
     assert list(ShareCount.objects.values_list("channel", "signatures")) == [("whatsapp", 1)]
     assert Mandate.objects.count() == 2
     assert "via" not in {field.name for field in Mandate._meta.get_fields()}  # never per person

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from recours.campaigns.visits import flush_visits
+from recours.campaigns import share_counters
 from recours.mandates.retention import purge
 
 
@@ -23,6 +23,10 @@ class Command(BaseCommand):
         for name, count in report.counts.items():
             self.stdout.write(f"{count} {prefix}{name}")
         if not dry_run:
-            # Daily, so that visits counted in the cache reach the figures even when no
-            # one opens them for a week.
-            self.stdout.write(f"{flush_visits()} tagged visits moved from the cache")
+            # Daily, so that what is counted in the cache reaches the figures even when
+            # no one opens them for a week.
+            moved = share_counters.flush()
+            self.stdout.write(
+                f"{moved['visits']} tagged visits and {moved['signatures']} tagged sign-ups"
+                " moved from the cache"
+            )

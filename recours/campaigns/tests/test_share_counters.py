@@ -1,4 +1,5 @@
-"""Visits through tagged links: counted in the cache, moved to the figures, never twice."""
+"""Visits and sign-ups through tagged links: counted in the cache, moved to the figures,
+never twice."""
 
 import threading
 
@@ -7,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from recours.campaigns.models import ShareCount
-from recours.campaigns.visits import count_visit, flush_visits
+from recours.campaigns.share_counters import count_signature, count_visit, flush
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -23,9 +24,9 @@ def test_tagged_views_are_counted_per_channel_and_others_not(client, campaign):
         assert client.get(f"/{campaign.slug}/", {"via": via} if via else {}).status_code == 200
     assert visits(campaign) == {}  # nothing written per view
 
-    assert flush_visits([campaign.pk]) == 4
+    assert flush([campaign.pk]) == {"visits": 4, "signatures": 0}
     assert visits(campaign) == {"mastodon": 3, "qr": 1}
-    assert flush_visits([campaign.pk]) == 0  # moved once, never twice
+    assert flush([campaign.pk]) == {"visits": 0, "signatures": 0}  # moved once, never twice
     assert visits(campaign) == {"mastodon": 3, "qr": 1}
 
 
@@ -49,7 +50,18 @@ def test_concurrent_views_and_moves_lose_nothing_and_count_nothing_twice(campaig
         worker.start()
     moved = 0
     while any(worker.is_alive() for worker in workers):
-        moved += flush_visits([campaign.pk])
-    moved += flush_visits([campaign.pk])
+        moved += flush([campaign.pk])["visits"]
+    moved += flush([campaign.pk])["visits"]
     assert moved == views
     assert visits(campaign) == {"link": views}
+
+
+def test_tagged_sign_ups_are_counted_in_the_cache_and_moved_once(campaign):
+    for via in ["mastodon", "mastodon", "qr", "", "evil"]:
+        count_signature(campaign.pk, via)
+    assert ShareCount.objects.filter(signatures__gt=0).count() == 0  # no write per sign-up
+
+    assert flush([campaign.pk]) == {"visits": 0, "signatures": 3}
+    rows = ShareCount.objects.filter(campaign=campaign, signatures__gt=0)
+    assert dict(rows.values_list("channel", "signatures")) == {"mastodon": 2, "qr": 1}
+    assert flush([campaign.pk]) == {"visits": 0, "signatures": 0}
