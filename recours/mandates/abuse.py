@@ -11,23 +11,16 @@ def _rule(name: str) -> Rule:
     return Rule(f"sign-{name}", limit, window)
 
 
-def check_sender(request) -> Refusal | None:
-    """Before the body is parsed: attempts per address, and new addresses per network
-    (a bot rotating through a /24 is stopped; a person next to a few bots is not)."""
-    return _check_address(request, prefix="")
-
-
-def check_unproved(request) -> Refusal | None:
-    """The stricter limits for a form with no solved proof of work."""
-    return _check_address(request, prefix="nojs-")
-
-
-def _check_address(request, *, prefix: str) -> Refusal | None:
+def check_sender(request, *, proved: bool) -> Refusal | None:
+    """Before the form is validated: attempts per address, and new addresses per network
+    (a bot rotating through a /24 is stopped; a person next to a few bots is not), with
+    stricter limits on top for a form with no solved proof of work; in one round trip."""
     address = client_ip(request)
-    return check(
-        [(_rule(f"{prefix}ip-burst"), address), (_rule(f"{prefix}ip-hour"), address)],
-        distinct=[(_rule(f"{prefix}network"), network_of(address), address)],
-    )
+    rules, distinct = [], []
+    for prefix in [""] if proved else ["", "nojs-"]:
+        rules += [(_rule(f"{prefix}ip-burst"), address), (_rule(f"{prefix}ip-hour"), address)]
+        distinct.append((_rule(f"{prefix}network"), network_of(address), address))
+    return check(rules, distinct=distinct)
 
 
 def check_domain(email: str) -> Refusal | None:

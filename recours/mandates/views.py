@@ -47,9 +47,7 @@ def sign(request, slug):
     campaign = cached_public_campaign(slug)
     if request.method == "GET":  # e.g. a reload after an error: back to the form
         return redirect(campaign.get_absolute_url() + "#signer")
-    refusal = abuse.check_sender(request)
-    if refusal is None and not pow.proved(request.POST.get("altcha", "")):
-        refusal = abuse.check_unproved(request)
+    refusal = abuse.check_sender(request, proved=pow.proved(request.POST.get("altcha", "")))
     if refusal:
         return too_many(request, campaign, refusal)
     texts = published_texts(campaign)

@@ -213,3 +213,23 @@ def test_a_solved_challenge_is_spent_for_every_process_without_redis(settings):
     replayed = proved(payload)
 
     assert (first, replayed) == (True, False)
+
+
+@pytest.mark.parametrize(("proved", "counted"), [(False, [6, 1, 1]), (True, [3, 1, 1])])
+def test_a_signature_counts_its_limits_in_three_round_trips(
+    client, campaign, sign_data, monkeypatch, proved, counted
+):
+    from recours.core import ratelimit
+
+    calls = []
+    original = ratelimit._counts
+    monkeypatch.setattr(ratelimit, "_counts", lambda counters: calls.append(len(counters))
+                        or original(counters))  # fmt: skip
+    data = sign_data(altcha=solved_pow()) if proved else sign_data()
+
+    response = client.post(reverse("mandates:sign", args=[campaign.slug]), data)
+
+    assert response.status_code == 302
+    # The sender's rules (and the stricter ones without a proof of work), the e-mail's
+    # domain, then the recipient's mails.
+    assert calls == counted
