@@ -228,8 +228,11 @@ def unsaved_token(mandate: Mandate, purpose: str, expires_at=None) -> tuple[str,
 
 
 def _token_row(token: str, purpose: str) -> MandateToken:
+    """The token's row with its mandate, both locked. Not the campaign's row: every
+    confirmation and withdrawal of a campaign would then wait on the others from their
+    first statement; each locks it by its own counter update, as late as it can."""
     row = (
-        MandateToken.objects.select_for_update()
+        MandateToken.objects.select_for_update(of=("self", "mandate"))
         .select_related(
             "mandate",
             "mandate__campaign",
@@ -303,10 +306,17 @@ def confirm_mandate(*, token: str) -> Mandate:
         if not changed:  # raised inside the transaction: the token stays unspent
             raise TokenError(TokenProblem.USED)
         # This update also locks the campaign row, which orders the log appends below.
-        # The mandate row is locked before the campaign row, as in a withdrawal.
-        Campaign.objects.filter(pk=mandate.campaign_id).update(
-            confirmed_count=F("confirmed_count") + 1
-        )
+        # The mandate row is locked before the campaign row, as in a withdrawal. Under
+        # that lock it checks again that the campaign takes mandates: a close may have
+        # committed since the token was read.
+        counted = Campaign.objects.filter(
+            pk=mandate.campaign_id,
+            status=Campaign.Status.OPEN,
+            opens_at__lte=now,
+            closes_at__gt=now,
+        ).update(confirmed_count=F("confirmed_count") + 1)
+        if not counted:  # raised inside the transaction: nothing of it is kept
+            raise TokenError(TokenProblem.CLOSED)
         transparency.log_confirmation(mandate)
         forget_count(mandate.campaign_id)
         delay = tallies.delay_metric(now - mandate.signed_at)

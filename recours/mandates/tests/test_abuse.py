@@ -159,7 +159,19 @@ def test_bot_flood_gets_almost_nothing_through_and_a_neighbour_still_signs(
     assert Mandate.objects.count() == accepted + 1
 
 
-def test_a_bot_rotating_through_a_network_is_stopped(client, campaign, sign_data):
+@pytest.fixture
+def one_window(monkeypatch):
+    """The rate limits' clock stopped 30 s into every window: a test that counts dozens of
+    attempts must not see a window end halfway (the network's ends every ten minutes)."""
+    from types import SimpleNamespace
+
+    from recours.core import ratelimit
+
+    stopped = time.time() // 86400 * 86400 + 30
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: stopped))
+
+
+def test_a_bot_rotating_through_a_network_is_stopped(client, campaign, sign_data, one_window):
     statuses = [
         sign(
             client, campaign, sign_data, f"203.0.113.{n}", f"r{n}@example.org", proof=solved_pow()
@@ -172,7 +184,7 @@ def test_a_bot_rotating_through_a_network_is_stopped(client, campaign, sign_data
 
 
 def test_without_proof_a_bot_rotating_through_a_network_is_stopped_sooner(
-    client, campaign, sign_data
+    client, campaign, sign_data, one_window
 ):
     statuses = [
         sign(client, campaign, sign_data, f"203.0.113.{n}", f"s{n}@example.org").status_code

@@ -141,3 +141,47 @@ def test_two_mail_workers_draining_one_outbox_send_each_mail_once(campaign, smtp
     recipients = [message["To"] for message in smtp_server.messages]
     assert len(recipients) == len(set(recipients)) == 120
     assert set(OutboxEmail.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_confirmations_racing_a_close_count_only_what_committed_before_it(campaign):
+    from recours.campaigns.domain import change_campaign_status
+    from recours.campaigns.models import Campaign, StatusChange
+    from recours.mandates.models import LogEntry, MandateToken
+
+    texts = published_texts(campaign)
+    for number in range(CONCURRENCY - 1):
+        domain.sign_mandate(
+            campaign=campaign,
+            identity=SignerIdentity("M", "D", f"close{number}@example.org"),
+            texts=texts,
+            language="fr",
+        )
+    tokens = iter(
+        link_from(mail.body_text, "/confirmer/").rstrip("/").rsplit("/", 1)[-1]
+        for mail in queued_mails("confirm")
+    )
+    lock = threading.Lock()
+
+    def confirm_or_close():
+        with lock:
+            token = next(tokens, None)
+        if token is None:
+            return change_campaign_status(campaign=campaign, to="closed", by="organiser")
+        return domain.confirm_mandate(token=token)
+
+    outcomes = run_together(confirm_or_close)
+
+    campaign.refresh_from_db()
+    confirmed = [o for o in outcomes if isinstance(o, Mandate)]
+    refused = [o.problem for o in outcomes if isinstance(o, domain.TokenError)]
+    assert campaign.status == Campaign.Status.CLOSED
+    assert len(confirmed) + len(refused) == CONCURRENCY - 1
+    assert set(refused) <= {domain.TokenProblem.CLOSED}
+    assert campaign.confirmed_count == domain.recount_confirmed(campaign) == len(confirmed)
+    assert LogEntry.objects.filter(campaign=campaign).count() == len(confirmed)
+    # Nothing was appended once the close held the campaign's row.
+    closed_at = StatusChange.objects.get(campaign=campaign, to_status="closed").changed_at
+    assert all(at < closed_at for at in LogEntry.objects.values_list("created_at", flat=True))
+    # A refused confirmation left nothing behind: its link is still unspent.
+    unspent = MandateToken.objects.filter(purpose="confirm", used_at__isnull=True).count()
+    assert unspent == len(refused)
