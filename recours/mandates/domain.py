@@ -227,6 +227,14 @@ def unsaved_token(mandate: Mandate, purpose: str, expires_at=None) -> tuple[str,
     )
 
 
+TEXTS_NOT_NEEDED = [
+    "mandate__complaint_version__content",
+    "mandate__mandate_version__content",
+    "mandate__campaign__body",
+    "mandate__campaign__mandate_text",
+]
+
+
 def _token_row(token: str, purpose: str) -> MandateToken:
     """The token's row with its mandate, both locked. Not the campaign's row: every
     confirmation and withdrawal of a campaign would then wait on the others from their
@@ -235,10 +243,12 @@ def _token_row(token: str, purpose: str) -> MandateToken:
         MandateToken.objects.select_for_update(of=("self", "mandate"))
         .select_related(
             "mandate",
-            "mandate__campaign",
+            "mandate__campaign__organisation",  # the pages after it show the organisation
             "mandate__complaint_version",
             "mandate__mandate_version",
         )
+        # The evidence needs the texts' hashes, not the texts; nor the campaign's drafts.
+        .defer(*TEXTS_NOT_NEEDED)
         .filter(token_hash=hash_token(token), purpose=purpose)
         .first()
     )
