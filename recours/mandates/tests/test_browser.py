@@ -155,3 +155,33 @@ def test_the_typeface_comes_from_our_own_static_files(browser, live_server, camp
     assert family.startswith('"Atkinson Hyperlegible"')
     assert fonts and all(url.startswith(live_server.url + "/static/core/fonts/") for url in fonts)
     page.context.close()
+
+
+def test_a_second_visitor_signs_from_the_page_kept_for_the_first(
+    browser, live_server, campaign, settings
+):
+    """The campaign page a process keeps and replays (core/microcache.py) carries each
+    visitor's own form token: a second browser, with no cookie, signs from it."""
+    settings.MICROCACHE_SECONDS = 60  # surely replayed, however slow the machine
+    url = live_server.url + campaign.get_absolute_url()
+    first = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    first.new_page().goto(url)
+    second = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = second.new_page()
+
+    page.goto(url)
+    page.get_by_label("Prénom(s)").fill("Marianne")
+    page.locator("#id_surname").fill("Dupontel")
+    page.get_by_label("Adresse électronique").fill("marianne@example.org")
+    page.get_by_label("Adresse postale").fill("12 rue des Lilas\n69003 Lyon")
+    page.get_by_label("Je donne mandat").check()
+    page.get_by_label("J'ai lu la notice").check()
+    time.sleep(2.1)
+    page.get_by_role("button", name="Je signe le mandat").click()
+
+    assert page.locator("h1").inner_text() == "Vérifiez votre messagerie"
+    tokens = {c["value"] for c in first.cookies() + second.cookies() if c["name"] == "csrftoken"}
+    assert len(tokens) == 2  # each visitor its own
+    assert [mail.template for mail in queued_mails()] == ["confirm"]
+    first.close()
+    second.close()
