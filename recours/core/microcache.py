@@ -40,7 +40,7 @@ from django.utils.cache import get_max_age
 
 REPLAY_ATTRIBUTE = "microcache_fill"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
-# A key or a body over this is not kept: a surge's reads are small.
+# A body over this is not kept: a surge's reads are small.
 MAX_BODY_BYTES = 512 * 1024
 # What a kept answer may vary on: the key covers both.
 KNOWN_VARY = frozenset({"accept-language", "cookie"})
@@ -51,12 +51,13 @@ REPLAYABLE_COOKIES = frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COO
 
 @dataclass(frozen=True)
 class Entry:
-    # Only 200s are kept. As Django's ResponseHeaders holds them ({lower name: (name, value)}), checked and
-    # encoded once when kept: setting a dozen headers one by one on each replay took a
-    # third of a replayed count.json.
+    """A kept 200 answer. Its headers are kept as Django's ResponseHeaders holds them
+    ({lower name: (name, value)}), checked and encoded once: setting a dozen headers one
+    by one on each replay took a third of a replayed count.json."""
+
     headers: dict[str, tuple[str, str]]
     body: bytes
-    fill: Callable[[HttpRequest], str] | None
+    fill: Callable[[HttpRequest], bytes | str] | None
     resolver_match: object
     expires: float
 
@@ -70,10 +71,10 @@ _bytes = 0
 _lock = threading.Lock()
 
 
-def replay_with(response: HttpResponse, fill: Callable[[HttpRequest], str]) -> HttpResponse:
+def replay_with(response: HttpResponse, fill: Callable[[HttpRequest], bytes | str]) -> HttpResponse:
     """Marks `response` as replayable: its headers are kept and each later request's body
-    is `fill(request)`. `fill` may call Django's get_token: the micro-cache runs the CSRF
-    middleware around it."""
+    is `fill(request)`. `fill` may ask for a CSRF token (get_token, or core.csrf's
+    form_token): the micro-cache runs the CSRF middleware around it."""
     setattr(response, REPLAY_ATTRIBUTE, fill)
     return response
 

@@ -4,12 +4,10 @@ of a surge. It belongs to the sign path because it carries the sign form.
 Its HTML is the same for every visitor but for three values: the CSRF token, the sign
 form's one-time clock and the channel the visitor's link came through (?via=). The page
 is always rendered with those three as slots, the marker strings below, and each request
-fills them in (a string replace, no template rendering).
+fills them in (core/slots.py: one join of bytes, no template rendering).
 The template itself writes the markers where the values go, so the cached page cannot
 drift from the markup: there is no pattern to keep in step with it."""
 
-import re
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
@@ -41,6 +39,7 @@ from recours.core import microcache
 from recours.core.crypto import sha256_hex
 from recours.core.csrf import form_token
 from recours.core.middleware import content_security_policy
+from recours.core.slots import Slotted
 from recours.core.text import render_markdown
 from recours.mandates import pow
 from recours.mandates.forms import SignForm, form_clock
@@ -53,29 +52,16 @@ TEMPLATE = "mandates/campaign_page.html"
 PAGE_CSP = content_security_policy(form_action="'self' https:")
 
 
-SLOTS = re.compile("(" + "|".join(map(re.escape, (CSRF_SLOT, CLOCK_SLOT, VIA_SLOT))) + ")")
-
-
-@dataclass(frozen=True)
-class SlottedPage:
-    """A rendered page whose CSRF token, form clock and channel are still markers: kept
-    as the encoded text between them (even positions) and the markers (odd ones), so
-    that filling it in is one join of bytes."""
-
-    parts: tuple[bytes | str, ...]
-
-    @classmethod
-    def of(cls, html: str) -> "SlottedPage":
-        return cls(tuple(p if n % 2 else p.encode() for n, p in enumerate(SLOTS.split(html))))
-
-    def filled(self, request) -> bytes:
-        values = {
+def filled(page: Slotted, request) -> bytes:
+    """The page with this visitor's CSRF token, a fresh form clock and their channel."""
+    return page.filled(
+        {
             CSRF_SLOT: form_token(request).encode(),
             CLOCK_SLOT: form_clock().encode(),
             # One of ours or nothing: safe in HTML.
             VIA_SLOT: channel_of(request.GET.get("via")).encode(),
         }
-        return b"".join(values[p] if n % 2 else p for n, p in enumerate(self.parts))
+    )
 
 
 def recent_mandates(campaign: Campaign, now) -> int | None:
@@ -162,11 +148,11 @@ def preview_page(request, campaign: Campaign) -> HttpResponse:
     return response
 
 
-def render_slotted(request, campaign: Campaign, form: SignForm | None = None) -> SlottedPage:
+def render_slotted(request, campaign: Campaign, form: SignForm | None = None) -> Slotted:
     # A `csrf_token` in the context wins over the context processor's: the template's
     # {% csrf_token %} then writes the marker.
     context = page_context(request, campaign, form) | {"csrf_token": CSRF_SLOT}
-    return SlottedPage.of(render_to_string(TEMPLATE, context, request))
+    return Slotted.of(render_to_string(TEMPLATE, context, request))
 
 
 def page_response(html: bytes | str, status: int = 200) -> HttpResponse:
@@ -181,7 +167,7 @@ def page_response(html: bytes | str, status: int = 200) -> HttpResponse:
 
 def render_campaign_page(request, campaign: Campaign, form: SignForm, status: int):
     """The page with a sign form sent back with its errors (never cached)."""
-    return page_response(render_slotted(request, campaign, form).filled(request), status=status)
+    return page_response(filled(render_slotted(request, campaign, form), request), status=status)
 
 
 def _cache_key(request, campaign: Campaign) -> str:
@@ -220,9 +206,9 @@ def cached_campaign_page(request, campaign: Campaign) -> HttpResponse:
     return microcache.replay_with(response, partial(_counted, page, campaign.pk))
 
 
-def _counted(page: SlottedPage, campaign_id: int, request) -> bytes:
+def _counted(page: Slotted, campaign_id: int, request) -> bytes:
     """The page filled in for `request`, its visit counted when it came through one of
     the campaign's share links."""
     if via := channel_of(request.GET.get("via")):
         share_counters.count_visit(campaign_id, via)
-    return page.filled(request)
+    return filled(page, request)

@@ -15,6 +15,7 @@ from recours.core.feeds import atom_response
 from recours.core.ratelimit import client_ip, network_of, refusal_response
 from recours.mandates import abuse, domain, feeds, paper, pow, transparency
 from recours.mandates.campaign_page import PAGE_CSP, cached_campaign_page, render_campaign_page
+from recours.mandates.confirmed_page import confirmed_response
 from recours.mandates.forms import ReceiptForm, RightsRequestForm, SignForm, form_clock
 from recours.mandates.models import MandateToken
 
@@ -114,12 +115,7 @@ def with_share_panel(request, template: str, context: dict):
 def confirm(request, slug, token):
     try:
         if request.method == "POST":
-            mandate = domain.confirm_mandate(token=token)
-            return with_share_panel(
-                request,
-                "mandates/confirmed.html",
-                {"campaign": mandate.campaign, "mandate": mandate},
-            )
+            return confirmed_response(request, domain.confirm_mandate(token=token))
         mandate = domain.check_confirm_token(token=token)
     except domain.TokenError as error:
         return token_problem_page(request, slug, error.problem)
