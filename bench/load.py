@@ -44,6 +44,8 @@ SLICE = 4_000  # distinct forms or links per wrk thread and scenario (more than 
 # The reference (bench/reference_views.py): the same paths on the same stack doing only the
 # work a request cannot avoid; each scenario that has one runs against it right after.
 REFERENCE = os.environ.get("BENCH_REFERENCE", "1") == "1"
+# PostgreSQL settings for the bench's database, to measure them: "commit_delay=200 commit_siblings=2".
+PG_SETTINGS = [item.split("=", 1) for item in os.environ.get("BENCH_PG_SETTINGS", "").split()]
 REFERENCE_PATHS = {
     "/technopolice/", "/technopolice/count.json", "/technopolice/badge.svg",
     "/technopolice/signer/",
@@ -354,12 +356,16 @@ def print_table(label: str, results: dict) -> None:
 def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: scripts/install-system-packages installs it")
-    runs = {"SQLite": ("", "")}
+    # BENCH_SQLITE=0 measures PostgreSQL alone (with DATABASE_URL).
+    runs = {"SQLite": ("", "")} if os.environ.get("BENCH_SQLITE", "1") == "1" else {}
     if os.environ.get("DATABASE_URL"):
         name = f"recours_bench_{int(time.time())}"
         subprocess.run(
             ["psql", os.environ["DATABASE_URL"], "-qc", f"CREATE DATABASE {name}"], check=True
         )
+        for setting, value in PG_SETTINGS:
+            subprocess.run(["psql", os.environ["DATABASE_URL"], "-qc",
+                            f"ALTER DATABASE {name} SET {setting} = '{value}'"], check=True)  # fmt: skip
         runs["PostgreSQL + Redis"] = (
             os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + name,
             os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),

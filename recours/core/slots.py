@@ -24,6 +24,4 @@ class Slotted:
     def filled(self, values: Mapping[str, bytes]) -> bytes:
         # A marker-like string that is not one of `values` (typed by an organiser in a
         # text, say) stays as it was.
-        return b"".join(
-            values.get(p, p.encode()) if n % 2 else p for n, p in enumerate(self.parts)
-        )
+        return b"".join(values.get(p, p.encode()) if n % 2 else p for n, p in enumerate(self.parts))
