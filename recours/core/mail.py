@@ -2,8 +2,8 @@
 
 A mail is rendered from `emails/<name>-subject.txt`, `-body.txt` and `-body.html` in the
 language the signer used, and stored as a row whose recipient, subject and bodies are
-encrypted with DATA_KEY (never in the database). The worker claims rows with a
-conditional update so that two workers never send the same row, decrypts a row only to
+encrypted with DATA_KEY (never in the database). The worker claims a batch of rows in
+one transaction so that two workers never send the same row, decrypts a row only to
 send it, retries temporary SMTP failures with exponential backoff, and wipes the row once
 the mail has left. Errors are stored and logged with every address taken out.
 """
