@@ -21,7 +21,7 @@ from recours.observatory.models import ApiToken, Claim, Evidence, Funding, Place
 
 WRITE_REFUSALS = {
     "responses": {
-        "400": {"description": "The body is not JSON."},
+        "400": {"description": "The body is not a JSON object."},
         "401": {"description": "No valid token."},
         "403": {"description": "The token's user may not change the record."},
         "404": {"description": "No such place or claim."},
