@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
 from ninja import Field, NinjaAPI, Query, Schema
-from ninja.parser import Parser
 from ninja.decorators import decorate_view
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.parser import Parser
 
 from recours.observatory import api_writes
 from recours.observatory.api_fields import path_code, text
