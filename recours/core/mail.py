@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from recours.core import at_rest, bounces
 from recours.core.models import MailContent, OutboxEmail
+from recours.core.slots import Slotted
 
 log = logging.getLogger(__name__)
 
@@ -31,19 +32,42 @@ BACKOFF_BASE = timedelta(seconds=30)
 STALE_CLAIM = timedelta(minutes=10)
 WIPED = {"sealed": b""}
 RECORD_SENT_EVERY = 25
+# Mails rendered with markers in this process: (template, language, key, slot names) →
+# subject and bodies. A few campaigns × languages × minutes of expiry: kept small.
+_rendered: dict[tuple, tuple[Slotted, Slotted, Slotted]] = {}
+RENDERED_KEPT = 256
+SAFE_SLOT_VALUE = re.compile(r"[A-Za-z0-9:/._~%?=-]*\Z")
 # Anything shaped like an address, as SMTP servers quote them in their refusals.
 ADDRESS = re.compile(r"[^\s<>()\[\]{},;:'\"]+@[^\s<>()\[\]{},;:'\"]+")
 
 
 def queue_email(
-    *, to: str, template: str, context: dict, language: str, reply_to: str = "", about: str = ""
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str,
+    reply_to: str = "",
+    about: str = "",
+    slots: dict[str, str] | None = None,
+    render_key: str = "",
 ) -> OutboxEmail:
     """Renders a mail and writes it to the outbox. Call it inside the transaction that
-    makes the mail true, so that both are saved or neither is."""
-    with translation.override(language):
-        subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
-        body_text = render_to_string(f"emails/{template}-body.txt", context)
-        body_html = render_to_string(f"emails/{template}-body.html", context)
+    makes the mail true, so that both are saved or neither is.
+
+    A mail sent alike to many but for a few values (its links, which carry tokens) gives
+    them as `slots` ({name: value}) with a `render_key` naming everything else in
+    `context`: this process renders it once per template, language and key, with markers
+    where the values go (core/slots.py), and fills them in for each mail. A value must be
+    safe as it is in text and in HTML (a URL of ours); any other is rendered in full."""
+    if slots and render_key and all(SAFE_SLOT_VALUE.match(v) for v in slots.values()):
+        values = {_marker(name): value.encode() for name, value in slots.items()}
+        subject, body_text, body_html = (
+            part.filled(values).decode()
+            for part in _rendered_once(template, language, context, list(slots), render_key)
+        )
+    else:
+        subject, body_text, body_html = _render(template, context | (slots or {}), language)
     content = MailContent(
         to=to, subject=subject, body_text=body_text, body_html=body_html, reply_to=reply_to
     )
@@ -53,6 +77,32 @@ def queue_email(
         next_attempt_at=timezone.now(),
         about=about,
     )
+
+
+def _render(template: str, context: dict, language: str) -> tuple[str, str, str]:
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
+        body_text = render_to_string(f"emails/{template}-body.txt", context)
+        body_html = render_to_string(f"emails/{template}-body.html", context)
+    return subject, body_text, body_html
+
+
+def _marker(name: str) -> str:
+    return f"@@{name.replace('_', '-')}@@"
+
+
+def _rendered_once(
+    template: str, language: str, context: dict, names: list[str], render_key: str
+) -> tuple[Slotted, Slotted, Slotted]:
+    key = (template, language, render_key, tuple(sorted(names)))
+    parts = _rendered.get(key)
+    if parts is None:
+        markers = {name: _marker(name) for name in names}
+        parts = tuple(map(Slotted.of, _render(template, context | markers, language)))
+        if len(_rendered) >= RENDERED_KEPT:
+            _rendered.clear()
+        _rendered[key] = parts
+    return parts
 
 
 def _is_temporary(exc: Exception) -> bool:

@@ -200,16 +200,19 @@ def _queue_mail(mandate: Mandate, identity: SignerIdentity, template: str, *, co
     rows = [manage_row]
     # No text the signer typed goes into the mail: whoever types someone else's address
     # must not put words in the organisation's mouth.
-    context = {
-        "campaign": campaign,
-        "manage_url": manage_url(campaign, manage_token),
-    }
+    context = {"campaign": campaign}
+    slots = {"manage_url": manage_url(campaign, manage_token)}
+    organisation = campaign.organisation
+    # What the mail shows but its links: rendered once per campaign state (and minute of
+    # expiry, which it shows) in each process, not for every signature.
+    render_key = f"{campaign.pk}:{campaign.changed_at.isoformat()}:{organisation.name}"
     if confirm:
         expires_at = min(timezone.now() + CONFIRM_TOKEN_LIFETIME, campaign.closes_at)
         token, row = unsaved_token(mandate, Purpose.CONFIRM, expires_at)
         rows.append(row)
-        context["confirm_url"] = settings.SITE_URL + reverse("mandates:confirm", args=[slug, token])
+        slots["confirm_url"] = settings.SITE_URL + reverse("mandates:confirm", args=[slug, token])
         context["expires_at"] = expires_at
+        render_key += expires_at.strftime(":%Y%m%d%H%M")
     MandateToken.objects.bulk_create(rows)  # one statement on the hot path
     queue_email(
         to=identity.email,
@@ -217,6 +220,8 @@ def _queue_mail(mandate: Mandate, identity: SignerIdentity, template: str, *, co
         context=context,
         language=mandate.language,
         about=f"mandate:{mandate.pk}",
+        slots=slots,
+        render_key=render_key,
     )
 
 

@@ -81,3 +81,57 @@ def test_an_unreadable_colour_set_elsewhere_is_not_used(campaign):
     campaign.organisation.colour = "#ffff00"  # the admin checks no contrast
 
     assert campaign.accent == ""
+
+
+def test_confirmation_mails_rendered_once_read_as_if_rendered_each(campaign):
+    """The sign path renders its mail once per campaign state with markers for the links
+    (core/mail.py, `slots`): each mail must read exactly as a full rendering would."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.test.signals import template_rendered
+    from django.utils import timezone
+
+    from recours.campaigns.domain import published_texts
+    from recours.core import mail
+    from recours.mandates import domain
+    from recours.mandates.identity import SignerIdentity
+    from recours.mandates.models import Mandate
+
+    mail._rendered.clear()
+    rendered = []
+    # Closing in two days, every link expires at the close: one minute of expiry for all,
+    # however long the test takes.
+    campaign.closes_at = timezone.now() + timedelta(days=2)
+    campaign.save()
+
+    def on_render(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(on_render)
+    texts = published_texts(campaign)
+    try:
+        for number in range(3):
+            domain.sign_mandate(
+                campaign=campaign,
+                identity=SignerIdentity("Ana", "Martin", f"once{number}@example.org"),
+                texts=texts,
+                language="fr",
+            )
+    finally:
+        template_rendered.disconnect(on_render)
+
+    mails = queued_mails("confirm")
+    assert rendered.count("emails/confirm-body.html") == 1
+    for queued in mails:
+        mandate = Mandate.objects.get(pk=int(queued.row.about.split(":")[1]))
+        confirm = link_from(queued.body_text, "/confirmer/")
+        manage = link_from(queued.body_text, "/mandat/")
+        expires_at = mandate.tokens.get(purpose="confirm").expires_at
+        context = {"campaign": campaign, "expires_at": expires_at,
+                   "confirm_url": settings.SITE_URL + confirm,
+                   "manage_url": settings.SITE_URL + manage}  # fmt: skip
+        assert (queued.subject, queued.body_text, queued.body_html) == mail._render(
+            "confirm", context, "fr"
+        )
+    assert len({link_from(m.body_text, "/confirmer/") for m in mails}) == 3
