@@ -65,6 +65,22 @@ def confirm_a_signer(campaign, number: int) -> None:
     domain.confirm_mandate(token=token)
 
 
+def sign_up(campaign, prefix: str, count: int) -> None:
+    """`count` pending mandates, signed the way the sign form does, from the addresses
+    <prefix><n>@example.org."""
+    from recours.mandates import domain
+    from recours.mandates.identity import SignerIdentity
+
+    texts = published_texts(campaign)
+    for number in range(count):
+        domain.sign_mandate(
+            campaign=campaign,
+            identity=SignerIdentity("Ana", "Martin", f"{prefix}{number}@example.org"),
+            texts=texts,
+            language="fr",
+        )
+
+
 def link_from(body: str, marker: str) -> str:
     """The path of the first link in a mail body that contains `marker`."""
     for word in body.split():

@@ -90,3 +90,12 @@ def picture_sources(picture, sizes: str) -> dict | None:
         "height": picture.height,
         "sizes": sizes,
     }
+
+
+def appearance(campaign) -> tuple:
+    """What a page or mail rendered for a campaign shows of it and of its organisation, as
+    part of a cache key: every console change stamps the campaign's `changed_at`; the
+    organisation's own fields are read as they are."""
+    organisation = campaign.organisation
+    return (campaign.pk, campaign.changed_at.isoformat(), organisation.name,
+            organisation.logo_id, organisation.colour)  # fmt: skip

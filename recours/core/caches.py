@@ -4,11 +4,19 @@ from django.conf import settings
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
+from recours.core.crypto import sha256_hex
+
 
 def cache_is_shared() -> bool:
     """Whether every process sees the same cache (Redis), or each its own memory (the
     local-memory cache of the embedded setup). Read at call time: tests swap caches."""
     return not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def digest_key(prefix: str, parts) -> str:
+    """The cache key of something rendered from `parts` (anything whose str() tells its
+    values apart): short whatever they hold."""
+    return f"{prefix}:" + sha256_hex("\x1f".join(map(str, parts)).encode())
 
 
 class _ReusingClient(RedisCacheClient):

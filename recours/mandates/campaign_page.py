@@ -29,6 +29,7 @@ from recours.campaigns.domain import (
 from recours.campaigns.models import Campaign, TextVersion
 from recours.campaigns.presentation import (
     RECENT_SHOWN_FROM,
+    appearance,
     in_language,
     picture_sources,
     progress,
@@ -36,7 +37,7 @@ from recours.campaigns.presentation import (
 )
 from recours.campaigns.sharing import channel_of, share_context
 from recours.core import microcache
-from recours.core.crypto import sha256_hex
+from recours.core.caches import digest_key
 from recours.core.csrf import form_token
 from recours.core.middleware import content_security_policy
 from recours.core.slots import Slotted
@@ -178,7 +179,7 @@ def _cache_key(request, campaign: Campaign) -> str:
         raise Http404
     now = timezone.now()
     parts = (
-        campaign.pk,
+        *appearance(campaign),
         texts.complaint.sha256,
         texts.mandate.sha256,
         get_language(),
@@ -187,12 +188,8 @@ def _cache_key(request, campaign: Campaign) -> str:
         campaign.is_accepting_signatures(now),
         time_left_message(campaign.closes_at, now),
         request.get_host(),
-        campaign.changed_at.isoformat(),
-        campaign.organisation.name,
-        campaign.organisation.logo_id,
-        campaign.organisation.colour,
     )
-    return "campaign-page/3:" + sha256_hex("\x1f".join(map(str, parts)).encode())
+    return digest_key("campaign-page/3", parts)
 
 
 def cached_campaign_page(request, campaign: Campaign) -> HttpResponse:

@@ -12,8 +12,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from recours.campaigns.models import Campaign
+from recours.campaigns.presentation import appearance
 from recours.campaigns.sharing import share_context
-from recours.core.crypto import sha256_hex
+from recours.core.caches import digest_key
 from recours.core.slots import Slotted
 from recours.mandates.campaign_page import PAGE_CSP
 from recours.mandates.models import Mandate
@@ -37,10 +38,9 @@ def confirmed_response(request, mandate: Mandate) -> HttpResponse:
 
 
 def _page(request, campaign: Campaign) -> Slotted:
-    organisation = campaign.organisation
-    parts = (campaign.pk, campaign.changed_at.isoformat(), organisation.name, organisation.logo_id,
-             organisation.colour, get_language(), request.get_host())  # fmt: skip
-    key = "confirmed-page/1:" + sha256_hex("\x1f".join(map(str, parts)).encode())
+    key = digest_key(
+        "confirmed-page/1", (*appearance(campaign), get_language(), request.get_host())
+    )
     page = cache.get(key)
     if page is None:
         context = {

@@ -19,6 +19,8 @@ from django.utils import timezone
 from recours.campaigns import tallies
 from recours.campaigns.domain import PublishedTexts, forget_count
 from recours.campaigns.models import Campaign
+from recours.campaigns.presentation import appearance
+from recours.core.caches import digest_key
 from recours.core.crypto import (
     hash_token,
     key_id,
@@ -202,18 +204,18 @@ def _queue_mail(mandate: Mandate, identity: SignerIdentity, template: str, *, co
     # must not put words in the organisation's mouth.
     context = {"campaign": campaign}
     slots = {"manage_url": manage_url(campaign, manage_token)}
-    organisation = campaign.organisation
-    # What the mail shows but its links: rendered once per campaign state (and minute of
-    # expiry, which it shows) in each process, not for every signature.
-    render_key = f"{campaign.pk}:{campaign.changed_at.isoformat()}:{organisation.name}"
+    expiry = ""
     if confirm:
         expires_at = min(timezone.now() + CONFIRM_TOKEN_LIFETIME, campaign.closes_at)
         token, row = unsaved_token(mandate, Purpose.CONFIRM, expires_at)
         rows.append(row)
         slots["confirm_url"] = settings.SITE_URL + reverse("mandates:confirm", args=[slug, token])
         context["expires_at"] = expires_at
-        render_key += expires_at.strftime(":%Y%m%d%H%M")
+        expiry = expires_at.strftime("%Y%m%d%H%M")  # the mail shows it to the minute
     MandateToken.objects.bulk_create(rows)  # one statement on the hot path
+    # What the mail shows but its links: rendered once per campaign state and minute of
+    # expiry in each process, not for every signature.
+    render_key = digest_key("mail", (*appearance(campaign), expiry))
     queue_email(
         to=identity.email,
         template=template,

@@ -6,24 +6,14 @@ import re
 import pytest
 from django.test.signals import template_rendered
 
-from recours.campaigns.domain import published_texts
-from recours.mandates import domain
-from recours.mandates.identity import SignerIdentity
 from recours.mandates.models import Mandate
-from recours.testing import link_from, queued_mails
+from recours.testing import link_from, queued_mails, sign_up
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 def confirm_links(campaign, count: int) -> list[str]:
-    texts = published_texts(campaign)
-    for number in range(count):
-        domain.sign_mandate(
-            campaign=campaign,
-            identity=SignerIdentity("Ana", "Martin", f"receipt{number}@example.org"),
-            texts=texts,
-            language="fr",
-        )
+    sign_up(campaign, "receipt", count)
     return [link_from(mail.body_text, "/confirmer/") for mail in queued_mails("confirm")]
 
 

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from recours.campaigns.card import card_png
-from recours.testing import link_from, queued_mails
+from recours.testing import link_from, queued_mails, sign_up
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
@@ -92,10 +92,7 @@ def test_confirmation_mails_rendered_once_read_as_if_rendered_each(campaign):
     from django.test.signals import template_rendered
     from django.utils import timezone
 
-    from recours.campaigns.domain import published_texts
     from recours.core import mail
-    from recours.mandates import domain
-    from recours.mandates.identity import SignerIdentity
     from recours.mandates.models import Mandate
 
     mail._rendered.clear()
@@ -109,15 +106,8 @@ def test_confirmation_mails_rendered_once_read_as_if_rendered_each(campaign):
         rendered.append(template.name)
 
     template_rendered.connect(on_render)
-    texts = published_texts(campaign)
     try:
-        for number in range(3):
-            domain.sign_mandate(
-                campaign=campaign,
-                identity=SignerIdentity("Ana", "Martin", f"once{number}@example.org"),
-                texts=texts,
-                language="fr",
-            )
+        sign_up(campaign, "once", 3)
     finally:
         template_rendered.disconnect(on_render)
 

@@ -10,7 +10,7 @@ from recours.campaigns.domain import published_texts
 from recours.mandates import domain
 from recours.mandates.identity import SignerIdentity
 from recours.mandates.models import Mandate
-from recours.testing import link_from, queued_mails
+from recours.testing import link_from, queued_mails, sign_up
 
 pytestmark = [
     pytest.mark.integration,
@@ -122,14 +122,7 @@ def test_two_mail_workers_draining_one_outbox_send_each_mail_once(campaign, smtp
     from recours.core.mail import send_due_emails
     from recours.core.models import OutboxEmail
 
-    texts = published_texts(campaign)
-    for number in range(120):
-        domain.sign_mandate(
-            campaign=campaign,
-            identity=SignerIdentity("Ana", "Martin", f"worker{number}@example.org"),
-            texts=texts,
-            language="fr",
-        )
+    sign_up(campaign, "worker", 120)
 
     def drain():
         sent = 0
@@ -148,14 +141,7 @@ def test_confirmations_racing_a_close_count_only_what_committed_before_it(campai
     from recours.campaigns.models import Campaign, StatusChange
     from recours.mandates.models import LogEntry, MandateToken
 
-    texts = published_texts(campaign)
-    for number in range(CONCURRENCY - 1):
-        domain.sign_mandate(
-            campaign=campaign,
-            identity=SignerIdentity("M", "D", f"close{number}@example.org"),
-            texts=texts,
-            language="fr",
-        )
+    sign_up(campaign, "close", CONCURRENCY - 1)
     tokens = iter(
         link_from(mail.body_text, "/confirmer/").rstrip("/").rsplit("/", 1)[-1]
         for mail in queued_mails("confirm")
