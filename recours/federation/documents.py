@@ -166,7 +166,7 @@ def _profile(actor: Actor) -> dict:
                 "<p>{}</p>",
                 _(
                     "Chaque dispositif de surveillance documenté, commune par commune, avec ses "
-                    "sources ; et les réponses aux demandes de "
+                    "sources ; et les réponses aux demandes de documents."
                 ),
             ),
             "icon": None,
