@@ -7,11 +7,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from recours.campaigns.models import Organisation
 from recours.core import microcache
 from recours.core.crypto import generate_keypair
-from recours.testing import make_campaign, old_clock, signed_in
+from recours.testing import WorkerClient, make_campaign, old_clock, signed_in
 
 
 @pytest.fixture(autouse=True)
@@ -39,6 +40,18 @@ def _cheap_proof_of_work(settings):
     """Tests solve challenges in Python: keep each one to a few milliseconds."""
     settings.POW_COST = 20
     settings.POW_KEY_PREFIX = "0"
+
+
+@pytest.fixture
+def client(request):
+    """pytest-django's; in a test with the database, with the worker recording received
+    signatures after each POST."""
+    uses_database = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    return WorkerClient() if uses_database else Client()
 
 
 @pytest.fixture

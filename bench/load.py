@@ -11,8 +11,10 @@ Each scenario with a counterpart in bench/reference_views.py (the work a request
 avoid, on the same stack) also runs against it right after, and the table gives the
 reference's figures and Recours's ratio to it, with the machine's load average.
 Prints one table per database; writes JSON under var/bench/. Acknowledged signatures
-(302 answers) and confirmations (200) are compared with the rows stored, and 5xx answers
-are counted apart from other non-2xx/3xx ones. Every scenario runs again with 0, 100,000
+(302 answers) and confirmations (200) are compared with the rows stored (a signature is
+stored once received: mandates/intake.py), and 5xx answers are counted apart from other
+non-2xx/3xx ones. After each signing scenario the worker's turn at what it left waiting
+is timed (signatures recorded per second, CPU per signature). Every scenario runs again with 0, 100,000
 and 1,000,000 mandates already stored (BENCH_PRESTORED), put in by bench/preload.py.
 """
 
@@ -202,13 +204,40 @@ def _letters(number: int) -> str:
 
 
 def stored(app: AppServer) -> tuple[int, int]:
-    """(all mandates, confirmed mandates) in the database now."""
+    """(signatures stored: mandates and signatures waiting for the worker, confirmed
+    mandates) in the database now."""
     script = (
-        "from recours.mandates.models import Mandate as M; "
-        "print(M.objects.count(), M.objects.filter(status='confirmed').count())"
+        "from recours.mandates.models import Mandate as M, SignIntake as I; "
+        "print(M.objects.count() + I.objects.count(), M.objects.filter(status='confirmed').count())"
     )
     total, confirmed = app.manage("shell", "-c", script).split()[-2:]
     return int(total), int(confirmed)
+
+
+DRAIN = """
+import resource, time
+from django.db import connection
+from recours.mandates.intake import record_batch
+started, cpu, recorded = time.monotonic(), time.process_time(), 0
+while batch := record_batch(BATCH):
+    recorded += batch
+seconds, cpu = time.monotonic() - started, time.process_time() - cpu
+print(recorded, round(seconds, 2), round(cpu, 2))
+"""
+
+
+def drain(app: AppServer, batch: int = 200) -> dict:
+    """The worker's turn at what the sign scenario left waiting, timed: one worker
+    process recording batches until none is left (the mail stays queued, measured by
+    bench/mail.py). Its CPU per signature adds to the request's in the all-in cost."""
+    out = app.manage("shell", "-c", DRAIN.replace("BATCH", str(batch))).split()[-3:]
+    recorded, seconds, cpu = int(out[0]), float(out[1]), float(out[2])
+    return {
+        "recorded": recorded,
+        "seconds": seconds,
+        "per_s": round(recorded / seconds) if seconds else 0,
+        "cpu_ms_each": round(1000 * cpu / recorded, 2) if recorded else 0,
+    }
 
 
 def preload(app: AppServer, confirmed: int, pending: int, tokens: Path) -> float:
@@ -291,6 +320,8 @@ def run(database_url: str, redis_url: str) -> dict:
                               {**env, **lines, "BENCH_MODE": mode})  # fmt: skip
                     figures["reference"] = ref
                     figures["ratio"] = round(figures["requests_s"] / max(ref["requests_s"], 1), 2)
+                if mode in {"sign", "mix"}:
+                    figures["worker"] = drain(app)
                 results[label][name] = figures
         results["server peak MB (largest process)"] = server_peak_mb(app)
     finally:
@@ -349,6 +380,12 @@ def print_table(label: str, results: dict) -> None:
                 f"{f.get('stored', ''):>6} {f['wrk_cpu_share']:>7} {f.get('load_1min', ''):>5} "
                 f"{ref.get('requests_s', ''):>6} {ref.get('p99_ms', ''):>7} {f.get('ratio', ''):>5}"
             )
+            if "worker" in f:
+                w = f["worker"]
+                print(
+                    f"{'':>10}   then the worker: {w['recorded']} recorded in {w['seconds']} s "
+                    f"({w['per_s']}/s, {w['cpu_ms_each']} ms CPU each)"
+                )
         print(f"{size:>10} (preload took {by_scenario['preload_s']} s)")
     print(f"largest server process, peak: {results['server peak MB (largest process)']} MB")
 

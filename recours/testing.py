@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import altcha
+from django.test import Client
 from django.utils import timezone
 
 from recours.campaigns.domain import publish_text_versions, published_texts
@@ -15,6 +16,24 @@ from recours.campaigns.models import Campaign, Ground, Source
 from recours.core.models import OutboxEmail
 from recours.mandates.forms import form_clock
 from recours.mandates.pow import new_challenge
+
+
+class WorkerClient(Client):
+    """The test client, with the worker's turn at recording received signatures after
+    each POST, as the running worker does within a second or two (mandates/intake.py):
+    a test reads the mandate and its mail right after signing. Tests of the intake
+    itself use a plain Client and run the worker when they choose."""
+
+    def post(self, *args, **kwargs):
+        response = super().post(*args, **kwargs)
+        record_received_signatures()
+        return response
+
+
+def record_received_signatures() -> int:
+    from recours.mandates.intake import record_batch
+
+    return record_batch(1000)
 
 
 def old_clock(seconds_ago: float = 30, key: str | None = None) -> str:

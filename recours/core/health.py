@@ -12,6 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from recours.core.models import OutboxEmail
+from recours.core.worker import STEPS, Step
 
 _migrations_applied = False
 
@@ -80,11 +81,23 @@ def _outbox() -> Check:
     return Check("outbox", age <= limit, f"oldest due mail waiting for {age:.0f} s")
 
 
+def _worker_step(step: Step) -> Check:
+    try:
+        age = step.oldest_waiting_seconds()
+    except DatabaseError:
+        return Check(step.name, False, "cannot be read")
+    limit = timedelta(minutes=settings.HEALTH_OUTBOX_MAX_MINUTES).total_seconds()
+    if age is None:
+        return Check(step.name, True, "empty")
+    return Check(step.name, age <= limit, f"oldest waiting for {age:.0f} s")
+
+
 def readiness() -> list[Check]:
     database = _database()
     if not database.ok:
         return [database]
-    return [database, _cache(), _migrations(), _outbox()]
+    steps = [_worker_step(step) for step in STEPS]
+    return [database, _cache(), _migrations(), _outbox(), *steps]
 
 
 def ready() -> bool:

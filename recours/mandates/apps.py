@@ -10,9 +10,13 @@ class MandatesConfig(AppConfig):
     def ready(self):
         from recours.core.bounces import mail_bounced, mail_outcome
         from recours.core.metrics import GAUGES
+        from recours.core.worker import STEPS
         from recours.mandates.domain import on_mail_bounced, on_mail_outcome, signature_gauges
+        from recours.mandates.intake import WORKER_STEP
 
         mail_bounced.connect(on_mail_bounced, dispatch_uid="mandates-bounce")
         mail_outcome.connect(on_mail_outcome, dispatch_uid="mandates-mail-outcome")
         if signature_gauges not in GAUGES:
             GAUGES.append(signature_gauges)
+        if WORKER_STEP not in STEPS:
+            STEPS.append(WORKER_STEP)

@@ -8,6 +8,7 @@ confirmed mandates.
 import base64
 import enum
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -35,7 +36,13 @@ from recours.core.ratelimit import Rule, hit
 from recours.mandates import transparency
 from recours.mandates.digests import evidence_digest_of
 from recours.mandates.identity import SignerIdentity, canonical_email
-from recours.mandates.models import Invalidation, Mandate, MandateToken, SubmissionKey
+from recours.mandates.models import (
+    Invalidation,
+    Mandate,
+    MandateToken,
+    SignIntake,
+    SubmissionKey,
+)
 
 Status = Mandate.Status
 Purpose = MandateToken.Purpose
@@ -82,7 +89,20 @@ def email_hash_for(campaign: Campaign, email: str) -> str:
     return keyed_hash("mandate-email", str(campaign.pk), canonical_email(email))
 
 
-def sign_mandate(
+@dataclass(frozen=True)
+class Signature:
+    """A signature as the sign form gives it, ready to record: the identity already
+    sealed, every other field computed. Only `email` is in clear, for the mail, and it is
+    never stored so (the sign intake encrypts it, the outbox too)."""
+
+    campaign: Campaign
+    email: str
+    email_hash: str
+    fields: dict
+    key_hash: str | None = None
+
+
+def prepare_signature(
     *,
     campaign: Campaign,
     identity: SignerIdentity,
@@ -90,28 +110,14 @@ def sign_mandate(
     language: str,
     submission_key: str | None = None,
     network: str = "",
-) -> SignOutcome:
-    """Records a pending mandate and queues its confirmation mail, in one transaction.
-
-    The identity is sealed to the campaign's public key before the transaction; nothing
-    identifying is stored in clear: the queued mail's recipient is encrypted with the
-    server's DATA_KEY, and the worker wipes it once sent. A second signature with the same
-    e-mail creates nothing new: a pending mandate takes the newly typed identity and gets a fresh confirmation link
-    (older links stop working, so the mail last received is the one confirmed); a
-    confirmed signer receives a mail with their manage link. A form submitted again with
-    the same one-time key (a client retrying after a time-out) changes nothing. The caller
-    must answer the same in every case, so that the form tells no one who has signed (R1.6, R1.9, R2.2).
-    """
-    now = timezone.now()
+    now=None,
+) -> Signature:
+    """The work of a signature that needs no database: the keyed hashes, and the identity
+    sealed to the campaign's public key (and, for news, to the contact key). Raises
+    CampaignNotOpen."""
+    now = now or timezone.now()
     if not campaign.is_accepting_signatures(now):
         raise CampaignNotOpen
-    email_hash = email_hash_for(campaign, identity.email)
-    # No one can be mail-bombed through the form: past a few mails a day to one address
-    # for one campaign, a signature changes nothing and sends nothing (the caller still
-    # answers the same). Counted on the keyed hash, never the address.
-    limit, window = settings.SIGN_RATE_LIMITS["recipient"]
-    if hit(Rule("sign-recipient", limit, window), email_hash):
-        return SignOutcome.RECIPIENT_LIMITED
     sealed = seal(
         campaign.public_key,
         {
@@ -127,55 +133,109 @@ def sign_mandate(
         if identity.contact_updates and settings.CONTACT_KEY
         else None
     )
-    fields = {
-        "email_domain_hash": email_domain_hash_for(campaign, identity.email.rpartition("@")[2]),
-        "network_hash": network_hash_for(campaign, network) if network else "",
-        "contact_sealed": contact,
-        "sealed_identity": sealed,
-        "sealed_key_id": key_id(campaign.public_key),
-        "complaint_version": texts.complaint,
-        "mandate_version": texts.mandate,
-        "language": language,
-        "signed_at": now,
-        "bounced_at": None,  # signing again is a new attempt to reach the address
-    }
-    with transaction.atomic():
-        if submission_key is not None and not SubmissionKey.spend(submission_key):
-            return SignOutcome.DUPLICATE_SUBMISSION
-        mandate = active_mandate(campaign, email_hash)
-        if mandate is None:
-            try:
-                with transaction.atomic():
-                    mandate = Mandate.objects.create(
-                        campaign=campaign, email_hash=email_hash, **fields
-                    )
-                outcome = SignOutcome.CREATED
-            except IntegrityError:
-                # A concurrent request inserted the same person first: treat as a repeat.
-                mandate = active_mandate(campaign, email_hash)
-                outcome = _repeat_outcome(mandate)
-        else:
-            outcome = _repeat_outcome(mandate)
+    return Signature(
+        campaign=campaign,
+        email=identity.email,
+        email_hash=email_hash_for(campaign, identity.email),
+        key_hash=SubmissionKey.hash_of(submission_key) if submission_key else None,
+        fields={
+            "email_domain_hash": email_domain_hash_for(campaign, identity.email.rpartition("@")[2]),
+            "network_hash": network_hash_for(campaign, network) if network else "",
+            "contact_sealed": contact,
+            "sealed_identity": sealed,
+            "sealed_key_id": key_id(campaign.public_key),
+            "complaint_version_id": texts.complaint.pk,
+            "mandate_version_id": texts.mandate.pk,
+            "language": language,
+            "signed_at": now,
+        },
+    )
 
-        if outcome is SignOutcome.ALREADY_CONFIRMED:
-            _queue_mail(mandate, identity, "already-signed", confirm=False)
-        else:
-            if outcome is SignOutcome.PENDING_AGAIN:
-                Mandate.objects.filter(pk=mandate.pk).update(**fields)
-                mandate.tokens.filter(purpose=Purpose.CONFIRM, used_at__isnull=True).delete()
-            _queue_mail(mandate, identity, "confirm", confirm=True)
-        if outcome is SignOutcome.CREATED:
-            # Last before the commit: every sign-up of the hour updates this one row, and
-            # its lock is held from here to the commit.
-            tallies.add(campaign.pk, tallies.Metric.SIGNUP, at=now)
+
+def sign_mandate(
+    *,
+    campaign: Campaign,
+    identity: SignerIdentity,
+    texts: PublishedTexts,
+    language: str,
+    submission_key: str | None = None,
+    network: str = "",
+) -> SignOutcome:
+    """Prepares and records a signature at once (the sign form stores it in the sign
+    intake instead, and the worker records it: mandates/intake.py)."""
+    signature = prepare_signature(
+        campaign=campaign,
+        identity=identity,
+        texts=texts,
+        language=language,
+        submission_key=submission_key,
+        network=network,
+    )
+    with transaction.atomic():
+        outcome, created = record_signature(signature)
+        if created:
+            tallies.add(campaign.pk, tallies.Metric.SIGNUP, at=signature.fields["signed_at"])
     return outcome
+
+
+def record_signature(signature: Signature) -> tuple[SignOutcome, bool]:
+    """Records a pending mandate and queues its confirmation mail; call it inside the
+    caller's transaction, which adds the created mandates to the hour's tally, last before
+    its commit (every sign-up of the hour updates that one row). Returns the outcome and
+    whether a mandate was created.
+
+    Nothing identifying is stored in clear: the identity is sealed, and the queued mail's
+    recipient is encrypted with the server's DATA_KEY, and the worker wipes it once sent.
+    A second signature with the same e-mail creates nothing new: a pending mandate takes
+    the newly typed identity and gets a fresh confirmation link (older links stop
+    working, so the mail last received is the one confirmed); a confirmed signer receives
+    a mail with their manage link. A form submitted again with the same one-time key (a
+    client retrying after a time-out) changes nothing. The sign form answers the same in
+    every case, so that it tells no one who has signed (R1.6, R1.9, R2.2).
+    """
+    campaign, email_hash = signature.campaign, signature.email_hash
+    # No one can be mail-bombed through the form: past a few mails a day to one address
+    # for one campaign, a signature changes nothing and sends nothing (the form still
+    # answers the same). Counted on the keyed hash, never the address.
+    limit, window = settings.SIGN_RATE_LIMITS["recipient"]
+    if hit(Rule("sign-recipient", limit, window), email_hash):
+        return SignOutcome.RECIPIENT_LIMITED, False
+    # A new attempt to reach the address, whatever became of the last one.
+    fields = signature.fields | {"bounced_at": None}
+    if signature.key_hash is not None and not SubmissionKey.spend_hash(signature.key_hash):
+        return SignOutcome.DUPLICATE_SUBMISSION, False
+    mandate = active_mandate(campaign, email_hash)
+    if mandate is None:
+        try:
+            with transaction.atomic():
+                mandate = Mandate.objects.create(campaign=campaign, email_hash=email_hash, **fields)
+            outcome = SignOutcome.CREATED
+        except IntegrityError:
+            # A concurrent worker recorded the same person first: treat as a repeat.
+            mandate = active_mandate(campaign, email_hash)
+            outcome = _repeat_outcome(mandate)
+    else:
+        outcome = _repeat_outcome(mandate)
+
+    if outcome is SignOutcome.ALREADY_CONFIRMED:
+        _queue_mail(mandate, signature.email, "already-signed", confirm=False)
+    else:
+        if outcome is SignOutcome.PENDING_AGAIN:
+            Mandate.objects.filter(pk=mandate.pk).update(**fields)
+            mandate.language = fields["language"]
+            mandate.tokens.filter(purpose=Purpose.CONFIRM, used_at__isnull=True).delete()
+        _queue_mail(mandate, signature.email, "confirm", confirm=True)
+    return outcome, outcome is SignOutcome.CREATED
 
 
 def active_mandate(campaign: Campaign, email_hash: str) -> Mandate | None:
     # Filtered on status here rather than in SQL, so that the query has one index to use
     # (`mandate_by_email`): a person has a handful of rows at most.
     rows = Mandate.objects.select_for_update().filter(campaign=campaign, email_hash=email_hash)
-    return next((row for row in rows if row.status in ACTIVE), None)
+    mandate = next((row for row in rows if row.status in ACTIVE), None)
+    if mandate is not None:
+        mandate.campaign = campaign  # the mail needs it: no second query
+    return mandate
 
 
 def _repeat_outcome(mandate: Mandate) -> SignOutcome:
@@ -195,7 +255,7 @@ def issue_token(mandate: Mandate, purpose: str, expires_at=None) -> str:
     return token
 
 
-def _queue_mail(mandate: Mandate, identity: SignerIdentity, template: str, *, confirm: bool):
+def _queue_mail(mandate: Mandate, email: str, template: str, *, confirm: bool):
     campaign = mandate.campaign
     slug = campaign.slug
     manage_token, manage_row = unsaved_token(mandate, Purpose.MANAGE)
@@ -217,7 +277,7 @@ def _queue_mail(mandate: Mandate, identity: SignerIdentity, template: str, *, co
     # expiry in each process, not for every signature.
     render_key = digest_key("mail", (*appearance(campaign), expiry))
     queue_email(
-        to=identity.email,
+        to=email,
         template=template,
         context=context,
         language=mandate.language,
@@ -547,4 +607,16 @@ def signature_gauges() -> list[str]:
         f"recours_mandates_confirmed {confirmed}",
         "# TYPE recours_mandates_pending gauge",
         f"recours_mandates_pending {pending}",
+        *intake_gauges(),
+    ]
+
+
+def intake_gauges() -> list[str]:
+    from recours.mandates.intake import oldest_waiting_seconds
+
+    return [
+        "# TYPE recours_signatures_waiting gauge",
+        f"recours_signatures_waiting {SignIntake.objects.count()}",
+        "# TYPE recours_signatures_oldest_waiting_seconds gauge",
+        f"recours_signatures_oldest_waiting_seconds {oldest_waiting_seconds() or 0:.0f}",
     ]

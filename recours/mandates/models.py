@@ -262,9 +262,17 @@ class SubmissionKey(models.Model):
     def __str__(self):
         return self.key_hash[:12]
 
+    @staticmethod
+    def hash_of(key: str) -> str:
+        return sha256_hex(key.encode())
+
     @classmethod
     def spend(cls, key: str) -> bool:
-        """True the first time `key` is spent, False ever after. The unique index decides,
+        return cls.spend_hash(cls.hash_of(key))
+
+    @classmethod
+    def spend_hash(cls, key_hash: str) -> bool:
+        """True the first time a key is spent, False ever after. The unique index decides,
         so concurrent requests in any process agree; ON CONFLICT DO NOTHING lets it decide
         in one statement, where an insert that may fail needs a savepoint around it."""
         table = connection.ops.quote_name(cls._meta.db_table)
@@ -273,7 +281,7 @@ class SubmissionKey(models.Model):
             cursor.execute(
                 f"INSERT INTO {table} (key_hash, created_at) VALUES (%s, %s) "  # noqa: S608 - our own table's name
                 "ON CONFLICT (key_hash) DO NOTHING",
-                [sha256_hex(key.encode()), now],
+                [key_hash, now],
             )
             return cursor.rowcount == 1
 
@@ -296,3 +304,63 @@ class Invalidation(models.Model):
 
     def __str__(self):
         return f"{self.count} invalidated by {self.decided_by}"
+
+
+class SignIntake(models.Model):
+    """A signature received and not yet recorded: what the sign form's request stores,
+    in one statement, before it answers; the worker turns it into the mandate, its
+    tokens and its mail in one transaction, then deletes it (mandates/intake.py).
+
+    It holds what the mandate will hold (the identity sealed to the campaign key, keyed
+    hashes) and the address the mail goes to, encrypted with DATA_KEY like the outbox:
+    a stolen database names no one here either. `key_hash` is the form's one-time key,
+    so that a client sending the same form again stores it once."""
+
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("empreinte de la clé"))
+    campaign = models.ForeignKey(
+        Campaign, related_name="+", on_delete=models.CASCADE, verbose_name=_("campagne")
+    )
+    email_hash = models.CharField(max_length=64, verbose_name=_("empreinte de l'adresse"))
+    email_domain_hash = models.CharField(max_length=64, verbose_name=_("empreinte du domaine"))
+    network_hash = models.CharField(
+        max_length=64, blank=True, verbose_name=_("empreinte du réseau")
+    )
+    address_sealed = models.BinaryField(verbose_name=_("adresse chiffrée"))
+    sealed_identity = models.BinaryField(verbose_name=_("identité scellée"))
+    sealed_key_id = models.CharField(max_length=16, verbose_name=_("clé de scellement"))
+    contact_sealed = models.BinaryField(null=True, verbose_name=_("contact chiffré"))
+    complaint_version = models.ForeignKey(
+        TextVersion, related_name="+", on_delete=models.CASCADE, verbose_name=_("plainte")
+    )
+    mandate_version = models.ForeignKey(
+        TextVersion, related_name="+", on_delete=models.CASCADE, verbose_name=_("mandat")
+    )
+    language = models.CharField(max_length=8, verbose_name=_("langue"))
+    # The channel the visitor came through, counted once recorded (campaigns/share_counters).
+    via = models.CharField(max_length=20, blank=True, verbose_name=_("canal"))
+    signed_at = models.DateTimeField(verbose_name=_("signé le"))
+
+    class Meta:
+        verbose_name = _("signature reçue")
+        verbose_name_plural = _("signatures reçues")
+
+    def __str__(self):
+        return f"{self.campaign_id} {self.signed_at:%Y-%m-%d %H:%M:%S}"
+
+    def store(self) -> bool:
+        """Inserts the row in one statement; False if its key is stored already. ON
+        CONFLICT DO NOTHING, as in SubmissionKey.spend: a failed insert would need a
+        savepoint around it, or a transaction, and each costs round trips."""
+        fields = [field for field in self._meta.concrete_fields if not field.primary_key]
+        table = connection.ops.quote_name(self._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        values = [
+            field.get_db_prep_save(getattr(self, field.attname), connection) for field in fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608 - our own table's names
+                "ON CONFLICT (key_hash) DO NOTHING",
+                values,
+            )
+            return cursor.rowcount == 1

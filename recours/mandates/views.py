@@ -4,7 +4,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from recours.campaigns import share_counters, sharing
+from recours.campaigns import sharing
 from recours.campaigns.domain import (
     cached_public_campaign,
     confirmed_count,
@@ -13,7 +13,7 @@ from recours.campaigns.domain import (
 )
 from recours.core.feeds import atom_response
 from recours.core.ratelimit import client_ip, network_of, refusal_response
-from recours.mandates import abuse, domain, feeds, paper, pow, transparency
+from recours.mandates import abuse, domain, feeds, intake, paper, pow, transparency
 from recours.mandates.campaign_page import PAGE_CSP, cached_campaign_page, render_campaign_page
 from recours.mandates.confirmed_page import confirmed_response
 from recours.mandates.forms import ReceiptForm, RightsRequestForm, SignForm, form_clock
@@ -71,7 +71,7 @@ def sign(request, slug):
     ):
         return render(request, "mandates/text_changed.html", {"campaign": campaign}, status=409)
     try:
-        domain.sign_mandate(
+        signature = domain.prepare_signature(
             campaign=campaign,
             identity=form.identity(),
             texts=texts,
@@ -81,7 +81,8 @@ def sign(request, slug):
         )
     except domain.CampaignNotOpen:
         return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)
-    share_counters.count_signature(campaign.pk, form.cleaned_data["via"])
+    # Stored, committed, then answered; the worker records it (mandates/intake.py).
+    intake.receive_signature(signature, via=form.cleaned_data["via"])
     return redirect("mandates:check_mail", slug)
 
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from recours.campaigns.models import Campaign
 from recours.campaigns.share_counters import flush
 from recours.core import metrics, microcache
-from recours.testing import confirm_a_signer
+from recours.testing import WorkerClient, confirm_a_signer
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -107,7 +107,7 @@ def test_each_language_gets_its_own_answer(campaign):
 
 
 def test_the_campaign_page_is_replayed_with_each_visitors_own_csrf_token(campaign, sign_data):
-    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first, second = WorkerClient(enforce_csrf_checks=True), WorkerClient(enforce_csrf_checks=True)
     page = f"/{campaign.slug}/"
     first.get(page)
     with CaptureQueriesContext(connection) as queries:

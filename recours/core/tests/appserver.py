@@ -44,7 +44,7 @@ class AppServer:
             "SITE_URL": f"http://127.0.0.1:{self.port}",
             "SECURE_SSL_REDIRECT": "0",
             "VAR_DIR": str(var_dir),
-            "EMAIL_URL": "console://",  # no worker runs: mails stay queued in the outbox
+            "EMAIL_URL": "console://",  # no worker runs unless a test says: all stays queued
             "DATABASE_URL": database_url,
             # The tests below are about durability and races, not about rate limits.
             "SIGN_LIMIT_IP_BURST": "100000",
@@ -65,6 +65,12 @@ class AppServer:
             text=True,
         )
         return done.stdout
+
+    def record_signatures(self) -> int:
+        """The worker's turn at the signatures received (not at the mail, which stays
+        queued): how many it recorded."""
+        script = "from recours.mandates.intake import record_batch; print(record_batch(100000))"
+        return int(self.manage("shell", "-c", script).strip().splitlines()[-1])
 
     def prepare(self):
         self.manage("migrate", "--no-input")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from recours.testing import link_from, queued_mails
+from recours.testing import link_from, queued_mails, record_received_signatures
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
@@ -58,6 +58,7 @@ def test_sign_confirm_withdraw_in_a_browser(browser, live_server, campaign, java
     assert ("altcha=" in sign_bodies[0]) is javascript
     assert console_errors == []  # no CSP violation, no script error
 
+    record_received_signatures()  # the worker's turn
     body = queued_mails("confirm")[0].body_text
     page.goto(live_server.url + link_from(body, "/confirmer/"))
     page.get_by_role("button", name="Confirmer mon mandat").click()
@@ -182,6 +183,7 @@ def test_a_second_visitor_signs_from_the_page_kept_for_the_first(
     assert page.locator("h1").inner_text() == "Vérifiez votre messagerie"
     tokens = {c["value"] for c in first.cookies() + second.cookies() if c["name"] == "csrftoken"}
     assert len(tokens) == 2  # each visitor its own
+    record_received_signatures()  # the worker's turn
     assert [mail.template for mail in queued_mails()] == ["confirm"]
     first.close()
     second.close()

@@ -2,7 +2,6 @@ import re
 
 import pytest
 from django.template.loader import render_to_string
-from django.test import Client
 from django.urls import reverse
 
 from recours.campaigns.domain import published_texts
@@ -10,6 +9,7 @@ from recours.campaigns.models import Campaign
 from recours.mandates.campaign_page import CLOCK_SLOT, CSRF_SLOT, TEMPLATE, VIA_SLOT, page_context
 from recours.mandates.forms import SignForm, form_clock
 from recours.mandates.models import Mandate
+from recours.testing import WorkerClient
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -61,7 +61,7 @@ def test_draft_campaign_is_not_public(client, campaign):
 
 
 def test_cached_campaign_page_gives_every_visitor_a_working_form(campaign, sign_data):
-    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first, second = WorkerClient(enforce_csrf_checks=True), WorkerClient(enforce_csrf_checks=True)
     pages = [client.get(campaign.get_absolute_url()).content.decode() for client in (first, second)]
     tokens = [
         re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1) for page in pages

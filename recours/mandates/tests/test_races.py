@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 
 from recours.campaigns.domain import published_texts
-from recours.mandates import domain
+from recours.campaigns.models import Tally
+from recours.mandates import domain, intake
 from recours.mandates.identity import SignerIdentity
 from recours.mandates.models import Mandate
 from recours.testing import link_from, queued_mails, sign_up
@@ -171,3 +172,22 @@ def test_confirmations_racing_a_close_count_only_what_committed_before_it(campai
     # A refused confirmation left nothing behind: its link is still unspent.
     unspent = MandateToken.objects.filter(purpose="confirm", used_at__isnull=True).count()
     assert unspent == len(refused)
+
+
+def test_workers_recording_at_once_record_each_signature_once(campaign):
+    texts = published_texts(campaign)
+    for number in range(60):  # the same person twice among them, as a retry would be
+        identity = SignerIdentity("Ana", "Martin", f"signer{number % 50}@example.org")
+        signature = domain.prepare_signature(
+            campaign=campaign, identity=identity, texts=texts, language="fr"
+        )
+        assert intake.receive_signature(signature)
+
+    outcomes = run_together(lambda: intake.record_received(limit=7), count=4)
+    while intake.record_batch(7):
+        pass
+
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
+    assert Mandate.objects.filter(status="pending").count() == 50
+    assert len(queued_mails("confirm")) == 60
+    assert sum(Tally.objects.filter(metric="signup").values_list("count", flat=True)) == 50

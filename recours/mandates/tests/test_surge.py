@@ -86,6 +86,8 @@ def test_200_concurrent_signatures_with_one_email_make_one_pending(server):
     )
 
     assert [r[:2] for r in results] == [(302, "/technopolice/signer/verifiez-vos-mails/")] * 200
+    assert stored(server, "print(SignIntake.objects.count())") == ["200"]  # 200 forms
+    assert server.record_signatures() == 200
     pending = stored(server, "print(Mandate.objects.filter(status='pending').count())")
     assert pending == ["1"]
 
@@ -95,6 +97,7 @@ def test_200_concurrent_confirmations_count_once(server, tmp_path):
     hidden = signer.form(PAGE)
     time.sleep(2.1)
     signer.post(SIGN, sign_fields(hidden, "once@example.org"))
+    server.record_signatures()
     confirm = _confirm_path(server)  # from the queued mail, before any worker wipes it
     clients = [Client(server.port, timeout=60) for _ in range(200)]  # slow when the machine is busy
     forms = [client.form(confirm) for client in clients]  # the page with the button
@@ -166,12 +169,20 @@ def surge_with_a_crash(server: AppServer, crash) -> tuple[list[str], list[int]]:
 
 
 def assert_nothing_acknowledged_was_lost(server: AppServer, acknowledged: list[str]):
-    campaign_id, *hashes = stored(
-        server,
+    """Every acknowledged signature is stored (received, waiting for the worker), then
+    recorded as a mandate once the worker has had its turn."""
+    hashes_of = (
         "print(','.join([str(Campaign.objects.get().pk)] + "
-        "list(Mandate.objects.values_list('email_hash', flat=True))))",
+        "list({}.objects.values_list('email_hash', flat=True))))"
     )
+    campaign_id, *received = stored(server, hashes_of.format("SignIntake"))
+    waiting = [e for e in acknowledged if email_hash(campaign_id, e) not in set(received)]
+    server.record_signatures()
+    campaign_id, *hashes = stored(server, hashes_of.format("Mandate"))
+    assert stored(server, "print(SignIntake.objects.count())") == ["0"]
     missing = [e for e in acknowledged if email_hash(campaign_id, e) not in set(hashes)]
+    # None recorded before the worker's turn: stored means in the intake.
+    assert waiting == []
     counts = stored(
         server,
         "c = Campaign.objects.get(); print(c.confirmed_count, "

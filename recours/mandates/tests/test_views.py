@@ -4,7 +4,7 @@ from django.urls import reverse
 from recours.campaigns.models import Campaign
 from recours.core.models import OutboxEmail
 from recours.mandates.models import Mandate
-from recours.testing import link_from, old_clock, queued_mails
+from recours.testing import WorkerClient, link_from, old_clock, queued_mails
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -220,9 +220,8 @@ def test_used_confirmation_link_gets_a_clear_page(client, campaign, sign_data):
 
 
 def test_confirm_requires_csrf(client, campaign, sign_data):
-    from django.test import Client
 
-    strict = Client(enforce_csrf_checks=True)
+    strict = WorkerClient(enforce_csrf_checks=True)
     client.post(sign_url(campaign), sign_data())
     confirm_path = link_from(queued_mails()[0].body_text, "/confirmer/")
 

@@ -16,6 +16,8 @@ from recours.core import at_rest
 # (app label, model, field, purpose) of every value encrypted at rest.
 ENCRYPTED = [
     ("core", "OutboxEmail", "sealed", "outbox"),
+    # The address of a signature waiting for the worker (mandates/intake.py).
+    ("mandates", "SignIntake", "address_sealed", "sign-intake"),
     ("observatory", "Lead", "contact_sealed", "lead-contact"),
     # The fediverse actors' private keys (federation/keys.py).
     ("federation", "Actor", "private_key_sealed", "federation-key"),

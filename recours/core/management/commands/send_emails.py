@@ -4,14 +4,18 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
-from recours.core.mail import mark_stale_claims, send_due_emails
+from recours.core.mail import mark_stale_claims
+from recours.core.worker import one_turn
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 60
 
 
 class Command(BaseCommand):
-    help = "Sends the queued mails of the outbox; runs until stopped unless --once."
+    help = (
+        "The worker: records the signatures received, then sends the queued mails of the "
+        "outbox; runs until stopped unless --once."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="send what is due, then exit")
@@ -23,7 +27,7 @@ class Command(BaseCommand):
         while True:
             try:
                 mark_stale_claims()
-                counts = send_due_emails(limit=batch)
+                handled, counts = one_turn(batch)
             except DatabaseError as exc:
                 # A full disk, a database restarting: wait, then go on; an outside restart
                 # must not be needed. Nothing is lost: rows are claimed in the database.
@@ -36,12 +40,12 @@ class Command(BaseCommand):
                 time.sleep(pause)
                 continue
             failures = 0
-            if any(counts.values()):
+            if handled or any(counts.values()):
                 self.stdout.write(
-                    "sent {sent}, deferred {retry}, failed {failed}, "
-                    "unreadable {unreadable}".format(**counts)
+                    "recorded {handled}, sent {sent}, deferred {retry}, failed {failed}, "
+                    "unreadable {unreadable}".format(handled=handled, **counts)
                 )
             if once:
                 return
-            if counts["sent"] < batch:
+            if handled < batch and counts["sent"] < batch:
                 time.sleep(interval)

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from recours.core.mail import mark_stale_claims, send_due_emails
+from recours.core.mail import mark_stale_claims
+from recours.core.worker import one_turn
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,9 @@ class Command(BaseCommand):
         while True:
             try:
                 mark_stale_claims()
-                counts = send_due_emails()
+                handled, counts = one_turn(100)
+                if handled:
+                    log.info("worker: %d signature(s) recorded", handled)
                 if counts["sent"]:
                     log.info("mail worker: %d mail(s) sent %s", counts["sent"], mail_destination())
             except Exception:

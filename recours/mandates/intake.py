@@ -1,0 +1,140 @@
+"""The sign intake: the sign form's request stores a signature in one statement and
+answers; the worker records it (mandate, tokens, mail, tally) a moment later.
+
+Why: at a surge (a TV mention, a large account sharing the campaign) the request is
+where people wait. What a signature must do before it is acknowledged is to be durably
+stored, once: the identity sealed to the campaign key and the row committed (PostgreSQL
+with synchronous_commit on, SQLite with synchronous FULL). Looking up the person's
+earlier mandate, issuing the tokens, rendering and queuing the mail and counting the hour
+can wait a second, and are cheaper done a batch at a time, in one transaction (R1.6).
+
+The guarantees hold through the intake: a form sent again with the same one-time key is
+stored once (the intake's unique key while it waits, the spent submission key after);
+the worker records a batch and deletes it in one transaction, so a crash leaves each
+signature either waiting or recorded, never both nor half; the address waits encrypted
+with DATA_KEY, like the outbox, and is gone with the row.
+"""
+
+import logging
+import secrets
+from collections import Counter
+
+from django.db import transaction
+from django.utils import timezone
+
+from recours.campaigns import share_counters, tallies
+from recours.campaigns.tallies import hour_of
+from recours.core import at_rest
+from recours.core.worker import Step
+from recours.mandates.domain import Signature, SignOutcome, record_signature
+from recours.mandates.models import SignIntake, SubmissionKey
+
+log = logging.getLogger(__name__)
+
+ADDRESS_PURPOSE = "sign-intake"
+BATCH = 100
+
+
+def receive_signature(signature: Signature, *, via: str = "") -> bool:
+    """Stores a prepared signature for the worker, in one statement committed before it
+    returns. False if the same form (its one-time key) was stored before and still
+    waits: nothing more is stored. The caller answers the same either way."""
+    return SignIntake(
+        # A form without a key (none is built so) is simply never a repeat.
+        key_hash=signature.key_hash or SubmissionKey.hash_of(secrets.token_hex(16)),
+        campaign=signature.campaign,
+        email_hash=signature.email_hash,
+        address_sealed=at_rest.encrypt(signature.email.encode(), purpose=ADDRESS_PURPOSE),
+        via=via,
+        **signature.fields,
+    ).store()
+
+
+def record_received(*, limit: int = BATCH) -> Counter:
+    """Records up to `limit` waiting signatures in one transaction, oldest first, and
+    deletes them; returns how many of each outcome. Several workers may run: each claims
+    rows the others do not hold (SKIP LOCKED on PostgreSQL; SQLite's writers take turns).
+
+    A signature is recorded if its campaign was taking signatures when it arrived; one
+    whose address no key opens (DATA_KEY lost) cannot be mailed, so it is dropped and
+    counted. Each created mandate is added to the tally of the hour it arrived in."""
+    outcomes = Counter()
+    recorded = []
+    with transaction.atomic():
+        rows = list(
+            SignIntake.objects.select_for_update(skip_locked=True)
+            .select_related("campaign")
+            .order_by("pk")[:limit]
+        )
+        if not rows:
+            return outcomes
+        created = Counter()
+        moments = {}
+        for row in rows:
+            outcome = _record(row)
+            outcomes[outcome] += 1
+            if outcome is SignOutcome.CREATED:
+                key = (row.campaign_id, hour_of(row.signed_at))
+                created[key] += 1
+                moments.setdefault(key, row.signed_at)
+            if isinstance(outcome, SignOutcome):
+                recorded.append(row)
+        SignIntake.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        # Last before the commit, in one order in every worker: each locks its hour's row.
+        for key, count in sorted(created.items()):
+            tallies.add(key[0], tallies.Metric.SIGNUP, amount=count, at=moments[key])
+    for row in recorded:  # an aggregate per channel and day, outside the transaction
+        share_counters.count_signature(row.campaign_id, row.via)
+    if outcomes["unreadable"]:
+        log.error(
+            "sign intake: %d signature(s) whose address no key opens, dropped",
+            outcomes["unreadable"],
+        )
+    return outcomes
+
+
+def _record(row: SignIntake) -> SignOutcome | str:
+    if not row.campaign.is_accepting_signatures(row.signed_at):
+        return "closed"
+    try:
+        email = at_rest.decrypt(bytes(row.address_sealed), purpose=ADDRESS_PURPOSE).decode()
+    except at_rest.Unreadable:
+        return "unreadable"
+    outcome, _ = record_signature(
+        Signature(
+            campaign=row.campaign,
+            email=email,
+            email_hash=row.email_hash,
+            key_hash=row.key_hash,
+            fields={name: getattr(row, name) for name in SIGNATURE_FIELDS},
+        )
+    )
+    return outcome
+
+
+SIGNATURE_FIELDS = [
+    "email_domain_hash",
+    "network_hash",
+    "contact_sealed",
+    "sealed_identity",
+    "sealed_key_id",
+    "complaint_version_id",
+    "mandate_version_id",
+    "language",
+    "signed_at",
+]
+
+
+def record_batch(batch: int) -> int:
+    return sum(record_received(limit=batch).values())
+
+
+def oldest_waiting_seconds() -> float | None:
+    """How long the oldest signature received has waited for the worker: a few seconds
+    at most while a worker runs (the health check and the metrics watch it)."""
+    oldest = SignIntake.objects.order_by("pk").values_list("signed_at", flat=True).first()
+    return None if oldest is None else (timezone.now() - oldest).total_seconds()
+
+
+# The worker's part (core/worker.py).
+WORKER_STEP = Step("sign intake", record_batch, oldest_waiting_seconds)
