@@ -102,10 +102,37 @@ end
 """
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_program() -> dict[str, float]:
+    """CPU seconds used so far by the app servers (gunicorn), PostgreSQL and Redis, each
+    summed over its processes: the difference around a run, divided by its requests, is
+    each one's share of a request's cost on this machine."""
+    seconds = {"app": 0.0, "postgres": 0.0, "redis": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            command = Path(stat.parent, "cmdline").read_bytes()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+        if b"gunicorn" in command:
+            seconds["app"] += used
+        elif name.startswith("postgres"):
+            seconds["postgres"] += used
+        elif name.startswith("redis"):
+            seconds["redis"] += used
+    return seconds
+
+
 def wrk(port: int, path: str, connections: int, env: dict) -> dict:
     lua = Path(env["BENCH_DIR"]) / "scenario.lua"
     lua.write_text(LUA)
     started = os.times()
+    cpu_before = cpu_by_program()
     done = subprocess.run(
         ["wrk", "-t", "2", "-c", str(connections), "-d", f"{SECONDS}s", "--latency",
          "-s", str(lua), f"http://127.0.0.1:{port}{path}"],
@@ -115,6 +142,7 @@ def wrk(port: int, path: str, connections: int, env: dict) -> dict:
         check=True,
     )  # fmt: skip
     ended = os.times()
+    cpu_after = cpu_by_program()
     out = done.stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -128,6 +156,7 @@ def wrk(port: int, path: str, connections: int, env: dict) -> dict:
         started.children_user + started.children_system
     )
     tally = re.search(r"BENCH acknowledged=(\d+) server_errors=(\d+)", out)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     return {
         "requests_s": round(rate),
         "p50_ms": round(float(p50.group(1)) * scale[p50.group(2)], 1),
@@ -135,9 +164,15 @@ def wrk(port: int, path: str, connections: int, env: dict) -> dict:
         "non_2xx_3xx": int(non_2xx.group(1)) if non_2xx else 0,
         "http_5xx": int(tally.group(2)),
         "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
-        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "requests": requests,
         "acknowledged": int(tally.group(1)),
         "wrk_cpu_share": round(wrk_cpu / SECONDS / os.cpu_count(), 2),
+        # CPU per request, in ms, of each program (processes that ended meanwhile, such
+        # as a restarted worker, are missed: a lower bound).
+        "cpu_ms": {
+            program: round(1000 * (cpu_after[program] - cpu_before[program]) / max(requests, 1), 2)
+            for program in cpu_after
+        },
     }
 
 
@@ -362,7 +397,7 @@ def print_table(label: str, results: dict) -> None:
         f"\nHTTP benchmark, {label}: gunicorn {WORKERS} workers {' '.join(SERVER_ARGS) or 'sync'},"
         f" wrk 2 threads, {SECONDS} s each"
     )
-    header = f"{'stored':>10} {'scenario':<26} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7} {'5xx':>4} {'sock':>5} {'acked':>6} {'stored':>6} {'wrk CPU':>7} {'load':>5} {'ref/s':>6} {'ref p99':>7} {'ratio':>5}"
+    header = f"{'stored':>10} {'scenario':<26} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7} {'5xx':>4} {'sock':>5} {'acked':>6} {'stored':>6} {'wrk CPU':>7} {'load':>5} {'ref/s':>6} {'ref p99':>7} {'ratio':>5} {'CPU ms app+pg+redis':>19} {'ref CPU ms':>15}"
     print(header)
     print("-" * len(header))
     for size_label, by_scenario in results.items():
@@ -378,7 +413,8 @@ def print_table(label: str, results: dict) -> None:
                 f"{size:>10} {name:<26} {f['requests_s']:>7} {f['p50_ms']:>8} {f['p99_ms']:>8} "
                 f"{f['non_2xx_3xx']:>7} {f['http_5xx']:>4} {f['socket_errors']:>5} {acked:>6} "
                 f"{f.get('stored', ''):>6} {f['wrk_cpu_share']:>7} {f.get('load_1min', ''):>5} "
-                f"{ref.get('requests_s', ''):>6} {ref.get('p99_ms', ''):>7} {f.get('ratio', ''):>5}"
+                f"{ref.get('requests_s', ''):>6} {ref.get('p99_ms', ''):>7} {f.get('ratio', ''):>5} "
+                f"{_cpu(f):>19} {_cpu(ref):>15}"
             )
             if "worker" in f:
                 w = f["worker"]
@@ -388,6 +424,11 @@ def print_table(label: str, results: dict) -> None:
                 )
         print(f"{size:>10} (preload took {by_scenario['preload_s']} s)")
     print(f"largest server process, peak: {results['server peak MB (largest process)']} MB")
+
+
+def _cpu(figures: dict) -> str:
+    cpu = figures.get("cpu_ms")
+    return "+".join(f"{cpu[p]:.2f}" for p in ("app", "postgres", "redis")) if cpu else ""
 
 
 def main():

@@ -205,8 +205,10 @@ TEMPLATES = [
 # Database: SQLite under var/ by default; DATABASE_URL=postgres://… for production.
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
+    # No CONN_HEALTH_CHECKS: it costs every request a `SELECT 1` round trip. After a
+    # database restart, each process answers its first request 503 with Retry-After
+    # (DatabaseUnavailableMiddleware), nothing saved, and reconnects for the next one.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     SQLITE_PATH = Path(env_str("SQLITE_PATH", str(VAR_DIR / "recours.sqlite3")))
     SQLITE_SYNCHRONOUS = env_str("SQLITE_SYNCHRONOUS", "FULL").upper()

@@ -34,12 +34,20 @@ def cached_public_campaign(slug: str) -> Campaign:
     more than the rest of a cached page view. Dropped when the campaign or its
     organisation is saved or changes status, and kept PUBLIC_CAMPAIGN_SECONDS at most.
     Never for a write: signing and confirming read the row itself."""
+    return cached_public_campaign_and_texts(slug)[0]
+
+
+def cached_public_campaign_and_texts(slug: str) -> tuple[Campaign, "PublishedTexts | None"]:
+    """The cached campaign with its texts in force, in one cache round trip: the sign
+    form needs both, at the rate people sign. Dropped with the campaign, and when a text
+    version is published."""
     key = _public_campaign_key(slug)
-    campaign = cache.get(key)
-    if campaign is None:
+    both = cache.get(key)
+    if both is None:
         campaign = public_campaign(slug)
-        cache.set(key, campaign, PUBLIC_CAMPAIGN_SECONDS)
-    return campaign
+        both = (campaign, published_texts(campaign))
+        cache.set(key, both, PUBLIC_CAMPAIGN_SECONDS)
+    return both
 
 
 def forget_public_campaign(slug: str) -> None:
@@ -49,7 +57,7 @@ def forget_public_campaign(slug: str) -> None:
 
 
 def _public_campaign_key(slug: str) -> str:
-    return f"public-campaign:{slug}"
+    return f"public-campaign-texts:{slug}"
 
 
 def complaint_snapshot(campaign: Campaign) -> dict:
@@ -120,6 +128,7 @@ def publish_text_versions(*, campaign: Campaign) -> list[TextVersion]:
         if created:
             cache.delete(_texts_key(campaign.pk))
             transaction.on_commit(lambda: cache.delete(_texts_key(campaign.pk)))
+            forget_public_campaign(campaign.slug)
     return created
 
 

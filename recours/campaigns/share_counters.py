@@ -33,20 +33,20 @@ def count_visit(campaign_id: int, channel: str) -> None:
     _count("visits", campaign_id, channel)
 
 
-def count_signature(campaign_id: int, channel: str) -> None:
-    """One more sign-up through a link tagged `channel`, or nothing if it is not one of
-    ours: an aggregate, never a person."""
+def count_signature(campaign_id: int, channel: str, amount: int = 1) -> None:
+    """`amount` more sign-ups through a link tagged `channel`, or nothing if it is not
+    one of ours: an aggregate, never a person."""
     if channel in CHANNELS:
-        _count("signatures", campaign_id, channel)
+        _count("signatures", campaign_id, channel, amount)
 
 
-def _count(field: str, campaign_id: int, channel: str) -> None:
+def _count(field: str, campaign_id: int, channel: str, amount: int = 1) -> None:
     key = _key(field, campaign_id, timezone.localdate(), channel)
     try:
-        cache.incr(key)
+        cache.incr(key, amount)
     except ValueError:  # the day's first: create it, or add to a concurrent creation
-        if not cache.add(key, 1, KEEP_DAYS * 86400):
-            cache.incr(key)
+        if not cache.add(key, amount, KEEP_DAYS * 86400):
+            cache.incr(key, amount)
 
 
 def flush(campaign_ids: list[int] | None = None) -> dict[str, int]:

@@ -62,12 +62,17 @@ def record_received(*, limit: int = BATCH) -> Counter:
     recorded = []
     with transaction.atomic():
         rows = list(
-            SignIntake.objects.select_for_update(skip_locked=True)
-            .select_related("campaign")
+            SignIntake.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("campaign__organisation")  # the mail names the organisation
             .order_by("pk")[:limit]
         )
         if not rows:
             return outcomes
+        # One instance per campaign: what the mail renders once per campaign state is
+        # looked up once per batch.
+        campaigns = {}
+        for row in rows:
+            row.campaign = campaigns.setdefault(row.campaign_id, row.campaign)
         created = Counter()
         moments = {}
         for row in rows:
@@ -83,8 +88,11 @@ def record_received(*, limit: int = BATCH) -> Counter:
         # Last before the commit, in one order in every worker: each locks its hour's row.
         for key, count in sorted(created.items()):
             tallies.add(key[0], tallies.Metric.SIGNUP, amount=count, at=moments[key])
-    for row in recorded:  # an aggregate per channel and day, outside the transaction
-        share_counters.count_signature(row.campaign_id, row.via)
+    # An aggregate per channel and day, outside the transaction.
+    for (campaign_id, via), count in Counter(
+        (row.campaign_id, row.via) for row in recorded
+    ).items():
+        share_counters.count_signature(campaign_id, via, amount=count)
     if outcomes["unreadable"]:
         log.error(
             "sign intake: %d signature(s) whose address no key opens, dropped",

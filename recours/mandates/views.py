@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from recours.campaigns import sharing
 from recours.campaigns.domain import (
     cached_public_campaign,
+    cached_public_campaign_and_texts,
     confirmed_count,
     public_campaign,
     published_texts,
@@ -45,13 +46,16 @@ def campaign_page(request, slug):
 @require_http_methods(["GET", "POST"])
 def sign(request, slug):
     # From the cache, like the page: a change of status or key drops it at once.
-    campaign = cached_public_campaign(slug)
+    campaign, texts = cached_public_campaign_and_texts(slug)
     if request.method == "GET":  # e.g. a reload after an error: back to the form
         return redirect(campaign.get_absolute_url() + "#signer")
-    refusal = abuse.check_sender(request, proved=pow.proved(request.POST.get("altcha", "")))
+    refusal = abuse.check_sender(
+        request,
+        proved=pow.proved(request.POST.get("altcha", "")),
+        email=request.POST.get("email", ""),
+    )
     if refusal:
         return too_many(request, campaign, refusal)
-    texts = published_texts(campaign)
     if not campaign.is_accepting_signatures() or texts is None:
         return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)
     form = SignForm(request.POST, asks_postal_address=campaign.asks_postal_address)
@@ -62,9 +66,6 @@ def sign(request, slug):
         form.data = form.data.copy()
         form.data["clock"] = form_clock()
         return render_campaign_page(request, campaign, form, status=400)
-    refusal = abuse.check_domain(form.cleaned_data["email"])
-    if refusal:
-        return too_many(request, campaign, refusal)
     if (form.cleaned_data["complaint_version"], form.cleaned_data["mandate_version"]) != (
         texts.complaint.pk,
         texts.mandate.pk,
