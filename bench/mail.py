@@ -1,13 +1,15 @@
-"""Does the mail worker keep up with a surge? (issue 16)
+"""Does the worker keep up with a surge? (issue 16)
 
-    .venv/bin/python bench/mail.py        # BENCH_MAILS=3000 BENCH_SIGN_RATE=183
+    .venv/bin/python bench/mail.py        # BENCH_MAILS=3000 BENCH_SIGN_RATE=645
 
-Queues BENCH_MAILS confirmation mails the way signatures do (`sign_mandate`: rendered,
-encrypted at rest), then drains the outbox with the worker's own loop (`send_due_emails`,
-batches of 100 over one SMTP connection each) into a real SMTP server on loopback
-(aiosmtpd, in a process of its own), with one worker loop and then two threads of one
-process. On a SQLite file, and on PostgreSQL when DATABASE_URL is set. Prints mails/s and the outbox depth left after a
-60-second surge at BENCH_SIGN_RATE signatures/s (the sign rate `bench/load.py` measured).
+Receives BENCH_MAILS signatures the way the sign form does (sealed, stored in the sign
+intake), then lets the worker's own turn (`core.worker.one_turn`: record a batch of 100
+signatures, then send what is due over one SMTP connection) empty the intake and the
+outbox into a real SMTP server on loopback (aiosmtpd, in a process of its own), with one
+worker loop and then two threads of one process. On a SQLite file, and on PostgreSQL when
+DATABASE_URL is set. Prints signatures/s recorded and mailed, and what would wait (intake
+and outbox) after a 60-second surge at BENCH_SIGN_RATE signatures/s (the sign rate
+`bench/load.py` measured).
 """
 
 import json
@@ -42,35 +44,39 @@ from django.test import override_settings  # noqa: E402
 from recours.campaigns.domain import published_texts  # noqa: E402
 from recours.campaigns.models import Organisation  # noqa: E402
 from recours.core.crypto import generate_keypair  # noqa: E402
-from recours.core.mail import send_due_emails  # noqa: E402
 from recours.core.models import OutboxEmail  # noqa: E402
 from recours.core.tests.appserver import free_port  # noqa: E402
-from recours.mandates import domain  # noqa: E402
+from recours.core.worker import one_turn  # noqa: E402
+from recours.mandates import domain, intake  # noqa: E402
 from recours.mandates.identity import SignerIdentity  # noqa: E402
+from recours.mandates.models import SignIntake  # noqa: E402
 from recours.testing import make_campaign  # noqa: E402
 
 MAILS = int(os.environ.get("BENCH_MAILS", "3000"))
-SIGN_RATE = float(os.environ.get("BENCH_SIGN_RATE", "183"))
+SIGN_RATE = float(os.environ.get("BENCH_SIGN_RATE", "645"))
 
 
 def queue(campaign, start: int) -> None:
     texts = published_texts(campaign)
     for number in range(start, start + MAILS):
-        domain.sign_mandate(
+        signature = domain.prepare_signature(
             campaign=campaign,
             identity=SignerIdentity("Camille", "Martin", f"mail{number}@example.org", ""),
             texts=texts,
             language="fr",
         )
+        intake.receive_signature(signature)
 
 
 def drain(workers: int) -> float:
-    """Seconds for `workers` worker loops to empty the outbox."""
+    """Seconds for `workers` worker loops to empty the intake and the outbox."""
 
     def loop():
         try:
-            while send_due_emails(limit=100)["sent"]:
-                pass
+            while True:
+                handled, counts = one_turn(100)
+                if not handled and not counts["sent"]:
+                    break
         finally:
             connection.close()
 
@@ -109,19 +115,21 @@ def main():
             for round_number, workers in enumerate(worker_counts):
                 queue(campaign, round_number * MAILS)
                 seconds = drain(workers)
-                left = OutboxEmail.objects.filter(status="queued").count()
+                left = (
+                    OutboxEmail.objects.filter(status="queued").count() + SignIntake.objects.count()
+                )
                 rate = MAILS / seconds
                 rows.append({"workers": workers, "mails": MAILS, "seconds": round(seconds, 2),
-                             "mails_s": round(rate), "left_queued": left,
+                             "signatures_s": round(rate), "left_queued": left,
                              "depth_after_60s_surge": max(0, round(60 * (SIGN_RATE - rate)))})  # fmt: skip
     finally:
         server.terminate()
         server.wait()
-    print(f"\nMail worker, {label}, into aiosmtpd (its own process) on loopback")
-    print(f"{'workers':>7} {'mails':>6} {'seconds':>8} {'mails/s':>8} {'left':>5} "
-          f"{'outbox after 60 s at ' + str(int(SIGN_RATE)) + '/s':>28}")  # fmt: skip
+    print(f"\nWorker (record, then mail), {label}, into aiosmtpd (its own process) on loopback")
+    print(f"{'workers':>7} {'signed':>6} {'seconds':>8} {'recorded+mailed/s':>17} {'left':>5} "
+          f"{'waiting after 60 s at ' + str(int(SIGN_RATE)) + '/s':>28}")  # fmt: skip
     for row in rows:
-        print(f"{row['workers']:>7} {row['mails']:>6} {row['seconds']:>8} {row['mails_s']:>8} "
+        print(f"{row['workers']:>7} {row['mails']:>6} {row['seconds']:>8} {row['signatures_s']:>17} "
               f"{row['left_queued']:>5} {row['depth_after_60s_surge']:>28}")  # fmt: skip
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from recours.core.models import OutboxEmail
-from recours.core.worker import STEPS, Step
+from recours.core.worker import STEPS
 
 _migrations_applied = False
 
@@ -70,34 +70,25 @@ def oldest_waiting_mail_seconds() -> float | None:
     return None if oldest is None else (now - oldest).total_seconds()
 
 
-def _outbox() -> Check:
+def _waited(name: str, oldest_seconds, waiting: str) -> Check:
+    """Fails when the oldest item of a queue the worker drains has waited too long."""
     try:
-        age = oldest_waiting_mail_seconds()
+        age = oldest_seconds()
     except DatabaseError:
-        return Check("outbox", False, "cannot be read")
+        return Check(name, False, "cannot be read")
     limit = timedelta(minutes=settings.HEALTH_OUTBOX_MAX_MINUTES).total_seconds()
     if age is None:
-        return Check("outbox", True, "empty")
-    return Check("outbox", age <= limit, f"oldest due mail waiting for {age:.0f} s")
-
-
-def _worker_step(step: Step) -> Check:
-    try:
-        age = step.oldest_waiting_seconds()
-    except DatabaseError:
-        return Check(step.name, False, "cannot be read")
-    limit = timedelta(minutes=settings.HEALTH_OUTBOX_MAX_MINUTES).total_seconds()
-    if age is None:
-        return Check(step.name, True, "empty")
-    return Check(step.name, age <= limit, f"oldest waiting for {age:.0f} s")
+        return Check(name, True, "empty")
+    return Check(name, age <= limit, f"{waiting} for {age:.0f} s")
 
 
 def readiness() -> list[Check]:
     database = _database()
     if not database.ok:
         return [database]
-    steps = [_worker_step(step) for step in STEPS]
-    return [database, _cache(), _migrations(), _outbox(), *steps]
+    outbox = _waited("outbox", oldest_waiting_mail_seconds, "oldest due mail waiting")
+    steps = [_waited(step.name, step.oldest_waiting_seconds, "oldest waiting") for step in STEPS]
+    return [database, _cache(), _migrations(), outbox, *steps]
 
 
 def ready() -> bool:

@@ -110,12 +110,11 @@ def prepare_signature(
     language: str,
     submission_key: str | None = None,
     network: str = "",
-    now=None,
 ) -> Signature:
     """The work of a signature that needs no database: the keyed hashes, and the identity
     sealed to the campaign's public key (and, for news, to the contact key). Raises
     CampaignNotOpen."""
-    now = now or timezone.now()
+    now = timezone.now()
     if not campaign.is_accepting_signatures(now):
         raise CampaignNotOpen
     sealed = seal(
