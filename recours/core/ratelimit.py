@@ -149,6 +149,17 @@ def hit(rule: Rule, value: str, *, now: float | None = None) -> Refusal | None:
     return _refusal([_counter(rule, value, time.time() if now is None else now)])
 
 
+def hits(rule: Rule, values: list[str]) -> list[Refusal | None]:
+    """Counts one attempt for each value under `rule`, in one round trip; for each, a
+    Refusal once over the limit."""
+    now = time.time()
+    counters = [_counter(rule, value, now) for value in values]
+    return [
+        Refusal(rule.name, counter.retry_after) if count > rule.limit else None
+        for counter, count in zip(counters, _counts(counters), strict=True)
+    ]
+
+
 def check(
     rules_and_values: list[tuple[Rule, str]],
     *,

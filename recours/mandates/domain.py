@@ -31,8 +31,9 @@ from recours.core.crypto import (
     seal,
     sha256_hex,
 )
-from recours.core.mail import queue_email
-from recours.core.ratelimit import Rule, hit
+from recours.core.mail import outbox_email, queue_email
+from recours.core.models import OutboxEmail
+from recours.core.ratelimit import Rule, hits
 from recours.mandates import transparency
 from recours.mandates.digests import evidence_digest_of
 from recours.mandates.identity import SignerIdentity, canonical_email
@@ -171,17 +172,18 @@ def sign_mandate(
         network=network,
     )
     with transaction.atomic():
-        outcome, created = record_signature(signature)
-        if created:
+        (outcome,) = record_signatures([signature])
+        if outcome is SignOutcome.CREATED:
             tallies.add(campaign.pk, tallies.Metric.SIGNUP, at=signature.fields["signed_at"])
     return outcome
 
 
-def record_signature(signature: Signature) -> tuple[SignOutcome, bool]:
-    """Records a pending mandate and queues its confirmation mail; call it inside the
-    caller's transaction, which adds the created mandates to the hour's tally, last before
-    its commit (every sign-up of the hour updates that one row). Returns the outcome and
-    whether a mandate was created.
+def record_signatures(signatures: list[Signature]) -> list[SignOutcome]:
+    """Records pending mandates and queues their mails, a batch at a time in a few
+    statements; call it inside the caller's transaction, which adds the created mandates
+    to the hour's tally, last before its commit (every sign-up of the hour updates that
+    one row). Returns each signature's outcome. A batch holds one signature per person
+    (the worker keeps the last one).
 
     Nothing identifying is stored in clear: the identity is sealed, and the queued mail's
     recipient is encrypted with the server's DATA_KEY, and the worker wipes it once sent.
@@ -192,39 +194,89 @@ def record_signature(signature: Signature) -> tuple[SignOutcome, bool]:
     client retrying after a time-out) changes nothing. The sign form answers the same in
     every case, so that it tells no one who has signed (R1.6, R1.9, R2.2).
     """
-    campaign, email_hash = signature.campaign, signature.email_hash
+    outcomes: list[SignOutcome | None] = [None] * len(signatures)
     # No one can be mail-bombed through the form: past a few mails a day to one address
     # for one campaign, a signature changes nothing and sends nothing (the form still
     # answers the same). Counted on the keyed hash, never the address.
     limit, window = settings.SIGN_RATE_LIMITS["recipient"]
-    if hit(Rule("sign-recipient", limit, window), email_hash):
-        return SignOutcome.RECIPIENT_LIMITED, False
-    # A new attempt to reach the address, whatever became of the last one.
-    fields = signature.fields | {"bounced_at": None}
-    if signature.key_hash is not None and not SubmissionKey.spend_hash(signature.key_hash):
-        return SignOutcome.DUPLICATE_SUBMISSION, False
-    mandate = active_mandate(campaign, email_hash)
-    if mandate is None:
-        try:
-            with transaction.atomic():
-                mandate = Mandate.objects.create(campaign=campaign, email_hash=email_hash, **fields)
-            outcome = SignOutcome.CREATED
-        except IntegrityError:
-            # A concurrent worker recorded the same person first: treat as a repeat.
-            mandate = active_mandate(campaign, email_hash)
-            outcome = _repeat_outcome(mandate)
-    else:
-        outcome = _repeat_outcome(mandate)
+    rule = Rule("sign-recipient", limit, window)
+    for index, refusal in enumerate(hits(rule, [s.email_hash for s in signatures])):
+        if refusal:
+            outcomes[index] = SignOutcome.RECIPIENT_LIMITED
+    keyed = [i for i, s in enumerate(signatures) if outcomes[i] is None and s.key_hash]
+    fresh = SubmissionKey.spend_hashes([signatures[i].key_hash for i in keyed])
+    for index in keyed:
+        if signatures[index].key_hash not in fresh:
+            outcomes[index] = SignOutcome.DUPLICATE_SUBMISSION
+    todo = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    try:
+        with transaction.atomic():
+            _record_mandates(signatures, todo, outcomes)
+    except IntegrityError:
+        # Another worker recorded one of these people first, and has committed since
+        # (the unique index waited for it): again, now as a repeat.
+        _record_mandates(signatures, todo, outcomes)
+    return outcomes
 
-    if outcome is SignOutcome.ALREADY_CONFIRMED:
-        _queue_mail(mandate, signature.email, "already-signed", confirm=False)
-    else:
-        if outcome is SignOutcome.PENDING_AGAIN:
+
+def _record_mandates(signatures: list[Signature], todo: list[int], outcomes: list) -> None:
+    """The mandates of the signatures at `todo`, created or taken up again, with their
+    links and mails: one statement each for all of them, but the repeats' updates."""
+    found = _active_mandates([signatures[i] for i in todo])
+    created, again, mandates = [], [], {}
+    for index in todo:
+        signature = signatures[index]
+        # A new attempt to reach the address, whatever became of the last one.
+        fields = signature.fields | {"bounced_at": None}
+        mandate = found.get((signature.campaign.pk, signature.email_hash))
+        if mandate is None:
+            mandate = Mandate(
+                campaign=signature.campaign, email_hash=signature.email_hash, **fields
+            )
+            created.append(mandate)
+            outcomes[index] = SignOutcome.CREATED
+        elif mandate.status == Status.CONFIRMED:
+            outcomes[index] = SignOutcome.ALREADY_CONFIRMED
+        else:
             Mandate.objects.filter(pk=mandate.pk).update(**fields)
             mandate.language = fields["language"]
-            mandate.tokens.filter(purpose=Purpose.CONFIRM, used_at__isnull=True).delete()
-        _queue_mail(mandate, signature.email, "confirm", confirm=True)
-    return outcome, outcome is SignOutcome.CREATED
+            again.append(mandate.pk)
+            outcomes[index] = SignOutcome.PENDING_AGAIN
+        mandates[index] = mandate
+    Mandate.objects.bulk_create(created)
+    if again:
+        MandateToken.objects.filter(
+            mandate_id__in=again, purpose=Purpose.CONFIRM, used_at__isnull=True
+        ).delete()
+    tokens, mails = [], []
+    for index in todo:
+        confirm = outcomes[index] is not SignOutcome.ALREADY_CONFIRMED
+        rows, mail = _mail(
+            mandates[index],
+            signatures[index].email,
+            "confirm" if confirm else "already-signed",
+            confirm=confirm,
+        )
+        tokens += rows
+        mails.append(mail)
+    MandateToken.objects.bulk_create(tokens)
+    OutboxEmail.objects.bulk_create(mails)
+
+
+def _active_mandates(signatures: list[Signature]) -> dict[tuple[int, str], Mandate]:
+    """The active mandates of these people, locked, by campaign and e-mail hash."""
+    if not signatures:
+        return {}
+    campaigns = {s.campaign.pk: s.campaign for s in signatures}
+    rows = Mandate.objects.select_for_update().filter(
+        campaign_id__in=list(campaigns), email_hash__in=[s.email_hash for s in signatures]
+    )
+    found = {}
+    for row in rows:
+        if row.status in ACTIVE:
+            row.campaign = campaigns[row.campaign_id]  # the mail needs it: no second query
+            found[row.campaign_id, row.email_hash] = row
+    return found
 
 
 def active_mandate(campaign: Campaign, email_hash: str) -> Mandate | None:
@@ -235,12 +287,6 @@ def active_mandate(campaign: Campaign, email_hash: str) -> Mandate | None:
     if mandate is not None:
         mandate.campaign = campaign  # the mail needs it: no second query
     return mandate
-
-
-def _repeat_outcome(mandate: Mandate) -> SignOutcome:
-    if mandate.status == Status.CONFIRMED:
-        return SignOutcome.ALREADY_CONFIRMED
-    return SignOutcome.PENDING_AGAIN
 
 
 def manage_url(campaign: Campaign, token: str) -> str:
@@ -254,7 +300,10 @@ def issue_token(mandate: Mandate, purpose: str, expires_at=None) -> str:
     return token
 
 
-def _queue_mail(mandate: Mandate, email: str, template: str, *, confirm: bool):
+def _mail(
+    mandate: Mandate, email: str, template: str, *, confirm: bool
+) -> tuple[list[MandateToken], OutboxEmail]:
+    """The links of a signature's mail (unsaved) and the mail (unsaved)."""
     campaign = mandate.campaign
     slug = campaign.slug
     manage_token, manage_row = unsaved_token(mandate, Purpose.MANAGE)
@@ -271,11 +320,10 @@ def _queue_mail(mandate: Mandate, email: str, template: str, *, confirm: bool):
         slots["confirm_url"] = settings.SITE_URL + reverse("mandates:confirm", args=[slug, token])
         context["expires_at"] = expires_at
         expiry = expires_at.strftime("%Y%m%d%H%M")  # the mail shows it to the minute
-    MandateToken.objects.bulk_create(rows)  # one statement on the hot path
     # What the mail shows but its links: rendered once per campaign state and minute of
     # expiry in each process, not for every signature.
     render_key = digest_key("mail", (*appearance(campaign), expiry))
-    queue_email(
+    return rows, outbox_email(
         to=email,
         template=template,
         context=context,

@@ -26,7 +26,7 @@ from recours.campaigns import share_counters, tallies
 from recours.campaigns.tallies import hour_of
 from recours.core import at_rest
 from recours.core.worker import Step
-from recours.mandates.domain import Signature, SignOutcome, record_signature
+from recours.mandates.domain import Signature, SignOutcome, record_signatures
 from recours.mandates.models import SignIntake, SubmissionKey
 
 log = logging.getLogger(__name__)
@@ -57,9 +57,9 @@ def record_received(*, limit: int = BATCH) -> Counter:
 
     A signature is recorded if its campaign was taking signatures when it arrived; one
     whose address no key opens (DATA_KEY lost) cannot be mailed, so it is dropped and
-    counted. Each created mandate is added to the tally of the hour it arrived in."""
+    counted; of one person's signatures in a batch, the last is recorded. Each created
+    mandate is added to the tally of the hour it arrived in."""
     outcomes = Counter()
-    recorded = []
     with transaction.atomic():
         rows = list(
             SignIntake.objects.select_for_update(of=("self",), skip_locked=True)
@@ -73,25 +73,35 @@ def record_received(*, limit: int = BATCH) -> Counter:
         campaigns = {}
         for row in rows:
             row.campaign = campaigns.setdefault(row.campaign_id, row.campaign)
+        # A person who signed several times since the last batch: the last signature
+        # stands (it would take the place of the others and void their links at once);
+        # the others send nothing.
+        latest = {(row.campaign_id, row.email_hash): row for row in rows}
+        if len(latest) < len(rows):
+            outcomes["superseded"] = len(rows) - len(latest)
+        signatures = []
+        for row in latest.values():
+            signature = _signature(row)
+            if isinstance(signature, str):
+                outcomes[signature] += 1
+            else:
+                signatures.append((row, signature))
+        recorded = record_signatures([signature for _, signature in signatures])
+        outcomes.update(recorded)
         created = Counter()
         moments = {}
-        for row in rows:
-            outcome = _record(row)
-            outcomes[outcome] += 1
+        for (row, _), outcome in zip(signatures, recorded, strict=True):
             if outcome is SignOutcome.CREATED:
                 key = (row.campaign_id, hour_of(row.signed_at))
                 created[key] += 1
                 moments.setdefault(key, row.signed_at)
-            if isinstance(outcome, SignOutcome):
-                recorded.append(row)
         SignIntake.objects.filter(pk__in=[row.pk for row in rows]).delete()
         # Last before the commit, in one order in every worker: each locks its hour's row.
         for key, count in sorted(created.items()):
             tallies.add(key[0], tallies.Metric.SIGNUP, amount=count, at=moments[key])
     # An aggregate per channel and day, outside the transaction.
-    for (campaign_id, via), count in Counter(
-        (row.campaign_id, row.via) for row in recorded
-    ).items():
+    channels = Counter((row.campaign_id, row.via) for row, _ in signatures)
+    for (campaign_id, via), count in channels.items():
         share_counters.count_signature(campaign_id, via, amount=count)
     if outcomes["unreadable"]:
         log.error(
@@ -101,23 +111,21 @@ def record_received(*, limit: int = BATCH) -> Counter:
     return outcomes
 
 
-def _record(row: SignIntake) -> SignOutcome | str:
+def _signature(row: SignIntake) -> Signature | str:
+    """The signature a waiting row holds, or why it cannot be recorded."""
     if not row.campaign.is_accepting_signatures(row.signed_at):
         return "closed"
     try:
         email = at_rest.decrypt(bytes(row.address_sealed), purpose=ADDRESS_PURPOSE).decode()
     except at_rest.Unreadable:
         return "unreadable"
-    outcome, _ = record_signature(
-        Signature(
-            campaign=row.campaign,
-            email=email,
-            email_hash=row.email_hash,
-            key_hash=row.key_hash,
-            fields={name: getattr(row, name) for name in SIGNATURE_FIELDS},
-        )
+    return Signature(
+        campaign=row.campaign,
+        email=email,
+        email_hash=row.email_hash,
+        key_hash=row.key_hash,
+        fields={name: getattr(row, name) for name in SIGNATURE_FIELDS},
     )
-    return outcome
 
 
 SIGNATURE_FIELDS = [

@@ -268,22 +268,26 @@ class SubmissionKey(models.Model):
 
     @classmethod
     def spend(cls, key: str) -> bool:
-        return cls.spend_hash(cls.hash_of(key))
+        return bool(cls.spend_hashes([cls.hash_of(key)]))
 
     @classmethod
-    def spend_hash(cls, key_hash: str) -> bool:
-        """True the first time a key is spent, False ever after. The unique index decides,
-        so concurrent requests in any process agree; ON CONFLICT DO NOTHING lets it decide
-        in one statement, where an insert that may fail needs a savepoint around it."""
+    def spend_hashes(cls, key_hashes: list[str]) -> set[str]:
+        """Of these keys' hashes, those spent now for the first time; a key is spent
+        once, ever. The unique index decides, so concurrent requests in any process agree;
+        ON CONFLICT DO NOTHING lets it decide in one statement for them all, where an
+        insert that may fail needs a savepoint around each."""
+        if not key_hashes:
+            return set()
         table = connection.ops.quote_name(cls._meta.db_table)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
+        rows = ", ".join(["(%s, %s)"] * len(key_hashes))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (key_hash, created_at) VALUES (%s, %s) "  # noqa: S608 - our own table's name
-                "ON CONFLICT (key_hash) DO NOTHING",
-                [key_hash, now],
+                f"INSERT INTO {table} (key_hash, created_at) VALUES {rows} "  # noqa: S608 - our own table's name
+                "ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash",
+                [value for key_hash in key_hashes for value in (key_hash, now)],
             )
-            return cursor.rowcount == 1
+            return {key_hash for (key_hash,) in cursor.fetchall()}
 
 
 class Invalidation(models.Model):
