@@ -45,17 +45,16 @@ def start_of(hour: int) -> datetime:
 
 def add(campaign_id: int, *metrics: str, amount: int = 1, at: datetime | None = None) -> None:
     """Adds `amount` to each metric's count for the hour of `at` (now by default). Call it
-    inside the transaction of the event. Every metric takes one update statement together
-    (a confirmation counts two); a metric's first event of the hour inserts its row, and
-    an insert that loses a race with another process becomes an update."""
+    inside the transaction of the event. Each metric takes one update statement; its
+    first event of the hour inserts its row, and an insert that loses a race with another
+    process becomes an update. One statement per metric, not one for all: an update of
+    several rows cannot tell which were missing, and a row another process inserts
+    meanwhile must not be taken for one this update counted in."""
     hour = hour_of(at or timezone.now())
     rows = Tally.objects.filter(campaign_id=campaign_id, hour=hour)
-    if rows.filter(metric__in=metrics).update(count=F("count") + amount) == len(metrics):
-        return
-    present = set(rows.filter(metric__in=metrics).values_list("metric", flat=True))
     for metric in metrics:
-        if metric in present:
-            continue  # its row was updated above
+        if rows.filter(metric=metric).update(count=F("count") + amount):
+            continue
         try:
             with transaction.atomic():
                 Tally.objects.create(

@@ -153,6 +153,7 @@ def test_two_app_servers_behind_nginx_agree(cluster):
     hidden = signer.form(PAGE)
     time.sleep(2.1)
     assert signer.post(SIGN, sign_fields(hidden, "scale@example.org"))[0] == 302
+    assert server_b.record_signatures() == 1  # any server's worker records it
     path = confirm_path(server_a)
     confirmer = Client(server_b.port)
     button = confirmer.form(path)
