@@ -64,7 +64,7 @@ if mode ~= "get" then
 end
 local base, slice = tonumber(os.getenv("BENCH_BASE") or "0"), tonumber(os.getenv("BENCH_SLICE") or "1")
 local csrf = os.getenv("BENCH_CSRF")
-local counter = 0
+local counter, posted = 0, 0
 acknowledged, server_errors = 0, 0
 local threads = {}
 function setup(thread)
@@ -81,7 +81,9 @@ request = function()
   if mode == "get" or (mode == "mix" and (counter % 10) ~= 0) then
     return wrk.format("GET", mode == "get" and wrk.path or "/technopolice/")
   end
-  local line = lines[offset + (counter % slice) + 1]
+  -- Counted apart from the page views of the mix: each POST takes the next line.
+  local line = lines[offset + (posted % slice) + 1]
+  posted = posted + 1
   if mode == "confirm" then
     return post("/technopolice/confirmer/" .. line .. "/", "csrfmiddlewaretoken=" .. csrf)
   end
@@ -105,11 +107,11 @@ end
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_by_program() -> dict[str, float]:
-    """CPU seconds used so far by the app servers (gunicorn), PostgreSQL and Redis, each
-    summed over its processes: the difference around a run, divided by its requests, is
-    each one's share of a request's cost on this machine."""
-    seconds = {"app": 0.0, "postgres": 0.0, "redis": 0.0}
+def cpu_by_process() -> dict[int, tuple[str, float]]:
+    """CPU seconds used so far by each process of the app servers (gunicorn), PostgreSQL
+    and Redis, by pid: the difference around a run, per program and divided by its
+    requests, is each one's share of a request's cost on this machine."""
+    seconds = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
@@ -119,20 +121,31 @@ def cpu_by_program() -> dict[str, float]:
         name = text[text.index("(") + 1 : text.rindex(")")]
         fields = text[text.rindex(")") + 2 :].split()
         used = (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
-        if b"gunicorn" in command:
-            seconds["app"] += used
-        elif name.startswith("postgres"):
-            seconds["postgres"] += used
-        elif name.startswith("redis"):
-            seconds["redis"] += used
+        program = (
+            "app" if b"gunicorn" in command
+            else "postgres" if name.startswith("postgres")
+            else "redis" if name.startswith("redis")
+            else None
+        )  # fmt: skip
+        if program:
+            seconds[int(stat.parent.name)] = (program, used)
     return seconds
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """Per program, the CPU its processes used between two readings: a process that
+    ended meanwhile is missed (a lower bound), one that started counts from zero."""
+    used = dict.fromkeys(("app", "postgres", "redis"), 0.0)
+    for pid, (program, seconds) in after.items():
+        used[program] += seconds - before.get(pid, (program, 0.0))[1]
+    return used
 
 
 def wrk(port: int, path: str, connections: int, env: dict) -> dict:
     lua = Path(env["BENCH_DIR"]) / "scenario.lua"
     lua.write_text(LUA)
     started = os.times()
-    cpu_before = cpu_by_program()
+    cpu_before = cpu_by_process()
     done = subprocess.run(
         ["wrk", "-t", "2", "-c", str(connections), "-d", f"{SECONDS}s", "--latency",
          "-s", str(lua), f"http://127.0.0.1:{port}{path}"],
@@ -142,7 +155,7 @@ def wrk(port: int, path: str, connections: int, env: dict) -> dict:
         check=True,
     )  # fmt: skip
     ended = os.times()
-    cpu_after = cpu_by_program()
+    cpu_used_s = cpu_used(cpu_before, cpu_by_process())
     out = done.stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -167,11 +180,10 @@ def wrk(port: int, path: str, connections: int, env: dict) -> dict:
         "requests": requests,
         "acknowledged": int(tally.group(1)),
         "wrk_cpu_share": round(wrk_cpu / SECONDS / os.cpu_count(), 2),
-        # CPU per request, in ms, of each program (processes that ended meanwhile, such
-        # as a restarted worker, are missed: a lower bound).
+        # CPU per request, in ms, of each program.
         "cpu_ms": {
-            program: round(1000 * (cpu_after[program] - cpu_before[program]) / max(requests, 1), 2)
-            for program in cpu_after
+            program: round(1000 * seconds / max(requests, 1), 2)
+            for program, seconds in cpu_used_s.items()
         },
     }
 

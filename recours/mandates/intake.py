@@ -88,17 +88,11 @@ def record_received(*, limit: int = BATCH) -> Counter:
                 signatures.append((row, signature))
         recorded = record_signatures([signature for _, signature in signatures])
         outcomes.update(recorded)
-        created = Counter()
-        moments = {}
-        for (row, _), outcome in zip(signatures, recorded, strict=True):
-            if outcome is SignOutcome.CREATED:
-                key = (row.campaign_id, hour_of(row.signed_at))
-                created[key] += 1
-                moments.setdefault(key, row.signed_at)
         SignIntake.objects.filter(pk__in=[row.pk for row in rows]).delete()
-        # Last before the commit, in one order in every worker: each locks its hour's row.
-        for key, count in sorted(created.items()):
-            tallies.add(key[0], tallies.Metric.SIGNUP, amount=count, at=moments[key])
+        _add_to_tallies(
+            [row for (row, _), outcome in zip(signatures, recorded, strict=True)
+             if outcome is SignOutcome.CREATED]
+        )  # fmt: skip
     # An aggregate per channel and day, outside the transaction.
     channels = Counter((row.campaign_id, row.via) for row, _ in signatures)
     for (campaign_id, via), count in channels.items():
@@ -109,6 +103,15 @@ def record_received(*, limit: int = BATCH) -> Counter:
             outcomes["unreadable"],
         )
     return outcomes
+
+
+def _add_to_tallies(created: list[SignIntake]) -> None:
+    """The sign-ups of each campaign's hours, last before the commit and in one order in
+    every worker: each locks its hour's row."""
+    counts = Counter((row.campaign_id, hour_of(row.signed_at)) for row in created)
+    moments = {(row.campaign_id, hour_of(row.signed_at)): row.signed_at for row in created}
+    for key, count in sorted(counts.items()):
+        tallies.add(key[0], tallies.Metric.SIGNUP, amount=count, at=moments[key])
 
 
 def _signature(row: SignIntake) -> Signature | str:
