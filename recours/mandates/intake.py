@@ -77,8 +77,13 @@ def record_received(*, limit: int = BATCH) -> Counter:
         # stands (it would take the place of the others and void their links at once);
         # the others send nothing.
         latest = {(row.campaign_id, row.email_hash): row for row in rows}
-        if len(latest) < len(rows):
-            outcomes["superseded"] = len(rows) - len(latest)
+        superseded = [
+            row.key_hash for row in rows if latest[row.campaign_id, row.email_hash] is not row
+        ]
+        if superseded:
+            outcomes["superseded"] = len(superseded)
+            # Their forms are spent too: sent again later, they change nothing.
+            SubmissionKey.spend_hashes(superseded)
         signatures = []
         for row in latest.values():
             signature = _signature(row)

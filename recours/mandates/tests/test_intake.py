@@ -106,6 +106,7 @@ def test_signing_again_before_the_worker_gets_one_mandate_and_one_mail_for_the_l
     received(client, campaign, sign_data, surname="Dupontel")
 
     assert intake.record_received() == {domain.SignOutcome.CREATED: 1, "superseded": 1}
+    assert SubmissionKey.objects.count() == 2  # the first form, sent again, changes nothing
 
     mandate = Mandate.objects.get()
     assert unseal(private_key, bytes(mandate.sealed_identity))["surname"] == "Dupontel"
