@@ -15,6 +15,7 @@ from recours.campaigns.domain import publish_text_versions, published_texts
 from recours.campaigns.models import Campaign, Ground, Source
 from recours.core.models import OutboxEmail
 from recours.mandates.forms import form_clock
+from recours.mandates.intake import record_batch
 from recours.mandates.pow import new_challenge
 
 
@@ -31,8 +32,6 @@ class WorkerClient(Client):
 
 
 def record_received_signatures() -> int:
-    from recours.mandates.intake import record_batch
-
     return record_batch(1000)
 
 

@@ -134,13 +134,17 @@ def _count_one(counter: _Counter) -> int:
         return 1
 
 
+def _refusals(counters: list[_Counter]) -> list[Refusal | None]:
+    """Counts every attempt; for each counter, a Refusal if its rule is over."""
+    return [
+        Refusal(c.rule.name, c.retry_after) if count > c.rule.limit else None
+        for c, count in zip(counters, _counts(counters), strict=True)
+    ]
+
+
 def _refusal(counters: list[_Counter]) -> Refusal | None:
     """Counts every attempt; the refusal that lasts longest, if any rule is over."""
-    refusals = [
-        Refusal(c.rule.name, c.retry_after)
-        for c, count in zip(counters, _counts(counters), strict=True)
-        if count > c.rule.limit
-    ]
+    refusals = [refusal for refusal in _refusals(counters) if refusal]
     return max(refusals, key=lambda refusal: refusal.retry_after, default=None)
 
 
@@ -153,11 +157,7 @@ def hits(rule: Rule, values: list[str]) -> list[Refusal | None]:
     """Counts one attempt for each value under `rule`, in one round trip; for each, a
     Refusal once over the limit."""
     now = time.time()
-    counters = [_counter(rule, value, now) for value in values]
-    return [
-        Refusal(rule.name, counter.retry_after) if count > rule.limit else None
-        for counter, count in zip(counters, _counts(counters), strict=True)
-    ]
+    return _refusals([_counter(rule, value, now) for value in values])
 
 
 def check(

@@ -13,10 +13,12 @@ class MandatesConfig(AppConfig):
         from recours.core.worker import STEPS
         from recours.mandates.domain import on_mail_bounced, on_mail_outcome, signature_gauges
         from recours.mandates.intake import WORKER_STEP
+        from recours.mandates.intake import gauges as intake_gauges
 
         mail_bounced.connect(on_mail_bounced, dispatch_uid="mandates-bounce")
         mail_outcome.connect(on_mail_outcome, dispatch_uid="mandates-mail-outcome")
-        if signature_gauges not in GAUGES:
-            GAUGES.append(signature_gauges)
+        for gauges in (signature_gauges, intake_gauges):
+            if gauges not in GAUGES:
+                GAUGES.append(gauges)
         if WORKER_STEP not in STEPS:
             STEPS.append(WORKER_STEP)

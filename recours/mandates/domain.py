@@ -37,13 +37,7 @@ from recours.core.ratelimit import Rule, hits
 from recours.mandates import transparency
 from recours.mandates.digests import evidence_digest_of
 from recours.mandates.identity import SignerIdentity, canonical_email
-from recours.mandates.models import (
-    Invalidation,
-    Mandate,
-    MandateToken,
-    SignIntake,
-    SubmissionKey,
-)
+from recours.mandates.models import Invalidation, Mandate, MandateToken, SubmissionKey
 
 Status = Mandate.Status
 Purpose = MandateToken.Purpose
@@ -152,29 +146,16 @@ def prepare_signature(
     )
 
 
-def sign_mandate(
-    *,
-    campaign: Campaign,
-    identity: SignerIdentity,
-    texts: PublishedTexts,
-    language: str,
-    submission_key: str | None = None,
-    network: str = "",
-) -> SignOutcome:
-    """Prepares and records a signature at once (the sign form stores it in the sign
-    intake instead, and the worker records it: mandates/intake.py)."""
-    signature = prepare_signature(
-        campaign=campaign,
-        identity=identity,
-        texts=texts,
-        language=language,
-        submission_key=submission_key,
-        network=network,
-    )
+def sign_mandate(**details) -> SignOutcome:
+    """Prepares and records a signature at once, with the arguments of
+    `prepare_signature` (the sign form stores it in the sign intake instead, and the
+    worker records it: mandates/intake.py)."""
+    signature = prepare_signature(**details)
     with transaction.atomic():
         (outcome,) = record_signatures([signature])
         if outcome is SignOutcome.CREATED:
-            tallies.add(campaign.pk, tallies.Metric.SIGNUP, at=signature.fields["signed_at"])
+            at = signature.fields["signed_at"]
+            tallies.add(signature.campaign.pk, tallies.Metric.SIGNUP, at=at)
     return outcome
 
 
@@ -222,7 +203,7 @@ def record_signatures(signatures: list[Signature]) -> list[SignOutcome]:
 def _record_mandates(signatures: list[Signature], todo: list[int], outcomes: list) -> None:
     """The mandates of the signatures at `todo`, created or taken up again, with their
     links and mails: one statement each for all of them, but the repeats' updates."""
-    found = _active_mandates([signatures[i] for i in todo])
+    found = active_mandates([(signatures[i].campaign, signatures[i].email_hash) for i in todo])
     created, again, mandates = [], [], {}
     for index in todo:
         signature = signatures[index]
@@ -263,13 +244,16 @@ def _record_mandates(signatures: list[Signature], todo: list[int], outcomes: lis
     OutboxEmail.objects.bulk_create(mails)
 
 
-def _active_mandates(signatures: list[Signature]) -> dict[tuple[int, str], Mandate]:
-    """The active mandates of these people, locked, by campaign and e-mail hash."""
-    if not signatures:
+def active_mandates(people: list[tuple[Campaign, str]]) -> dict[tuple[int, str], Mandate]:
+    """The active mandates of these people (campaign and e-mail hash), locked, by
+    campaign id and e-mail hash, in one query. Filtered on status here rather than in
+    SQL, so that the query has one index to use (`mandate_by_email`): a person has a
+    handful of rows at most."""
+    if not people:
         return {}
-    campaigns = {s.campaign.pk: s.campaign for s in signatures}
+    campaigns = {campaign.pk: campaign for campaign, _ in people}
     rows = Mandate.objects.select_for_update().filter(
-        campaign_id__in=list(campaigns), email_hash__in=[s.email_hash for s in signatures]
+        campaign_id__in=list(campaigns), email_hash__in=[email_hash for _, email_hash in people]
     )
     found = {}
     for row in rows:
@@ -280,13 +264,7 @@ def _active_mandates(signatures: list[Signature]) -> dict[tuple[int, str], Manda
 
 
 def active_mandate(campaign: Campaign, email_hash: str) -> Mandate | None:
-    # Filtered on status here rather than in SQL, so that the query has one index to use
-    # (`mandate_by_email`): a person has a handful of rows at most.
-    rows = Mandate.objects.select_for_update().filter(campaign=campaign, email_hash=email_hash)
-    mandate = next((row for row in rows if row.status in ACTIVE), None)
-    if mandate is not None:
-        mandate.campaign = campaign  # the mail needs it: no second query
-    return mandate
+    return active_mandates([(campaign, email_hash)]).get((campaign.pk, email_hash))
 
 
 def manage_url(campaign: Campaign, token: str) -> str:
@@ -654,16 +632,4 @@ def signature_gauges() -> list[str]:
         f"recours_mandates_confirmed {confirmed}",
         "# TYPE recours_mandates_pending gauge",
         f"recours_mandates_pending {pending}",
-        *intake_gauges(),
-    ]
-
-
-def intake_gauges() -> list[str]:
-    from recours.mandates.intake import oldest_waiting_seconds
-
-    return [
-        "# TYPE recours_signatures_waiting gauge",
-        f"recours_signatures_waiting {SignIntake.objects.count()}",
-        "# TYPE recours_signatures_oldest_waiting_seconds gauge",
-        f"recours_signatures_oldest_waiting_seconds {oldest_waiting_seconds() or 0:.0f}",
     ]

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from recours.campaigns import share_counters, tallies
-from recours.campaigns.tallies import hour_of
+from recours.campaigns.tallies import hour_of, start_of
 from recours.core import at_rest
 from recours.core.worker import Step
 from recours.mandates.domain import Signature, SignOutcome, record_signatures
@@ -68,11 +68,6 @@ def record_received(*, limit: int = BATCH) -> Counter:
         )
         if not rows:
             return outcomes
-        # One instance per campaign: what the mail renders once per campaign state is
-        # looked up once per batch.
-        campaigns = {}
-        for row in rows:
-            row.campaign = campaigns.setdefault(row.campaign_id, row.campaign)
         # A person who signed several times since the last batch: the last signature
         # stands (it would take the place of the others and void their links at once);
         # the others send nothing.
@@ -114,9 +109,8 @@ def _add_to_tallies(created: list[SignIntake]) -> None:
     """The sign-ups of each campaign's hours, last before the commit and in one order in
     every worker: each locks its hour's row."""
     counts = Counter((row.campaign_id, hour_of(row.signed_at)) for row in created)
-    moments = {(row.campaign_id, hour_of(row.signed_at)): row.signed_at for row in created}
-    for key, count in sorted(counts.items()):
-        tallies.add(key[0], tallies.Metric.SIGNUP, amount=count, at=moments[key])
+    for (campaign_id, hour), count in sorted(counts.items()):
+        tallies.add(campaign_id, tallies.Metric.SIGNUP, amount=count, at=start_of(hour))
 
 
 def _signature(row: SignIntake) -> Signature | str:
@@ -158,6 +152,16 @@ def oldest_waiting_seconds() -> float | None:
     at most while a worker runs (the health check and the metrics watch it)."""
     oldest = SignIntake.objects.order_by("pk").values_list("signed_at", flat=True).first()
     return None if oldest is None else (timezone.now() - oldest).total_seconds()
+
+
+def gauges() -> list[str]:
+    """For the metrics page: the signatures waiting for the worker, and the oldest's wait."""
+    return [
+        "# TYPE recours_signatures_waiting gauge",
+        f"recours_signatures_waiting {SignIntake.objects.count()}",
+        "# TYPE recours_signatures_oldest_waiting_seconds gauge",
+        f"recours_signatures_oldest_waiting_seconds {oldest_waiting_seconds() or 0:.0f}",
+    ]
 
 
 # The worker's part (core/worker.py).

@@ -1,6 +1,5 @@
 from django.db import connection, models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -273,21 +272,33 @@ class SubmissionKey(models.Model):
     @classmethod
     def spend_hashes(cls, key_hashes: list[str]) -> set[str]:
         """Of these keys' hashes, those spent now for the first time; a key is spent
-        once, ever. The unique index decides, so concurrent requests in any process agree;
-        ON CONFLICT DO NOTHING lets it decide in one statement for them all, where an
-        insert that may fail needs a savepoint around each."""
-        if not key_hashes:
-            return set()
-        table = connection.ops.quote_name(cls._meta.db_table)
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        rows = ", ".join(["(%s, %s)"] * len(key_hashes))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (key_hash, created_at) VALUES {rows} "  # noqa: S608 - our own table's name
-                "ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash",
-                [value for key_hash in key_hashes for value in (key_hash, now)],
-            )
-            return {key_hash for (key_hash,) in cursor.fetchall()}
+        once, ever. The unique index decides, so concurrent requests in any process agree."""
+        return insert_new([cls(key_hash=key_hash) for key_hash in key_hashes])
+
+
+def insert_new(rows: list[models.Model]) -> set[str]:
+    """Inserts the rows whose `key_hash` is not stored yet, in one statement, and returns
+    the key hashes it inserted. ON CONFLICT DO NOTHING lets the unique index decide in
+    one round trip, where an insert that may fail needs a savepoint (or a transaction)
+    around each."""
+    if not rows:
+        return set()
+    meta = rows[0]._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    values = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "  # noqa: S608 - our own table's names
+            f"VALUES {', '.join([values] * len(rows))} "
+            "ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash",
+            [
+                field.get_db_prep_save(field.pre_save(row, add=True), connection)
+                for row in rows
+                for field in fields
+            ],
+        )
+        return {key_hash for (key_hash,) in cursor.fetchall()}
 
 
 class Invalidation(models.Model):
@@ -352,19 +363,5 @@ class SignIntake(models.Model):
         return f"{self.campaign_id} {self.signed_at:%Y-%m-%d %H:%M:%S}"
 
     def store(self) -> bool:
-        """Inserts the row in one statement; False if its key is stored already. ON
-        CONFLICT DO NOTHING, as in SubmissionKey.spend: a failed insert would need a
-        savepoint around it, or a transaction, and each costs round trips."""
-        fields = [field for field in self._meta.concrete_fields if not field.primary_key]
-        table = connection.ops.quote_name(self._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-        values = [
-            field.get_db_prep_save(getattr(self, field.attname), connection) for field in fields
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608 - our own table's names
-                "ON CONFLICT (key_hash) DO NOTHING",
-                values,
-            )
-            return cursor.rowcount == 1
+        """Inserts the row in one statement; False if its key is stored already."""
+        return bool(insert_new([self]))
