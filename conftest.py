@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from recours.campaigns.domain import forget_held_campaigns
 from recours.campaigns.models import Organisation
 from recours.core import microcache
 from recours.core.crypto import generate_keypair
@@ -30,9 +31,11 @@ def _own_cache(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_microcache():
-    """The micro-cache lives in the process: a test never sees the answers of another."""
+def _fresh_process_caches():
+    """The micro-cache and the campaigns a process holds live in the process: a test
+    never sees the answers of another."""
     microcache.forget()
+    forget_held_campaigns()
 
 
 @pytest.fixture(autouse=True)

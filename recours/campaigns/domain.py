@@ -1,5 +1,7 @@
 """Campaign texts, their published versions, and the public counter."""
 
+import copy
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -33,27 +35,52 @@ def cached_public_campaign(slug: str) -> Campaign:
     widget, the card): from the shared cache, where the lookup with its organisation cost
     more than the rest of a cached page view. Dropped when the campaign or its
     organisation is saved or changes status, and kept PUBLIC_CAMPAIGN_SECONDS at most.
-    Never for a write: signing and confirming read the row itself."""
+    Confirming reads the row itself; signing reads this, and the worker checks the row
+    again when it records the signature (mandates/intake.py)."""
     return cached_public_campaign_and_texts(slug)[0]
 
 
-def cached_public_campaign_and_texts(slug: str) -> tuple[Campaign, "PublishedTexts | None"]:
-    """The cached campaign with its texts in force, in one cache round trip: the sign
-    form needs both, at the rate people sign. Dropped with the campaign, and when a text
-    version is published."""
+def cached_public_campaign_and_texts(slug: str) -> "PublicCampaign":
+    """The cached campaign with its texts in force: the sign form needs both, at the
+    rate people sign. Dropped with the campaign, and when a text version is published.
+
+    Each process keeps what it read for LOCAL_SECONDS too: the shared cache's round trip
+    and unpickling were a tenth of a signature's cost. Another process's change reaches
+    it that much later; the key never changes once a campaign is public, and a close
+    is checked again on the row by the worker. The caller gets a campaign of its own
+    (the page sets its live counter on it)."""
+    now = time.monotonic()
+    held = _local.get(slug)
+    if held is not None and held[0] > now:
+        campaign, texts = held[1]
+        return copy.copy(campaign), texts
     key = _public_campaign_key(slug)
     both = cache.get(key)
     if both is None:
         campaign = public_campaign(slug)
         both = (campaign, published_texts(campaign))
         cache.set(key, both, PUBLIC_CAMPAIGN_SECONDS)
-    return both
+    _local[slug] = (now + LOCAL_SECONDS, both)
+    return copy.copy(both[0]), both[1]
+
+
+LOCAL_SECONDS = 1.0
+_local: dict[str, tuple[float, tuple]] = {}  # slug: (until, (campaign, texts))
+
+
+def forget_held_campaigns() -> None:
+    """Drops what this process keeps (for tests, which switch campaigns faster)."""
+    _local.clear()
 
 
 def forget_public_campaign(slug: str) -> None:
-    cache.delete(_public_campaign_key(slug))
+    def forget():
+        cache.delete(_public_campaign_key(slug))
+        _local.pop(slug, None)
+
+    forget()
     # Again after commit: a concurrent reader may have cached the old row in between.
-    transaction.on_commit(lambda: cache.delete(_public_campaign_key(slug)))
+    transaction.on_commit(forget)
 
 
 def _public_campaign_key(slug: str) -> str:
@@ -140,6 +167,11 @@ def latest_version(campaign: Campaign, kind: str) -> TextVersion | None:
 class PublishedTexts:
     complaint: TextVersion
     mandate: TextVersion
+
+
+# A campaign as the public pages hold it (cached_public_campaign_and_texts), with its
+# texts in force.
+PublicCampaign = tuple[Campaign, PublishedTexts | None]
 
 
 def _texts_key(campaign_id: int) -> str:

@@ -11,6 +11,7 @@ into a key: keys hold its keyed hash (the pepper's HMAC), so that the cache, whi
 may write to disk, names no one.
 """
 
+import functools
 import ipaddress
 import time
 from dataclasses import dataclass
@@ -36,11 +37,20 @@ class Refusal:
 
 
 def _trusted(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
+    if not settings.TRUSTED_PROXY_NETWORKS:
         return False
-    return any(ip in network for network in settings.TRUSTED_PROXY_NETWORKS)
+    ip = _ip(address)
+    return ip is not None and any(ip in network for network in settings.TRUSTED_PROXY_NETWORKS)
+
+
+# Parsing an address is most of what the checks of a request cost, and a client sends
+# several requests from one address: parsed once per process for the latest addresses.
+@functools.lru_cache(maxsize=4096)
+def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(address)
+    except ValueError:
+        return None
 
 
 def client_ip(request) -> str:
@@ -54,12 +64,12 @@ def client_ip(request) -> str:
     return address
 
 
+@functools.lru_cache(maxsize=4096)
 def network_of(address: str) -> str:
     """The /24 (IPv4) or /48 (IPv6) an address belongs to: one household, office or ISP
     customer usually stays inside it, while a bot farm rarely does."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
+    ip = _ip(address)
+    if ip is None:
         return "invalid"
     prefix = 24 if ip.version == 4 else 48
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))

@@ -1,4 +1,5 @@
 import base64
+import copy
 import functools
 import hashlib
 import hmac
@@ -85,6 +86,14 @@ class IdentityFieldsMixin:
         return value
 
 
+class _LentFields(dict):
+    """A form class's fields lent to one form as they are: the copy Django's form makes
+    of them is a new dict of the same fields."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
 class SignForm(IdentityFieldsMixin, AccessibleErrorsMixin, forms.Form):
     given_names = forms.CharField(
         label=_("Prénom(s)"),
@@ -139,12 +148,23 @@ class SignForm(IdentityFieldsMixin, AccessibleErrorsMixin, forms.Form):
     # with the mandate (campaigns/sharing.py).
     via = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
-    def __init__(self, *args, asks_postal_address: bool, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, asks_postal_address: bool, **kwargs):
+        if data is not None:
+            # A sent form is checked, then rendered only in error: it borrows the class's
+            # fields, where Django deep-copies every field for each form (a third of the
+            # sign request's form work). _post_clean gives it copies before marking any.
+            self.base_fields = _LentFields(type(self).base_fields)
+        super().__init__(data, *args, **kwargs)
         if not asks_postal_address:
             del self.fields["postal_address"]
         if not settings.CONTACT_KEY:
             del self.fields["contact_updates"]
+
+    def _post_clean(self):
+        if self._errors and isinstance(self.base_fields, _LentFields):
+            self.fields = {name: copy.deepcopy(field) for name, field in self.fields.items()}
+            self._bound_fields_cache = {}
+        super()._post_clean()
 
     @property
     def is_bot(self) -> bool:

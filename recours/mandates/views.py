@@ -1,4 +1,4 @@
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control, never_cache
@@ -14,6 +14,7 @@ from recours.campaigns.domain import (
 )
 from recours.core.feeds import atom_response
 from recours.core.ratelimit import client_ip, network_of, refusal_response
+from recours.core.reverse import cached_reverse
 from recours.mandates import abuse, domain, feeds, intake, paper, pow, transparency
 from recours.mandates.campaign_page import PAGE_CSP, cached_campaign_page, render_campaign_page
 from recours.mandates.confirmed_page import confirmed_response
@@ -61,7 +62,7 @@ def sign(request, slug):
     form = SignForm(request.POST, asks_postal_address=campaign.asks_postal_address)
     if form.is_bot:
         # Answer a bot as a person, so that it learns nothing; store nothing.
-        return redirect("mandates:check_mail", slug)
+        return HttpResponseRedirect(cached_reverse("mandates:check_mail", slug))
     if not form.is_valid():
         form.data = form.data.copy()
         form.data["clock"] = form_clock()
@@ -84,7 +85,7 @@ def sign(request, slug):
         return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)
     # Stored, committed, then answered; the worker records it (mandates/intake.py).
     intake.receive_signature(signature, via=form.cleaned_data["via"])
-    return redirect("mandates:check_mail", slug)
+    return HttpResponseRedirect(cached_reverse("mandates:check_mail", slug))
 
 
 @never_cache

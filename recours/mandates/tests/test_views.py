@@ -133,6 +133,19 @@ def test_field_errors_are_linked_to_their_field(client, campaign, sign_data):
     assert '<ul class="errorlist" id="id_email_error">' in page
 
 
+def test_one_visitors_errors_never_show_on_the_next_form(client, campaign, sign_data):
+    # A sent form borrows the class's fields (forms.py): its error marks must stay its own.
+    client.post(sign_url(campaign), sign_data(email="nope", surname="<b>"))
+    client.post(sign_url(campaign), sign_data())
+    again = client.post(sign_url(campaign), sign_data(given_names=""))
+    page = client.get(campaign.get_absolute_url()).content.decode()
+
+    assert 'id="id_given_names"' in again.content.decode()
+    assert 'aria-invalid="true" aria-describedby="id_given_names_error"' in again.content.decode()
+    assert "aria-invalid" not in page
+    assert "id_email_error" not in again.content.decode()
+
+
 def test_bad_utf8_body_is_refused_cleanly(client, campaign, sign_data):
     data = sign_data()
     body = "&".join(f"{key}={value}" for key, value in data.items() if key != "surname")
