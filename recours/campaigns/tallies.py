@@ -9,8 +9,7 @@ never who: the dashboard then hides any count below `SMALLEST_SHOWN`.
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 
 from recours.campaigns.models import Tally
@@ -45,23 +44,28 @@ def start_of(hour: int) -> datetime:
 
 def add(campaign_id: int, *metrics: str, amount: int = 1, at: datetime | None = None) -> None:
     """Adds `amount` to each metric's count for the hour of `at` (now by default). Call it
-    inside the transaction of the event. Each metric takes one update statement; its
-    first event of the hour inserts its row, and an insert that loses a race with another
-    process becomes an update. One statement per metric, not one for all: an update of
-    several rows cannot tell which were missing, and a row another process inserts
-    meanwhile must not be taken for one this update counted in."""
+    inside the transaction of the event. One statement for all the metrics: an insert
+    that adds to the row when the hour's row exists (ON CONFLICT … DO UPDATE, on both
+    databases), which the unique index makes safe between processes: two first events
+    of an hour at once make one row that counts both."""
     hour = hour_of(at or timezone.now())
-    rows = Tally.objects.filter(campaign_id=campaign_id, hour=hour)
-    for metric in metrics:
-        if rows.filter(metric=metric).update(count=F("count") + amount):
-            continue
-        try:
-            with transaction.atomic():
-                Tally.objects.create(
-                    campaign_id=campaign_id, hour=hour, metric=metric, count=amount
-                )
-        except IntegrityError:
-            rows.filter(metric=metric).update(count=F("count") + amount)
+    counts = Counter(metrics)
+    if not counts:
+        return
+    quote = connection.ops.quote_name
+    table, count = quote(Tally._meta.db_table), quote("count")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (campaign_id, hour, metric, {count}) "  # noqa: S608 - our own names
+            f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(counts))} "
+            "ON CONFLICT (campaign_id, metric, hour) "
+            f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
+            [
+                value
+                for metric, times in counts.items()
+                for value in (campaign_id, hour, metric, times * amount)
+            ],
+        )
 
 
 def delay_metric(delay: timedelta) -> str:

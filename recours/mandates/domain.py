@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recours.campaigns import tallies
-from recours.campaigns.domain import PublishedTexts, forget_count
+from recours.campaigns.domain import PublicCampaign, PublishedTexts, forget_count
 from recours.campaigns.models import Campaign
 from recours.campaigns.presentation import appearance
 from recours.core.caches import digest_key
@@ -327,25 +327,31 @@ TEXTS_NOT_NEEDED = [
 ]
 
 
-def _token_row(token: str, purpose: str) -> MandateToken:
+def _token_row(token: str, purpose: str, public: PublicCampaign | None = None) -> MandateToken:
     """The token's row with its mandate, both locked. Not the campaign's row: every
     confirmation and withdrawal of a campaign would then wait on the others from their
-    first statement; each locks it by its own counter update, as late as it can."""
-    row = (
-        MandateToken.objects.select_for_update(of=("self", "mandate"))
-        .select_related(
+    first statement; each locks it by its own counter update, as late as it can.
+
+    `public`: the campaign of the link's page and its texts in force, as the public pages
+    hold them (campaigns/domain.py). The row then reads the mandate alone, and a token of
+    another campaign is unknown there."""
+    rows = MandateToken.objects.select_for_update(of=("self", "mandate"))
+    if public is None:
+        rows = rows.select_related(
             "mandate",
             "mandate__campaign__organisation",  # the pages after it show the organisation
             "mandate__complaint_version",
             "mandate__mandate_version",
-        )
-        # The evidence needs the texts' hashes, not the texts; nor the campaign's drafts.
-        .defer(*TEXTS_NOT_NEEDED)
-        .filter(token_hash=hash_token(token), purpose=purpose)
-        .first()
-    )
+        ).defer(*TEXTS_NOT_NEEDED)  # the evidence needs the texts' hashes, not the texts
+    else:
+        rows = rows.select_related("mandate")
+    row = rows.filter(token_hash=hash_token(token), purpose=purpose).first()
     if row is None:
         raise TokenError(TokenProblem.UNKNOWN)
+    if public is not None:
+        if row.mandate.campaign_id != public[0].pk:
+            raise TokenError(TokenProblem.UNKNOWN)
+        row.mandate.campaign = public[0]
     return row
 
 
@@ -356,8 +362,8 @@ def check_confirm_token(*, token: str) -> Mandate:
         return _usable_confirm_token(token).mandate
 
 
-def _usable_confirm_token(token: str) -> MandateToken:
-    row = _token_row(token, Purpose.CONFIRM)
+def _usable_confirm_token(token: str, public: PublicCampaign | None = None) -> MandateToken:
+    row = _token_row(token, Purpose.CONFIRM, public)
     mandate = row.mandate
     now = timezone.now()
     if mandate.status == Status.WITHDRAWN:
@@ -371,11 +377,13 @@ def _usable_confirm_token(token: str) -> MandateToken:
     return row
 
 
-def evidence_digest(mandate: Mandate) -> str:
+def evidence_digest(mandate: Mandate, texts: PublishedTexts | None = None) -> str:
+    """`texts`: the texts in force, whose digests serve when the mandate signed them
+    (else its own versions are read)."""
     return evidence_digest_of(
         campaign=mandate.campaign.slug,
-        complaint_sha256=mandate.complaint_version.sha256,
-        mandate_sha256=mandate.mandate_version.sha256,
+        complaint_sha256=_text_sha256(mandate, "complaint", texts),
+        mandate_sha256=_text_sha256(mandate, "mandate", texts),
         sealed_sha256=mandate.confirmed_sealed_sha256,
         signed_at=mandate.signed_at.isoformat(),
         confirmed_at=mandate.confirmed_at.isoformat(),
@@ -383,14 +391,23 @@ def evidence_digest(mandate: Mandate) -> str:
     )
 
 
-def confirm_mandate(*, token: str) -> Mandate:
+def _text_sha256(mandate: Mandate, kind: str, texts: PublishedTexts | None) -> str:
+    in_force = getattr(texts, kind, None)
+    if in_force is not None and in_force.pk == getattr(mandate, f"{kind}_version_id"):
+        return in_force.sha256
+    return getattr(mandate, f"{kind}_version").sha256
+
+
+def confirm_mandate(*, token: str, public: PublicCampaign | None = None) -> Mandate:
     """Confirms the pending mandate of a confirmation token, once: the token is spent,
     the evidence recorded (UTC times, text hashes, method: e-mail verified, R1.6) and the
     counter incremented and the mandate's commitment appended to the public log, in one
     transaction. Concurrent confirmations of one token make
-    one confirmation; the others get TokenError(USED)."""
+    one confirmation; the others get TokenError(USED). `public`: the link page's campaign
+    and texts as the public pages hold them (_token_row); the counter's update checks
+    the row itself."""
     with transaction.atomic():
-        row = _usable_confirm_token(token)
+        row = _usable_confirm_token(token, public)
         now = timezone.now()
         spent = MandateToken.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now)
         if not spent:
@@ -400,14 +417,9 @@ def confirm_mandate(*, token: str) -> Mandate:
         mandate.confirmed_at = now
         mandate.confirmation_method = "email"
         mandate.confirmed_sealed_sha256 = sha256_hex(bytes(mandate.sealed_identity))
-        mandate.evidence_sha256 = evidence_digest(mandate)
+        mandate.evidence_sha256 = evidence_digest(mandate, public and public[1])
         transparency.commit_to(mandate)
-        changed = Mandate.objects.filter(pk=mandate.pk, status=Status.PENDING).update(
-            **{name: getattr(mandate, name) for name in CONFIRMATION_FIELDS}
-        )
-        if not changed:  # raised inside the transaction: the token stays unspent
-            raise TokenError(TokenProblem.USED)
-        # This update also locks the campaign row, which orders the log appends below.
+        # This update also locks the campaign row, which orders the log append below.
         # The mandate row is locked before the campaign row, as in a withdrawal. Under
         # that lock it checks again that the campaign takes mandates: a close may have
         # committed since the token was read.
@@ -419,7 +431,14 @@ def confirm_mandate(*, token: str) -> Mandate:
         ).update(confirmed_count=F("confirmed_count") + 1)
         if not counted:  # raised inside the transaction: nothing of it is kept
             raise TokenError(TokenProblem.CLOSED)
-        transparency.log_confirmation(mandate)
+        transparency.log_confirmation(mandate, save=False)
+        # Saved with its place in the log: one update of the mandate, not two.
+        changed = Mandate.objects.filter(pk=mandate.pk, status=Status.PENDING).update(
+            log_position=mandate.log_position,
+            **{name: getattr(mandate, name) for name in CONFIRMATION_FIELDS},
+        )
+        if not changed:  # raised inside the transaction: the token stays unspent
+            raise TokenError(TokenProblem.USED)
         forget_count(mandate.campaign_id)
         delay = tallies.delay_metric(now - mandate.signed_at)
         tallies.add(mandate.campaign_id, tallies.Metric.CONFIRMED, delay, at=now)

@@ -72,13 +72,15 @@ def commit_to(mandate: Mandate) -> None:
     )
 
 
-def log_confirmation(mandate: Mandate) -> None:
-    """Appends a committed mandate to the log and saves its position there."""
+def log_confirmation(mandate: Mandate, *, save: bool = True) -> None:
+    """Appends a committed mandate to the log and saves its position there (unless the
+    caller saves it with the rest of the mandate)."""
     entry = append_entry(
         campaign_id=mandate.campaign_id, kind=LogEntry.Kind.ADD, commitment=mandate.commitment
     )
     mandate.log_position = entry.position
-    Mandate.objects.filter(pk=mandate.pk).update(log_position=entry.position)
+    if save:
+        Mandate.objects.filter(pk=mandate.pk).update(log_position=entry.position)
 
 
 def record_confirmation(mandate: Mandate) -> None:

@@ -118,7 +118,8 @@ def with_share_panel(request, template: str, context: dict):
 def confirm(request, slug, token):
     try:
         if request.method == "POST":
-            return confirmed_response(request, domain.confirm_mandate(token=token))
+            public = cached_public_campaign_and_texts(slug)
+            return confirmed_response(request, domain.confirm_mandate(token=token, public=public))
         mandate = domain.check_confirm_token(token=token)
     except domain.TokenError as error:
         return token_problem_page(request, slug, error.problem)

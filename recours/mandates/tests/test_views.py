@@ -1,10 +1,13 @@
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from recours.campaigns.models import Campaign
 from recours.core.models import OutboxEmail
 from recours.mandates.models import Mandate
-from recours.testing import WorkerClient, link_from, old_clock, queued_mails
+from recours.testing import WorkerClient, link_from, make_campaign, old_clock, queued_mails
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -276,3 +279,45 @@ def test_a_retried_submission_changes_nothing(client, campaign, sign_data):
     assert Mandate.objects.count() == 1
     assert len(queued_mails()) == 1
     assert client.get(confirm_link).status_code == 200  # the first link still works
+
+
+def test_a_confirmation_link_works_only_under_its_own_campaign(
+    client, campaign, sign_data, keypair
+):
+    other = make_campaign(campaign.organisation, keypair[0], slug="autre-plainte")
+    client.post(sign_url(campaign), sign_data())
+    confirm_path = link_from(queued_mails()[0].body_text, "/confirmer/")
+
+    elsewhere = client.post(confirm_path.replace(f"/{campaign.slug}/", f"/{other.slug}/"))
+    assert elsewhere.status_code == 404
+    assert Mandate.objects.get().status == Mandate.Status.PENDING
+
+    assert client.post(confirm_path).status_code == 200
+    assert Mandate.objects.get().status == Mandate.Status.CONFIRMED
+
+
+def test_a_confirmation_takes_seven_statements(client, campaign, sign_data):
+    """The token and its mandate read at once, the campaign from the public pages' cache;
+    the mandate saved in one update; the hour's tallies in one (campaigns/tallies.py)."""
+    client.post(sign_url(campaign), sign_data())
+    confirm_path = link_from(queued_mails()[0].body_text, "/confirmer/")
+    client.get(campaign.get_absolute_url())  # the campaign cached, as under load
+
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().post(confirm_path).status_code == 200
+
+    statements = [
+        " ".join(query["sql"].split()[:3]).replace('"', "")
+        for query in queries.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert statements == [
+        "SELECT mandates_mandatetoken.id, mandates_mandatetoken.mandate_id,",
+        "UPDATE mandates_mandatetoken SET",
+        "UPDATE campaigns_campaign SET",
+        "SELECT mandates_logentry.id, mandates_logentry.campaign_id,",
+        "INSERT INTO mandates_logentry",
+        "UPDATE mandates_mandate SET",
+        "INSERT INTO campaigns_tally",
+    ]
+    assert Mandate.objects.get().status == Mandate.Status.CONFIRMED
