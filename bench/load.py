@@ -205,8 +205,9 @@ def server_peak_mb(app: AppServer) -> int:
 
 
 def prepare_bodies(app: AppServer, folder: Path, count: int) -> tuple[str, str, Path]:
-    """One CSRF cookie and many distinct sign bodies, each with its own signed form key,
-    made with the server's own secret (the bench sets it) instead of one GET each."""
+    """The CSRF cookie and token of the confirm button, and many distinct sign bodies,
+    each with its own signed form key, made with the server's own secret (the bench sets
+    it) instead of one GET each."""
     import django
     from django.conf import settings
 
@@ -220,6 +221,9 @@ def prepare_bodies(app: AppServer, folder: Path, count: int) -> tuple[str, str, 
 
     client = Client(app.port)
     hidden = client.form("/technopolice/")
+    # The sign form needs no token (core/csrf.py); the confirm button keeps Django's, whose
+    # cookie and token any page with such a form gives.
+    csrf = client.form("/droits/")["csrfmiddlewaretoken"]
     cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
     assert settings.SECRET_KEY == app.env["SECRET_KEY"]
     path = folder / "bodies.txt"
@@ -237,7 +241,7 @@ def prepare_bodies(app: AppServer, folder: Path, count: int) -> tuple[str, str, 
                 "website": "",
             }
             out.write(urlencode(fields) + "\n")
-    return cookie, hidden["csrfmiddlewaretoken"], path
+    return cookie, csrf, path
 
 
 def _letters(number: int) -> str:

@@ -1,50 +1,61 @@
-"""The CSRF token a cached page writes into its forms: the same token Django's get_token
-gives, which Django's CSRF check accepts as is, made for a fraction of the cost.
+"""Cross-origin protection by the browser's own headers, for the public sign form: no
+cookie, no token.
 
-Django draws each of a token's random characters with its own call to the system's
-generator (32 for a new visitor's secret, 32 for the one-time mask against BREACH), and
-re-sends the cookie on every page that shows a token, to renew its year. On a replayed
-campaign page those cost more than the rest of the view. Here each string of random
-characters comes from one read of os.urandom, and a visitor who has the cookie keeps it
-as it is (it is replaced on the first visit after its year).
+The sign form is anonymous: a forged submission from another site could only sign with
+the identity the other site typed, which that site could post itself, but through its
+visitors' browsers it would spread its attempts over their addresses and slip under the
+rate limits. What stops it is telling a cross-site form from ours. Browsers say it
+themselves: Sec-Fetch-Site (every major browser since 2023) and Origin (on every POST
+since 2020), with Referer as a last resort for older ones. This is the check of Go's
+net/http CrossOriginProtection (Go 1.25) and ASP.NET Core's ICsrfProtection.
+
+Why not Django's token here: it needs a cookie, so the campaign page, the most viewed
+page of a surge, set a cookie for every first visitor and carried a token of theirs; the
+page then costs the cookie and the token more than its cached bytes. The confirm,
+withdraw and console forms keep Django's token and cookie.
 """
 
-import os
+from functools import wraps
+from urllib.parse import urlsplit
 
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.conf import settings
+from django.urls import get_callable
+from django.views.decorators.csrf import csrf_exempt
 
-_BASE = len(CSRF_ALLOWED_CHARS)
-_INDEX = {char: number for number, char in enumerate(CSRF_ALLOWED_CHARS)}
-# Bytes from this up are dropped rather than folded, so that every character is as likely.
-_UNBIASED_BELOW = 256 - 256 % _BASE
-
-
-def random_string(length: int = CSRF_SECRET_LENGTH) -> str:
-    chars: list[str] = []
-    while len(chars) < length:
-        chars += [
-            CSRF_ALLOWED_CHARS[b % _BASE] for b in os.urandom(length + 16) if b < _UNBIASED_BELOW
-        ]
-    return "".join(chars[:length])
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+SAME_ORIGIN_FETCHES = {"same-origin", "none"}  # "none": typed, bookmarked, the user's own
+REASON = "Cross-origin request (Sec-Fetch-Site, Origin or Referer)."
 
 
-def masked(secret: str) -> str:
-    """Django's masked form of `secret` (csrf._mask_cipher_secret), with a fresh mask."""
-    mask = random_string()
-    cipher = "".join(
-        CSRF_ALLOWED_CHARS[(_INDEX[s] + _INDEX[m]) % _BASE]
-        for s, m in zip(secret, mask, strict=True)
-    )
-    return mask + cipher
+def is_cross_origin(request) -> bool:
+    """Whether the browser says this request comes from a page of another origin."""
+    meta = request.META
+    origin = meta.get("HTTP_ORIGIN")
+    if origin is not None and origin in settings.CSRF_TRUSTED_ORIGINS:
+        return False
+    site = meta.get("HTTP_SEC_FETCH_SITE")
+    if site is not None:
+        return site not in SAME_ORIGIN_FETCHES
+    ours = f"{request.scheme}://{request.get_host()}"
+    if origin is not None:
+        return origin != ours
+    referer = meta.get("HTTP_REFERER")
+    if referer:
+        parts = urlsplit(referer)
+        return f"{parts.scheme}://{parts.netloc}" != ours
+    # Neither header: not a browser (a script can post from its own address anyway, and
+    # the rate limits count it there), or one too old to matter.
+    return False
 
 
-def form_token(request) -> str:
-    """The token for a form of `request`'s answer. A visitor without a valid CSRF cookie
-    gets a new secret, which the CSRF middleware then sets as the cookie, as it does after
-    Django's get_token."""
-    secret = request.META.get("CSRF_COOKIE")
-    if secret is None:
-        secret = random_string()
-        request.META["CSRF_COOKIE"] = secret
-        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-    return masked(secret)
+def cross_origin_protected(view):
+    """Refuses a state-changing request from another origin, with Django's CSRF failure
+    page (403); in place of Django's token check, which the view is exempt from."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if request.method not in SAFE_METHODS and is_cross_origin(request):
+            return get_callable(settings.CSRF_FAILURE_VIEW)(request, reason=REASON)
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(checked)

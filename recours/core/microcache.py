@@ -2,7 +2,7 @@
 
 A surge is the same few URLs asked thousands of times a second: the campaign page,
 count.json, the badge. Their answers are the same for every visitor but for the page's
-three slots (see mandates/campaign_page.py). Each process keeps the last answer of each
+two slots (see mandates/campaign_page.py). Each process keeps the last answer of each
 such URL for MICROCACHE_SECONDS (1 s by default) and replays it without URL resolution,
 sessions, locale negotiation, templates or a round trip to the shared cache: what nginx
 calls micro-caching, done in the process so that a host without a caching proxy gets it.
@@ -12,8 +12,8 @@ What is kept:
   whose Cache-Control says `public` and which sets no cookie, for the shorter of its
   max-age and MICROCACHE_SECONDS;
 - an answer whose view called `replay_with`, with the function that fills its per-visitor
-  parts (the campaign page: its CSRF token, form clock and channel). The CSRF cookie is then
-  read and, for a new visitor, set by Django's own CSRF middleware, as the full stack does.
+  parts (the campaign page: its form clock and channel). It may not need a cookie: none
+  is read or set on a replay.
 Every header is replayed as the full stack set it (the security headers included), but
 Set-Cookie, which is never kept, and Content-Length, counted again.
 
@@ -22,7 +22,8 @@ the request sent them: a host Django refused is never stored, so never replayed.
 
 Freshness: this process forgets everything when it saves or deletes a row, drops a
 campaign's cached values (`forget`), and once it has answered a write (any method but
-GET and HEAD that was not refused), which is after its commit; other processes, and a
+GET and HEAD that was not refused, unless its view says no kept answer shows it), which
+is after its commit; other processes, and a
 thread of this one reading while another commits, lag a change by MICROCACHE_SECONDS at
 most. count.json already tells browsers and proxies
 they may keep it 10 s.
@@ -35,10 +36,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import get_max_age
 
 REPLAY_ATTRIBUTE = "microcache_fill"
+UNCHANGED_ATTRIBUTE = "microcache_reads_unchanged"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 # A body over this is not kept: a surge's reads are small.
 MAX_BODY_BYTES = 512 * 1024
@@ -73,9 +74,16 @@ _lock = threading.Lock()
 
 def replay_with(response: HttpResponse, fill: Callable[[HttpRequest], bytes | str]) -> HttpResponse:
     """Marks `response` as replayable: its headers are kept and each later request's body
-    is `fill(request)`. `fill` may ask for a CSRF token (get_token, or core.csrf's
-    form_token): the micro-cache runs the CSRF middleware around it."""
+    is `fill(request)`. No middleware runs around `fill`: it must not ask for a CSRF token
+    (get_token) or anything else a cookie carries."""
     setattr(response, REPLAY_ATTRIBUTE, fill)
+    return response
+
+
+def reads_unchanged(response: HttpResponse) -> HttpResponse:
+    """Marks the answer to a write that no kept answer shows (a signature waiting for the
+    worker changes no page until it is confirmed): this process keeps its answers."""
+    setattr(response, UNCHANGED_ATTRIBUTE, True)
     return response
 
 
@@ -156,12 +164,12 @@ def _entry(response: HttpResponse, request: HttpRequest, now: float) -> Entry | 
 class MicroCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
         if request.method not in SAFE_METHODS:
             response = self.get_response(request)
-            if response.status_code < 400:  # a refused write changed nothing
+            # A refused write changed nothing, nor one that says no public read shows it.
+            if response.status_code < 400 and not getattr(response, UNCHANGED_ATTRIBUTE, False):
                 forget()  # after the write: a read racing it may have kept the old answer
             return response
         if settings.MICROCACHE_SECONDS <= 0:
@@ -182,11 +190,7 @@ class MicroCacheMiddleware:
     def _replay(self, request, entry: Entry) -> HttpResponse:
         # The metrics count the replay under the view that made the answer.
         request.resolver_match = entry.resolver_match
-        if entry.fill is not None:
-            self.csrf.process_request(request)
         response = HttpResponse(entry.fill(request) if entry.fill else entry.body)
         response.headers._store = entry.headers.copy()
         response.headers["Content-Length"] = str(len(response.content))
-        if entry.fill is not None:
-            response = self.csrf.process_response(request, response)
         return response

@@ -1,9 +1,10 @@
 """The campaign page: the complaint, the counter and the sign form, the most viewed page
 of a surge. It belongs to the sign path because it carries the sign form.
 
-Its HTML is the same for every visitor but for three values: the CSRF token, the sign
-form's one-time clock and the channel the visitor's link came through (?via=). The page
-is always rendered with those three as slots, the marker strings below, and each request
+Its HTML is the same for every visitor but for two values: the sign form's one-time
+clock and the channel the visitor's link came through (?via=). No CSRF token and no
+cookie: the sign form is protected by the browser's own headers (core/csrf.py). The page
+is always rendered with those two as slots, the marker strings below, and each request
 fills them in (core/slots.py: one join of bytes, no template rendering).
 The template itself writes the markers where the values go, so the cached page cannot
 drift from the markup: there is no pattern to keep in step with it."""
@@ -38,7 +39,6 @@ from recours.campaigns.presentation import (
 from recours.campaigns.sharing import channel_of, share_context
 from recours.core import microcache
 from recours.core.caches import digest_key
-from recours.core.csrf import form_token
 from recours.core.middleware import content_security_policy
 from recours.core.slots import Slotted
 from recours.core.text import render_markdown
@@ -47,17 +47,16 @@ from recours.mandates.forms import SignForm, form_clock
 from recours.mandates.models import Mandate
 
 PAGE_CACHE_SECONDS = 60
-CSRF_SLOT, CLOCK_SLOT, VIA_SLOT = "@@csrf-token@@", "@@form-clock@@", "@@via@@"
+CLOCK_SLOT, VIA_SLOT = "@@form-clock@@", "@@via@@"
 TEMPLATE = "mandates/campaign_page.html"
 # The Mastodon share form leads, through our redirect, to the visitor's instance.
 PAGE_CSP = content_security_policy(form_action="'self' https:")
 
 
 def filled(page: Slotted, request) -> bytes:
-    """The page with this visitor's CSRF token, a fresh form clock and their channel."""
+    """The page with a fresh form clock and the visitor's channel."""
     return page.filled(
         {
-            CSRF_SLOT: form_token(request).encode(),
             CLOCK_SLOT: form_clock().encode(),
             # One of ours or nothing: safe in HTML.
             VIA_SLOT: channel_of(request.GET.get("via")).encode(),
@@ -150,17 +149,14 @@ def preview_page(request, campaign: Campaign) -> HttpResponse:
 
 
 def render_slotted(request, campaign: Campaign, form: SignForm | None = None) -> Slotted:
-    # A `csrf_token` in the context wins over the context processor's: the template's
-    # {% csrf_token %} then writes the marker.
-    context = page_context(request, campaign, form) | {"csrf_token": CSRF_SLOT}
-    return Slotted.of(render_to_string(TEMPLATE, context, request))
+    return Slotted.of(render_to_string(TEMPLATE, page_context(request, campaign, form), request))
 
 
 def page_response(html: bytes | str, status: int = 200) -> HttpResponse:
     response = HttpResponse(html, status=status)
     response["Content-Security-Policy"] = PAGE_CSP
-    # The page holds the visitor's own CSRF token: no shared cache may keep it, even when
-    # the visitor's cookie is kept as it is and the answer sets none.
+    # The page holds a one-time form key (the clock): no shared cache may give it to two
+    # visitors, whose signatures would then count as one.
     patch_cache_control(response, private=True)
     patch_vary_headers(response, ["Cookie"])
     return response

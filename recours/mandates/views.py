@@ -12,6 +12,8 @@ from recours.campaigns.domain import (
     public_campaign,
     published_texts,
 )
+from recours.core import microcache
+from recours.core.csrf import cross_origin_protected
 from recours.core.feeds import atom_response
 from recours.core.ratelimit import client_ip, network_of, refusal_response
 from recours.core.reverse import cached_reverse
@@ -44,6 +46,7 @@ def campaign_page(request, slug):
     return cached_campaign_page(request, cached_public_campaign(slug))
 
 
+@cross_origin_protected  # no cookie: the campaign page sets none (core/csrf.py)
 @require_http_methods(["GET", "POST"])
 def sign(request, slug):
     # From the cache, like the page: a change of status or key drops it at once.
@@ -83,9 +86,12 @@ def sign(request, slug):
         )
     except domain.CampaignNotOpen:
         return render(request, "mandates/not_open.html", {"campaign": campaign}, status=409)
-    # Stored, committed, then answered; the worker records it (mandates/intake.py).
+    # Stored, committed, then answered; the worker records it (mandates/intake.py). No
+    # public page shows it before it is confirmed: this process keeps the pages it holds.
     intake.receive_signature(signature, via=form.cleaned_data["via"])
-    return HttpResponseRedirect(cached_reverse("mandates:check_mail", slug))
+    return microcache.reads_unchanged(
+        HttpResponseRedirect(cached_reverse("mandates:check_mail", slug))
+    )
 
 
 @never_cache

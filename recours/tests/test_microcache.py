@@ -6,14 +6,19 @@ import json
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.middleware.csrf import CSRF_SECRET_LENGTH, _unmask_cipher_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from recours.campaigns.models import Campaign
 from recours.campaigns.share_counters import flush
 from recours.core import metrics, microcache
-from recours.testing import WorkerClient, confirm_a_signer
+from recours.testing import (
+    WorkerClient,
+    confirm_a_signer,
+    link_from,
+    queued_mails,
+    record_received_signatures,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -81,9 +86,14 @@ def test_a_write_through_this_process_drops_what_it_kept(client, campaign, sign_
     refused = client.post(f"/{campaign.slug}/signer/", {})  # changes nothing, drops nothing
     assert refused.status_code == 400
     assert confirmed_in(client.get(count_url(campaign))) == 0
-    signed = client.post(f"/{campaign.slug}/signer/", sign_data())
+    # A signature waits for the worker and its confirmation: the request drops nothing.
+    signed = Client().post(f"/{campaign.slug}/signer/", sign_data())
     assert signed.status_code == 302
-    assert confirmed_in(client.get(count_url(campaign))) == 5
+    assert confirmed_in(client.get(count_url(campaign))) == 0
+    record_received_signatures()
+    confirmed = client.post(link_from(queued_mails()[0].body_text, "/confirmer/"))
+    assert confirmed.status_code == 200
+    assert confirmed_in(client.get(count_url(campaign))) == 6
 
 
 def test_a_signed_in_visitor_always_gets_the_full_stack(admin_client, campaign):
@@ -106,24 +116,20 @@ def test_each_language_gets_its_own_answer(campaign):
     assert answers[2].content == answers[0].content != answers[1].content == answers[3].content
 
 
-def test_the_campaign_page_is_replayed_with_each_visitors_own_csrf_token(campaign, sign_data):
+def test_the_campaign_page_is_replayed_with_each_visitors_own_clock(campaign, sign_data):
     first, second = WorkerClient(enforce_csrf_checks=True), WorkerClient(enforce_csrf_checks=True)
     page = f"/{campaign.slug}/"
-    first.get(page)
+    kept = first.get(page)
     with CaptureQueriesContext(connection) as queries:
         answer = second.get(page)
-    again = second.get(page)
 
     assert len(queries) == 0
-    secret = answer.cookies["csrftoken"].value
-    assert len(secret) == CSRF_SECRET_LENGTH
-    assert secret != first.cookies["csrftoken"].value
-    assert "csrftoken" not in again.cookies  # the visitor's own cookie is kept
-    token = answer.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-    assert _unmask_cipher_token(token) == secret
+    assert not answer.cookies and not kept.cookies  # no cookie to read or set
+    clock = answer.content.decode().split('name="clock" value="')[1].split('"')[0]
+    assert clock not in kept.content.decode()
     assert "@@" not in answer.content.decode()  # every slot filled
-    # The replayed form signs.
-    signed = second.post(page + "signer/", sign_data() | {"csrfmiddlewaretoken": token})
+    # A visitor with no cookie signs.
+    signed = second.post(page + "signer/", sign_data(), HTTP_ORIGIN="http://testserver")
     assert (signed.status_code, signed["Location"]) == (
         302,
         f"/{campaign.slug}/signer/verifiez-vos-mails/",

@@ -162,7 +162,8 @@ def test_a_second_visitor_signs_from_the_page_kept_for_the_first(
     browser, live_server, campaign, settings
 ):
     """The campaign page a process keeps and replays (core/microcache.py) carries each
-    visitor's own form token: a second browser, with no cookie, signs from it."""
+    visitor's own form clock and sets no cookie: a second browser signs from it, the
+    browser itself saying the form is ours (Sec-Fetch-Site, core/csrf.py)."""
     settings.MICROCACHE_SECONDS = 60  # surely replayed, however slow the machine
     url = live_server.url + campaign.get_absolute_url()
     first = browser.new_context(java_script_enabled=False, locale="fr-FR")
@@ -181,9 +182,32 @@ def test_a_second_visitor_signs_from_the_page_kept_for_the_first(
     page.get_by_role("button", name="Je signe le mandat").click()
 
     assert page.locator("h1").inner_text() == "Vérifiez votre messagerie"
-    tokens = {c["value"] for c in first.cookies() + second.cookies() if c["name"] == "csrftoken"}
-    assert len(tokens) == 2  # each visitor its own
+    assert first.cookies() == second.cookies() == []  # the page sets no cookie
     record_received_signatures()  # the worker's turn
     assert [mail.template for mail in queued_mails()] == ["confirm"]
     first.close()
     second.close()
+
+
+def test_a_sign_form_forged_on_another_page_is_refused(browser, live_server, campaign, sign_data):
+    """Another site's page that posts our sign form, in a real browser: Chromium says
+    the post is cross-site, and nothing is stored (core/csrf.py)."""
+    from html import escape
+
+    from recours.mandates.models import SignIntake
+
+    fields = "".join(
+        f'<input name="{escape(name)}" value="{escape(str(value))}">'
+        for name, value in sign_data().items()
+    )
+    action = f"{live_server.url}/{campaign.slug}/signer/"
+    context = browser.new_context(java_script_enabled=True)
+    page = context.new_page()
+    page.set_content(f'<form method="post" action="{action}">{fields}<button>go</button></form>')
+
+    with page.expect_navigation() as navigation:
+        page.click("button")
+
+    assert navigation.value.status == 403
+    assert not SignIntake.objects.exists()
+    context.close()

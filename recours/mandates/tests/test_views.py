@@ -321,3 +321,15 @@ def test_a_confirmation_takes_seven_statements(client, campaign, sign_data):
         "INSERT INTO campaigns_tally",
     ]
     assert Mandate.objects.get().status == Mandate.Status.CONFIRMED
+
+
+def test_a_sign_form_sent_from_another_site_is_refused(client, campaign, sign_data):
+    response = client.post(
+        sign_url(campaign),
+        sign_data(),
+        HTTP_SEC_FETCH_SITE="cross-site",
+        HTTP_ORIGIN="https://ailleurs.example",
+    )
+
+    assert response.status_code == 403
+    assert nothing_stored()
