@@ -241,6 +241,11 @@ def _send_one(smtp, row: OutboxEmail) -> str:
     )
     message.attach_alternative(content.body_html, "text/html")
     try:
+        # Opened here, not by send(): Django's backend closes after each message a
+        # connection that send() itself opened (a new connection and EHLO per mail). Here
+        # it opens once and stays open for the batch, and a failure to connect is this
+        # mail's failure, retried.
+        smtp.open()
         message.send()
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the row
         error = _error_text(exc)

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
-from recours.core import health, metrics
+from recours.core import csrf, health, metrics
 
 
 @require_safe
@@ -45,7 +45,9 @@ def server_error(request):
 
 
 def csrf_failure(request, reason=""):
-    return render(request, "core/error.html", {"status": 403, "csrf": True}, status=403)
+    # A form posted from another site (core/csrf.py) is not an expired one: say which.
+    context = {"status": 403, "csrf": True, "cross_origin": reason == csrf.REASON}
+    return render(request, "core/error.html", context, status=403)
 
 
 @never_cache

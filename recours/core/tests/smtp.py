@@ -21,6 +21,7 @@ class Inbox:
         self.refuse = None
         self.refuse_if = lambda address: None
         self.refused = []  # (address, reply) of each refusal
+        self.sessions = []  # the SMTP sessions (connections) messages came through
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         refusal = self.refuse or self.refuse_if(address)
@@ -32,6 +33,8 @@ class Inbox:
 
     async def handle_DATA(self, server, session, envelope):
         self.senders.append(envelope.mail_from)
+        if not any(known is session for known in self.sessions):
+            self.sessions.append(session)
         self.messages.append(
             email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         )

@@ -103,7 +103,7 @@ def test_stale_claim_becomes_uncertain_and_is_never_resent(client, campaign, sig
     assert send_due_emails() == {"sent": 0, "retry": 0, "failed": 0, "unreadable": 0}
 
 
-def test_a_batch_larger_than_one_record_is_sent_once_and_counted_once(campaign, smtp_server):
+def test_a_batch_larger_than_one_record_is_sent_once_over_one_connection(campaign, smtp_server):
     from django.db.models import Sum
 
     from recours.campaigns.models import Tally
@@ -122,6 +122,7 @@ def test_a_batch_larger_than_one_record_is_sent_once_and_counted_once(campaign, 
 
     assert len({message["To"] for message in smtp_server.messages}) == mails
     assert len(smtp_server.messages) == mails
+    assert len(smtp_server.sessions) == 1  # the whole batch over one connection
     rows = OutboxEmail.objects.all()
     assert {(row.status, row.is_wiped) for row in rows} == {("sent", True)}
     sent = Tally.objects.filter(campaign=campaign, metric=mail_metric("sent"))

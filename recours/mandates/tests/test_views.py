@@ -332,4 +332,5 @@ def test_a_sign_form_sent_from_another_site_is_refused(client, campaign, sign_da
     )
 
     assert response.status_code == 403
+    assert "envoyé depuis un autre site" in response.content.decode()
     assert nothing_stored()
