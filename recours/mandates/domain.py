@@ -34,6 +34,7 @@ from recours.core.crypto import (
 from recours.core.mail import outbox_email, queue_email
 from recours.core.models import OutboxEmail
 from recours.core.ratelimit import Rule, hits
+from recours.mandates import confirmation_statements as statements
 from recours.mandates import transparency
 from recours.mandates.digests import evidence_digest_of
 from recours.mandates.identity import SignerIdentity, canonical_email
@@ -335,17 +336,21 @@ def _token_row(token: str, purpose: str, public: PublicCampaign | None = None) -
     `public`: the campaign of the link's page and its texts in force, as the public pages
     hold them (campaigns/domain.py). The row then reads the mandate alone, and a token of
     another campaign is unknown there."""
-    rows = MandateToken.objects.select_for_update(of=("self", "mandate"))
     if public is None:
-        rows = rows.select_related(
-            "mandate",
-            "mandate__campaign__organisation",  # the pages after it show the organisation
-            "mandate__complaint_version",
-            "mandate__mandate_version",
-        ).defer(*TEXTS_NOT_NEEDED)  # the evidence needs the texts' hashes, not the texts
-    else:
-        rows = rows.select_related("mandate")
-    row = rows.filter(token_hash=hash_token(token), purpose=purpose).first()
+        row = (
+            MandateToken.objects.select_for_update(of=("self", "mandate"))
+            .select_related(
+                "mandate",
+                "mandate__campaign__organisation",  # the pages after it show the organisation
+                "mandate__complaint_version",
+                "mandate__mandate_version",
+            )
+            .defer(*TEXTS_NOT_NEEDED)  # the evidence needs the texts' hashes, not the texts
+            .filter(token_hash=hash_token(token), purpose=purpose)
+            .first()
+        )
+    else:  # a surge's confirmations: the same read, by hand
+        row = statements.token_row(hash_token(token), purpose)
     if row is None:
         raise TokenError(TokenProblem.UNKNOWN)
     if public is not None:
@@ -409,8 +414,7 @@ def confirm_mandate(*, token: str, public: PublicCampaign | None = None) -> Mand
     with transaction.atomic():
         row = _usable_confirm_token(token, public)
         now = timezone.now()
-        spent = MandateToken.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now)
-        if not spent:
+        if not statements.spend_token(row.pk, now):
             raise TokenError(TokenProblem.USED)
         mandate = row.mandate
         mandate.status = Status.CONFIRMED
@@ -423,21 +427,15 @@ def confirm_mandate(*, token: str, public: PublicCampaign | None = None) -> Mand
         # The mandate row is locked before the campaign row, as in a withdrawal. Under
         # that lock it checks again that the campaign takes mandates: a close may have
         # committed since the token was read.
-        counted = Campaign.objects.filter(
-            pk=mandate.campaign_id,
-            status=Campaign.Status.OPEN,
-            opens_at__lte=now,
-            closes_at__gt=now,
-        ).update(confirmed_count=F("confirmed_count") + 1)
-        if not counted:  # raised inside the transaction: nothing of it is kept
+        if not statements.count_in(mandate.campaign_id, now):
+            # Raised inside the transaction: nothing of it is kept.
             raise TokenError(TokenProblem.CLOSED)
         transparency.log_confirmation(mandate, save=False)
         # Saved with its place in the log: one update of the mandate, not two.
-        changed = Mandate.objects.filter(pk=mandate.pk, status=Status.PENDING).update(
-            log_position=mandate.log_position,
-            **{name: getattr(mandate, name) for name in CONFIRMATION_FIELDS},
+        saved = statements.save_if_pending(
+            mandate.pk, {name: getattr(mandate, name) for name in CONFIRMATION_FIELDS}
         )
-        if not changed:  # raised inside the transaction: the token stays unspent
+        if not saved:  # raised inside the transaction: the token stays unspent
             raise TokenError(TokenProblem.USED)
         forget_count(mandate.campaign_id)
         delay = tallies.delay_metric(now - mandate.signed_at)
@@ -446,6 +444,7 @@ def confirm_mandate(*, token: str, public: PublicCampaign | None = None) -> Mand
 
 
 CONFIRMATION_FIELDS = [
+    "log_position",
     "status",
     "confirmed_at",
     "confirmation_method",

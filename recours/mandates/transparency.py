@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from recours.campaigns.models import Campaign
+from recours.core import statements
 from recours.mandates.digests import GENESIS, commitment_for, entry_digest, new_salt
 from recours.mandates.log_tree import StoredTree, rebuild, store_completed
 from recours.mandates.models import LogEntry, Mandate
@@ -30,11 +31,11 @@ log = logging.getLogger(__name__)
 def append_entry(*, campaign_id: int, kind: str, commitment: str, ref_position=None) -> LogEntry:
     """Appends one entry. Call inside the transaction that changes the mandate, after the
     campaign row has been locked (the counter update does it), so positions never clash."""
-    last = LogEntry.objects.filter(campaign_id=campaign_id).order_by("-position").first()
-    position = last.position + 1 if last else 0
-    previous_hash = last.entry_hash if last else GENESIS
+    last = _last_entry(campaign_id)
+    position = last[0] + 1 if last else 0
+    previous_hash = last[1] if last else GENESIS
     created_at = timezone.now()
-    entry = LogEntry.objects.create(
+    entry = LogEntry(
         campaign_id=campaign_id,
         position=position,
         kind=kind,
@@ -51,6 +52,7 @@ def append_entry(*, campaign_id: int, kind: str, commitment: str, ref_position=N
             created_at=created_at,
         ),
     )
+    statements.insert([entry])  # every confirmation's: by hand (core/statements.py)
     store_completed(
         campaign_id=campaign_id,
         position=position,
@@ -59,6 +61,20 @@ def append_entry(*, campaign_id: int, kind: str, commitment: str, ref_position=N
     )
     cache.delete(_head_key(campaign_id))
     return entry
+
+
+def _last_entry(campaign_id: int) -> tuple[int, str] | None:
+    """(position, entry hash) of the campaign's last entry, read by hand as every
+    confirmation reads it (core/statements.py)."""
+    position = statements.column(LogEntry, "position")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {position}, {statements.column(LogEntry, 'entry_hash')} "  # noqa: S608 - our own names
+            f"FROM {statements.table(LogEntry)} WHERE {statements.column(LogEntry, 'campaign_id')} = %s "
+            f"ORDER BY {position} DESC LIMIT 1",
+            [campaign_id],
+        )
+        return cursor.fetchone()
 
 
 def commit_to(mandate: Mandate) -> None:

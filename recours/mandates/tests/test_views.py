@@ -298,7 +298,8 @@ def test_a_confirmation_link_works_only_under_its_own_campaign(
 
 def test_a_confirmation_takes_seven_statements(client, campaign, sign_data):
     """The token and its mandate read at once, the campaign from the public pages' cache;
-    the mandate saved in one update; the hour's tallies in one (campaigns/tallies.py)."""
+    the mandate saved in one update; the hour's tallies in one (campaigns/tallies.py).
+    Written by hand (mandates/confirmation_statements.py), they are still these seven."""
     client.post(sign_url(campaign), sign_data())
     confirm_path = link_from(queued_mails()[0].body_text, "/confirmer/")
     client.get(campaign.get_absolute_url())  # the campaign cached, as under load
@@ -312,10 +313,10 @@ def test_a_confirmation_takes_seven_statements(client, campaign, sign_data):
         if not query["sql"].startswith(("SAVEPOINT", "RELEASE"))
     ]
     assert statements == [
-        "SELECT mandates_mandatetoken.id, mandates_mandatetoken.mandate_id,",
+        "SELECT t.id, t.mandate_id,",
         "UPDATE mandates_mandatetoken SET",
         "UPDATE campaigns_campaign SET",
-        "SELECT mandates_logentry.id, mandates_logentry.campaign_id,",
+        "SELECT position, entry_hash",
         "INSERT INTO mandates_logentry",
         "UPDATE mandates_mandate SET",
         "INSERT INTO campaigns_tally",

@@ -1,0 +1,90 @@
+"""Hand-written statements for the few that run on every request of a surge.
+
+On this stack the ORM spends 0.2–0.7 ms of CPU building a statement that the database
+runs in a tenth of that (bench/load.py's confirm scenario, README "Benchmarks"): a
+confirmation's seven statements cost more to write than to run. Such statements are
+written here by hand, with the models' own table and column names and the fields' own
+conversions both ways, so that a renamed field or a new backend type is still the
+model's business. Everything else uses the ORM.
+"""
+
+from functools import cache
+
+from django.db import connection, models
+
+
+def table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def column(model: type[models.Model], name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def columns(model: type[models.Model], names, alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(prefix + column(model, name) for name in names)
+
+
+def db_value(model: type[models.Model], name: str, value):
+    """A value as the field saves it (an aware datetime becomes SQLite's text, say)."""
+    return model._meta.get_field(name).get_db_prep_save(value, connection)
+
+
+def assignments(model: type[models.Model], values: dict) -> tuple[str, list]:
+    """`col = %s, …` and its parameters, for an UPDATE's SET."""
+    sql = ", ".join(f"{column(model, name)} = %s" for name in values)
+    return sql, [db_value(model, name, value) for name, value in values.items()]
+
+
+def instance(model: type[models.Model], names: tuple[str, ...], values) -> models.Model:
+    """A model instance from a row of these fields (attribute names: `campaign_id`),
+    converted as the ORM would (SQLite's datetimes made aware, say); the model's other
+    fields are deferred, so reading one loads it instead of giving a wrong value."""
+    given = {
+        name: _convert(value, converters) if value is not None else None
+        for name, value, converters in zip(
+            names, values, _converters(model, names, connection.vendor), strict=True
+        )
+    }
+    ordered = [f.attname for f in model._meta.concrete_fields if f.attname in given]
+    return model.from_db(connection.alias, ordered, [given[name] for name in ordered])
+
+
+def _convert(value, converters):
+    for converter, expression in converters:
+        value = converter(value, expression, connection)
+    return value
+
+
+@cache
+def _converters(model, names: tuple[str, ...], vendor: str) -> list[list]:
+    out = []
+    for name in names:
+        field = model._meta.get_field(name)
+        expression = field.get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+        out.append([(converter, expression) for converter in found])
+    return out
+
+
+def insert(rows: list[models.Model]) -> None:
+    """Inserts instances of one model in one statement and gives each its primary key, as
+    bulk_create does (fields' pre_save included: auto_now_add times, say)."""
+    model = type(rows[0])
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table(model)} ({columns(model, [f.name for f in fields])}) "  # noqa: S608 - our own names
+            f"VALUES {', '.join([marks] * len(rows))} RETURNING {column(model, model._meta.pk.name)}",
+            [
+                field.get_db_prep_save(field.pre_save(row, add=True), connection)
+                for row in rows
+                for field in fields
+            ],
+        )
+        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+            row.pk = pk
+            row._state.adding = False
+            row._state.db = connection.alias
