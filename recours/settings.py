@@ -167,10 +167,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that what it keeps carries every header the others set (core/microcache.py).
+    "recours.core.microcache.MicroCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "recours.core.middleware.SecurityHeadersMiddleware",
     "recours.core.metrics.MetricsMiddleware",
-    "recours.core.microcache.MicroCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "recours.core.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

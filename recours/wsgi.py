@@ -3,8 +3,12 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recours.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
 
-from recours.core.warmup import warm_up  # noqa: E402 - needs the settings loaded above
+# Both need the settings loaded above.
+from recours.core.microcache import MicroCacheFront  # noqa: E402
+from recours.core.warmup import warm_up  # noqa: E402
 
+# A kept public answer goes out before Django's handler; everything else goes through it.
+application = MicroCacheFront(django_application)
 warm_up()

@@ -1,4 +1,4 @@
-"""A micro-cache of the public reads, in each app process, in front of the middleware stack.
+"""A micro-cache of the public reads, in each app process, in front of Django.
 
 A surge is the same few URLs asked thousands of times a second: the campaign page,
 count.json, the badge. Their answers are the same for every visitor but for the page's
@@ -6,6 +6,9 @@ two slots (see mandates/campaign_page.py). Each process keeps the last answer of
 such URL for MICROCACHE_SECONDS (1 s by default) and replays it without URL resolution,
 sessions, locale negotiation, templates or a round trip to the shared cache: what nginx
 calls micro-caching, done in the process so that a host without a caching proxy gets it.
+The first middleware keeps the answers, with every header the stack set; the WSGI front
+(recours/wsgi.py) replays them before Django's handler, and the middleware replays them
+where the app is called without the front (the test client, another server's entry).
 
 What is kept:
 - a 200 answer to a GET that carries no session, authorisation or other unknown cookie,
@@ -35,8 +38,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_max_age
+
+from recours.core import metrics
 
 REPLAY_ATTRIBUTE = "microcache_fill"
 UNCHANGED_ATTRIBUTE = "microcache_reads_unchanged"
@@ -59,12 +65,18 @@ class Entry:
     headers: dict[str, tuple[str, str]]
     body: bytes
     fill: Callable[[HttpRequest], bytes | str] | None
-    resolver_match: object
+    route: str  # the view that made it, for the metrics
     expires: float
 
     @property
     def size(self) -> int:
         return len(self.body) + 512
+
+    def body_for(self, request: HttpRequest) -> bytes:
+        if self.fill is None:
+            return self.body
+        body = self.fill(request)
+        return body.encode() if isinstance(body, str) else body
 
 
 _entries: dict[tuple, Entry] = {}
@@ -156,12 +168,31 @@ def _entry(response: HttpResponse, request: HttpRequest, now: float) -> Entry | 
         headers=headers,
         body=b"" if fill else response.content,
         fill=fill,
-        resolver_match=getattr(request, "resolver_match", None),
+        route=match.view_name if (match := getattr(request, "resolver_match", None)) else "",
         expires=now + seconds,
     )
 
 
+def kept(request: HttpRequest) -> tuple[tuple | None, Entry | None]:
+    """The request's key (None: never kept) and its fresh kept answer, if any."""
+    if settings.MICROCACHE_SECONDS <= 0:
+        return None, None
+    key = _key(request)
+    if key is None:
+        return None, None
+    entry = _entries.get(key)
+    if entry is not None and entry.expires > time.monotonic():
+        return key, entry
+    return key, None
+
+
+def _counted(entry: Entry, request: HttpRequest, started: float) -> None:
+    metrics.record(entry.route, request.method, 200, time.perf_counter() - started)
+
+
 class MicroCacheMiddleware:
+    """The first middleware: what it keeps carries every header the stack set."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -172,25 +203,40 @@ class MicroCacheMiddleware:
             if response.status_code < 400 and not getattr(response, UNCHANGED_ATTRIBUTE, False):
                 forget()  # after the write: a read racing it may have kept the old answer
             return response
-        if settings.MICROCACHE_SECONDS <= 0:
-            return self.get_response(request)
-        key = _key(request)
-        if key is None:
-            return self.get_response(request)
-        now = time.monotonic()
-        entry = _entries.get(key)
-        if entry is not None and entry.expires > now:
-            return self._replay(request, entry)
-        response = self.get_response(request)
-        entry = _entry(response, request, now)
+        started = time.perf_counter()
+        key, entry = kept(request)
         if entry is not None:
+            response = HttpResponse(entry.body_for(request))
+            response.headers._store = entry.headers.copy()
+            response.headers["Content-Length"] = str(len(response.content))
+            _counted(entry, request, started)
+            return response
+        now = time.monotonic()
+        response = self.get_response(request)
+        if key is not None and (entry := _entry(response, request, now)) is not None:
             _store(key, entry)
         return response
 
-    def _replay(self, request, entry: Entry) -> HttpResponse:
-        # The metrics count the replay under the view that made the answer.
-        request.resolver_match = entry.resolver_match
-        response = HttpResponse(entry.fill(request) if entry.fill else entry.body)
-        response.headers._store = entry.headers.copy()
-        response.headers["Content-Length"] = str(len(response.content))
-        return response
+
+class MicroCacheFront:
+    """The replay in front of Django's handler (recours/wsgi.py): a kept answer goes out
+    without the handler's request signals, middleware calls and response conversion,
+    which cost a replayed campaign page half its CPU in the app (bench/load.py). It
+    replays only what the middleware kept, with the same key and headers; anything else
+    goes to the app, whole."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") != "GET" or settings.MICROCACHE_SECONDS <= 0:
+            return self.app(environ, start_response)
+        started = time.perf_counter()
+        request = WSGIRequest(environ.copy())  # it rewrites PATH_INFO, which the app reads
+        _key, entry = kept(request)
+        if entry is None:
+            return self.app(environ, start_response)
+        body = entry.body_for(request)
+        start_response("200 OK", [*entry.headers.values(), ("Content-Length", str(len(body)))])
+        _counted(entry, request, started)
+        return [body]

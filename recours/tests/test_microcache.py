@@ -2,6 +2,8 @@
 to whom, with which headers, and when it lets go."""
 
 import json
+from io import BytesIO
+from urllib.parse import unquote_to_bytes
 
 import pytest
 from django.core.cache import cache
@@ -174,3 +176,84 @@ def test_answers_that_must_not_be_shared_are_not_kept(client, campaign, settings
     settings.MICROCACHE_SECONDS = 0
     client.get(count_url(campaign))
     assert microcache._entries == {}
+
+
+class Front:
+    """The WSGI front (recours/wsgi.py) over an app that only records what reaches it:
+    what the front answers itself, it answers without the app."""
+
+    def __init__(self):
+        self.reached = []
+        self.front = microcache.MicroCacheFront(self._app)
+
+    def _app(self, environ, start_response):
+        self.reached.append((environ["REQUEST_METHOD"], environ["PATH_INFO"]))
+        start_response("204 No Content", [])
+        return [b""]
+
+    def request(self, method: str, path: str, **extra) -> tuple[str, dict, bytes]:
+        environ = {
+            "REQUEST_METHOD": method,
+            # As a WSGI server gives it: the path's bytes, each as one character.
+            "PATH_INFO": unquote_to_bytes(path).decode("iso-8859-1"),
+            "QUERY_STRING": "",
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": BytesIO(),
+            **extra,
+        }
+        answer = {}
+
+        def start_response(status, headers):
+            answer.update(status=status, headers=dict(headers))
+
+        body = b"".join(self.front(environ, start_response))
+        return answer["status"], answer["headers"], body
+
+
+def test_the_front_replays_what_the_stack_kept_with_every_header(client, campaign):
+    kept = client.get(count_url(campaign))
+    front, before = Front(), metrics._rows()
+    with CaptureQueriesContext(connection) as queries:
+        status, headers, body = front.request("GET", count_url(campaign))
+
+    assert (status, body, front.reached, len(queries)) == ("200 OK", kept.content, [], 0)
+    assert {k: v for k, v in headers.items() if k not in PER_ANSWER} == headers_of(kept)
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
+                   "Cross-Origin-Opener-Policy", "X-Frame-Options", "Permissions-Policy"):  # fmt: skip
+        assert headers[header] == kept[header]
+    assert headers["Content-Length"] == str(len(body))
+    label = next(label for label in metrics._rows() if "campaigns:count_json" in label)
+    assert metrics._rows()[label][0] - before.get(label, [0])[0] == 1
+
+
+def test_the_front_fills_the_campaign_page_for_each_visitor(client, campaign):
+    page = f"/{campaign.slug}/"
+    client.get(page, {"via": "mastodon"})
+    front = Front()
+
+    answers = [front.request("GET", page, QUERY_STRING="via=mastodon")[2].decode() for _ in "ab"]
+
+    clocks = {answer.split('name="clock" value="')[1].split('"')[0] for answer in answers}
+    assert len(clocks) == 2 and front.reached == []
+    assert all("@@" not in answer and 'value="mastodon"' in answer for answer in answers)
+    assert flush([campaign.pk])["visits"] == 3  # the stack's view, then the front's two
+
+
+def test_the_front_hands_the_app_everything_it_has_not_kept(client, campaign, settings):
+    client.get(count_url(campaign))
+    front = Front()
+
+    front.request("POST", count_url(campaign))
+    front.request("HEAD", count_url(campaign))
+    front.request("GET", count_url(campaign), HTTP_COOKIE="sessionid=abc")
+    front.request("GET", count_url(campaign), HTTP_AUTHORIZATION="Bearer x")
+    front.request("GET", count_url(campaign), QUERY_STRING="n=1")  # another answer
+    front.request("GET", "/caf%C3%A9/")  # the app reads the path as it was sent
+    settings.MICROCACHE_SECONDS = 0
+    front.request("GET", count_url(campaign))
+
+    assert [method for method, _ in front.reached] == ["POST", "HEAD", *["GET"] * 5]
+    assert front.reached[5][1] == "/caf\xc3\xa9/"  # untouched by the front's look
