@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from recours.campaigns import share_counters
 from recours.campaigns.domain import forget_held_campaigns
 from recours.campaigns.models import Organisation
 from recours.core import microcache
@@ -36,6 +37,7 @@ def _fresh_process_caches():
     never sees the answers of another."""
     microcache.forget()
     forget_held_campaigns()
+    share_counters.forget_unpushed()
 
 
 @pytest.fixture(autouse=True)

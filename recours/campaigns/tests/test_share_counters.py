@@ -4,11 +4,15 @@ never twice."""
 import threading
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from recours.campaigns import share_counters
 from recours.campaigns.models import ShareCount
 from recours.campaigns.share_counters import count_signature, count_visit, flush
+from recours.core.caches import cache_is_shared
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -65,3 +69,35 @@ def test_tagged_sign_ups_are_counted_in_the_cache_and_moved_once(campaign):
     rows = ShareCount.objects.filter(campaign=campaign, signatures__gt=0)
     assert dict(rows.values_list("channel", "signatures")) == {"mastodon": 2, "qr": 1}
     assert flush([campaign.pk]) == {"visits": 0, "signatures": 0}
+
+
+@pytest.mark.skipif(not cache_is_shared(), reason="a process's own cache is counted at once")
+def test_a_process_adds_its_views_to_the_shared_counters_once_a_second(campaign, monkeypatch):
+    now = share_counters.time.monotonic()
+    monkeypatch.setattr(share_counters, "_last_push", now)
+    monkeypatch.setattr(share_counters.time, "monotonic", lambda: now)
+    key = share_counters._key("visits", campaign.pk, timezone.localdate(), "qr")
+
+    for _ in range(50):
+        count_visit(campaign.pk, "qr")
+    assert cache.get(key) is None  # counted in the process, nothing sent yet
+
+    monkeypatch.setattr(share_counters.time, "monotonic", lambda: now + 1)
+    count_visit(campaign.pk, "qr")  # the second has passed: all go, in one round trip
+    assert cache.get(key) == 51
+    count_visit(campaign.pk, "qr")
+    assert flush([campaign.pk])["visits"] == 52  # the move takes this process's own too
+
+
+@pytest.mark.skipif(not cache_is_shared(), reason="a process's own cache is counted at once")
+def test_views_that_the_cache_refused_wait_for_the_next_push(campaign, monkeypatch):
+    def down(counts):
+        raise ConnectionError("Redis is down")
+
+    count_visit(campaign.pk, "qr")
+    monkeypatch.setattr(share_counters, "_add", down)
+    with pytest.raises(ConnectionError):
+        share_counters.push()
+    monkeypatch.undo()
+
+    assert flush([campaign.pk])["visits"] == 1
