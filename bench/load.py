@@ -188,6 +188,24 @@ def wrk(port: int, path: str, connections: int, env: dict) -> dict:
     }
 
 
+def settled(app: AppServer) -> AppServer:
+    """Waits until the server's processes have been idle for half a second: it answers
+    once one worker is up, while the others may still be loading and warming the app
+    (core/warmup.py), which the first scenario would otherwise count as its own CPU."""
+    pids = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        pids = {int(pid) for pid in subprocess.run(
+            ["pgrep", "-g", str(app.process.pid)], capture_output=True, text=True
+        ).stdout.split()}  # fmt: skip
+        before = {pid: used for pid, (_, used) in cpu_by_process().items() if pid in pids}
+        time.sleep(0.5)
+        after = {pid: used for pid, (_, used) in cpu_by_process().items() if pid in pids}
+        if len(pids) > app.workers and sum(after.values()) - sum(before.values()) < 0.02:
+            return app
+    return app
+
+
 def server_peak_mb(app: AppServer) -> int:
     """The largest peak resident set (VmHWM) among the gunicorn processes."""
     pids = subprocess.run(
@@ -325,7 +343,7 @@ def run(database_url: str, redis_url: str) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="recours-http-bench-"))
     app = AppServer(folder, database_url=database_url, workers=WORKERS, server_args=SERVER_ARGS)
     app.env["REDIS_URL"] = redis_url
-    app.prepare().start()
+    settled(app.prepare().start())
     reference = None
     results = {}
     signing = [s for s in scenarios() if s[3] in {"sign", "mix"}]
@@ -405,7 +423,7 @@ def start_reference(app: AppServer, folder: Path) -> AppServer:
     )
     reference.env["DJANGO_SETTINGS_MODULE"] = "bench.reference_settings"
     reference.env["BENCH_BYTES_DIR"] = str(served)
-    return reference.start()
+    return settled(reference.start())
 
 
 def print_table(label: str, results: dict) -> None:

@@ -59,8 +59,16 @@ def append_entry(*, campaign_id: int, kind: str, commitment: str, ref_position=N
         entry_hash=entry.entry_hash,
         previous_hash=previous_hash,
     )
-    cache.delete(_head_key(campaign_id))
+    forget_head(campaign_id)
     return entry
+
+
+def forget_head(campaign_id: int) -> None:
+    """Call in the transaction that appends. As for the counter (campaigns/domain.py,
+    forget_count): the delete after commit drops a head that a reader cached from the
+    old rows in between, which the head's five minutes would otherwise keep published."""
+    cache.delete(_head_key(campaign_id))
+    transaction.on_commit(lambda: cache.delete(_head_key(campaign_id)))
 
 
 def _last_entry(campaign_id: int) -> tuple[int, str] | None:

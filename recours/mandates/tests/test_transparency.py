@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from recours.campaigns.domain import published_texts
@@ -130,3 +131,15 @@ def test_confirmed_page_shows_the_receipt(client, campaign, sign_data):
     mandate = Mandate.objects.get()
     assert f"<code>{mandate.commitment}</code>" in page
     assert f"<dd>{mandate.log_position}</dd>" in page
+
+
+def test_a_head_read_while_an_entry_commits_is_not_kept(
+    campaign, django_capture_on_commit_callbacks
+):
+    before = transparency.log_head(campaign.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        transparency.append_entry(campaign_id=campaign.pk, kind="add", commitment="ab" * 32)
+        # Another process reads between the append and its commit: it sees the old rows.
+        cache.set(transparency._head_key(campaign.pk), before, 300)
+
+    assert transparency.log_head(campaign.pk).size == before.size + 1
