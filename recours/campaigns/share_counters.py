@@ -63,7 +63,10 @@ def count_visit(campaign_id: int, channel: str) -> None:
         _pending[key] += 1
     # A cache of this process's own memory gains nothing from waiting.
     if not cache_is_shared() or time.monotonic() - _last_push >= PUSH_SECONDS:
-        push()
+        try:
+            push()
+        except Exception:  # noqa: BLE001 - a count never costs the visitor the page
+            log.warning("share counters: cache unavailable, views kept for the next push")
 
 
 def count_signature(campaign_id: int, channel: str, amount: int = 1) -> None:

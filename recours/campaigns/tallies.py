@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection
+from django.db.models import Sum
 from django.utils import timezone
 
 from recours.campaigns.models import Tally
@@ -72,6 +73,24 @@ def delay_metric(delay: timedelta) -> str:
     minutes = delay.total_seconds() / 60
     bound = next((bound for bound in DELAY_BOUNDS if minutes <= bound), None)
     return f"{Metric.DELAY_PREFIX}{bound if bound is not None else 'more'}"
+
+
+def growth(campaign_id: int, *, hours: int, now: datetime | None = None) -> int:
+    """What the counter gained in the last `hours` hours, to the hour (this one and the
+    `hours` - 1 before it): the confirmations (paper mandates included) less the
+    confirmed mandates that left it.
+    A few rows whatever the campaign's size: counting the mandates themselves read each
+    of them (a million confirmed in a day took a second, on every render of the page)."""
+    since = hour_of(now or timezone.now()) - hours
+    totals = dict(
+        Tally.objects.filter(
+            campaign_id=campaign_id, metric__in=[Metric.CONFIRMED, Metric.REMOVED], hour__gt=since
+        )
+        .values_list("metric")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    return totals.get(Metric.CONFIRMED, 0) - totals.get(Metric.REMOVED, 0)
 
 
 def mail_metric(outcome: str) -> str:

@@ -9,7 +9,6 @@ fills them in (core/slots.py: one join of bytes, no template rendering).
 The template itself writes the markers where the values go, so the cached page cannot
 drift from the markup: there is no pattern to keep in step with it."""
 
-from datetime import timedelta
 from functools import partial
 
 from django.core.cache import cache
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
-from recours.campaigns import share_counters
+from recours.campaigns import share_counters, tallies
 from recours.campaigns.card import card_text
 from recours.campaigns.domain import (
     PublishedTexts,
@@ -44,7 +43,6 @@ from recours.core.slots import Slotted
 from recours.core.text import render_markdown
 from recours.mandates import pow
 from recours.mandates.forms import SignForm, form_clock
-from recours.mandates.models import Mandate
 
 PAGE_CACHE_SECONDS = 60
 CLOCK_SLOT, VIA_SLOT = "@@form-clock@@", "@@via@@"
@@ -65,12 +63,9 @@ def filled(page: Slotted, request) -> bytes:
 
 
 def recent_mandates(campaign: Campaign, now) -> int | None:
-    """Mandates confirmed in the last 24 hours, when there are enough to say so."""
-    count = Mandate.objects.filter(
-        campaign=campaign,
-        status=Mandate.Status.CONFIRMED,
-        confirmed_at__gte=now - timedelta(days=1),
-    ).count()
+    """What the counter gained in the last 24 hours (to the hour, from the tallies),
+    when it is enough to say so."""
+    count = tallies.growth(campaign.pk, hours=24, now=now)
     return count if count >= RECENT_SHOWN_FROM else None
 
 

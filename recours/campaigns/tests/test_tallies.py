@@ -37,3 +37,20 @@ def test_no_metric_changes_nothing(campaign):
     tallies.add(campaign.pk, at=AT)
 
     assert not Tally.objects.exists()
+
+
+def test_the_growth_of_a_day_counts_the_last_24_hours_net_of_removals(campaign):
+    now = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)
+    hour = tallies.hour_of(now)
+    for at, metric, count in [
+        (hour, tallies.Metric.CONFIRMED, 5),
+        (hour - 23, tallies.Metric.CONFIRMED, 7),  # the oldest hour of the day
+        (hour - 24, tallies.Metric.CONFIRMED, 100),  # yesterday
+        (hour - 2, tallies.Metric.REMOVED, 2),
+        (hour - 1, tallies.Metric.SIGNUP, 50),  # not a confirmation
+    ]:
+        Tally.objects.create(campaign=campaign, hour=at, metric=metric, count=count)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert tallies.growth(campaign.pk, hours=24, now=now) == 5 + 7 - 2
+    assert len(queries) == 1
