@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from recours.campaigns.models import Campaign, StatusChange, TextVersion
 from recours.core import microcache
+from recours.core.caches import forget_now_and_after_commit
 from recours.core.crypto import canonical_json, sha256_hex
 
 COUNT_CACHE_SECONDS = 30
@@ -153,8 +154,7 @@ def publish_text_versions(*, campaign: Campaign) -> list[TextVersion]:
                 )
             )
         if created:
-            cache.delete(_texts_key(campaign.pk))
-            transaction.on_commit(lambda: cache.delete(_texts_key(campaign.pk)))
+            forget_now_and_after_commit(_texts_key(campaign.pk))
             forget_public_campaign(campaign.slug)
     return created
 
@@ -207,11 +207,8 @@ def confirmed_count(campaign: Campaign) -> int:
 
 
 def forget_count(campaign_id: int) -> None:
-    """Call in the transaction that changes the count. The first delete serves readers of
-    this connection; the one after commit drops a value that a concurrent reader may have
-    cached from the old row in between."""
-    cache.delete(_count_key(campaign_id))
-    transaction.on_commit(lambda: cache.delete(_count_key(campaign_id)))
+    """Call in the transaction that changes the count."""
+    forget_now_and_after_commit(_count_key(campaign_id))
     microcache.forget()  # this process's kept answers show the count too
 
 

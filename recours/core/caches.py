@@ -1,8 +1,10 @@
 """What the configured cache can be trusted with."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.db import transaction
 
 from recours.core.crypto import sha256_hex
 
@@ -11,6 +13,14 @@ def cache_is_shared() -> bool:
     """Whether every process sees the same cache (Redis), or each its own memory (the
     local-memory cache of the embedded setup). Read at call time: tests swap caches."""
     return not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def forget_now_and_after_commit(key: str) -> None:
+    """Drops a cached value derived from rows this transaction changes. The delete now
+    serves readers of this connection; the one after commit drops a value that a
+    concurrent reader may have cached from the old rows in between."""
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def digest_key(prefix: str, parts) -> str:

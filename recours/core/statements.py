@@ -14,11 +14,18 @@ from django.db import connection, models
 
 
 def table(model: type[models.Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+    return _quoted(model, "", connection.vendor)
 
 
 def column(model: type[models.Model], name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
+    return _quoted(model, name, connection.vendor)
+
+
+@cache
+def _quoted(model, name: str, vendor: str) -> str:
+    """The table's name (`name` empty) or a column's, quoted: once per process."""
+    meta = model._meta
+    return connection.ops.quote_name(meta.get_field(name).column if name else meta.db_table)
 
 
 def columns(model: type[models.Model], names, alias: str = "") -> str:
@@ -72,19 +79,28 @@ def insert(rows: list[models.Model]) -> None:
     """Inserts instances of one model in one statement and gives each its primary key, as
     bulk_create does (fields' pre_save included: auto_now_add times, say)."""
     model = type(rows[0])
+    for row, pk in zip(rows, insert_returning(rows, model._meta.pk.name), strict=True):
+        row.pk = pk
+        row._state.adding = False
+        row._state.db = connection.alias
+
+
+def insert_returning(rows: list[models.Model], returning: str, *, unless: str = "") -> list:
+    """Inserts instances of one model in one statement, but (with `unless`, a column
+    with a unique index) those whose value is stored already: ON CONFLICT DO NOTHING
+    lets the index decide in one round trip. Returns `returning` of each row inserted."""
+    model = type(rows[0])
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    conflict = f" ON CONFLICT ({column(model, unless)}) DO NOTHING" if unless else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table(model)} ({columns(model, [f.name for f in fields])}) "  # noqa: S608 - our own names
-            f"VALUES {', '.join([marks] * len(rows))} RETURNING {column(model, model._meta.pk.name)}",
+            f"VALUES {', '.join([marks] * len(rows))}{conflict} RETURNING {column(model, returning)}",
             [
                 field.get_db_prep_save(field.pre_save(row, add=True), connection)
                 for row in rows
                 for field in fields
             ],
         )
-        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-            row.pk = pk
-            row._state.adding = False
-            row._state.db = connection.alias
+        return [value for (value,) in cursor.fetchall()]

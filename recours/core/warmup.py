@@ -35,18 +35,19 @@ HOT_TEMPLATES = [
 
 def warm_up() -> None:
     """Imports every view and compiles the URLs, loads each language's catalogue,
-    connects the caches and compiles the hot templates and the Markdown parser. A failure costs only the warmth: it is logged, and
-    the first request does the rest as it always could."""
+    compiles the hot templates and the Markdown parser, and connects the caches (last:
+    a cache that is down stops only its own step). A failure costs only the warmth: it
+    is logged, and the first request does the rest as it always could."""
     try:
         resolver = get_resolver()
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 translation.gettext("Recours")
                 resolver.reverse_dict  # noqa: B018 - imports the views, compiles the URLs
-        for alias in settings.CACHES:
-            caches[alias].get("warm-up")  # imports the client's module, connects
         render_markdown("*Recours*")  # imports the parser and its extensions
         for name in HOT_TEMPLATES:
             get_template(name)
+        for alias in settings.CACHES:
+            caches[alias].get("warm-up")  # imports the client's module, connects
     except Exception:
         log.warning("warm-up incomplete: the first requests will do the rest", exc_info=True)

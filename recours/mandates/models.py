@@ -1,9 +1,10 @@
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from recours.campaigns.models import Campaign, TextVersion
+from recours.core import statements
 from recours.core.crypto import sha256_hex
 
 
@@ -278,27 +279,11 @@ class SubmissionKey(models.Model):
 
 def insert_new(rows: list[models.Model]) -> set[str]:
     """Inserts the rows whose `key_hash` is not stored yet, in one statement, and returns
-    the key hashes it inserted. ON CONFLICT DO NOTHING lets the unique index decide in
-    one round trip, where an insert that may fail needs a savepoint (or a transaction)
-    around each."""
+    the key hashes it inserted: the unique index decides, where an insert that may fail
+    needs a savepoint (or a transaction) around each."""
     if not rows:
         return set()
-    meta = rows[0]._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    values = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "  # noqa: S608 - our own table's names
-            f"VALUES {', '.join([values] * len(rows))} "
-            "ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash",
-            [
-                field.get_db_prep_save(field.pre_save(row, add=True), connection)
-                for row in rows
-                for field in fields
-            ],
-        )
-        return {key_hash for (key_hash,) in cursor.fetchall()}
+    return set(statements.insert_returning(rows, "key_hash", unless="key_hash"))
 
 
 class Invalidation(models.Model):

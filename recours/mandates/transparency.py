@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from recours.campaigns.models import Campaign
 from recours.core import statements
+from recours.core.caches import forget_now_and_after_commit
 from recours.mandates.digests import GENESIS, commitment_for, entry_digest, new_salt
 from recours.mandates.log_tree import StoredTree, rebuild, store_completed
 from recours.mandates.models import LogEntry, Mandate
@@ -59,16 +60,9 @@ def append_entry(*, campaign_id: int, kind: str, commitment: str, ref_position=N
         entry_hash=entry.entry_hash,
         previous_hash=previous_hash,
     )
-    forget_head(campaign_id)
+    # Also after commit: a head cached from the old rows would stay published 5 minutes.
+    forget_now_and_after_commit(_head_key(campaign_id))
     return entry
-
-
-def forget_head(campaign_id: int) -> None:
-    """Call in the transaction that appends. As for the counter (campaigns/domain.py,
-    forget_count): the delete after commit drops a head that a reader cached from the
-    old rows in between, which the head's five minutes would otherwise keep published."""
-    cache.delete(_head_key(campaign_id))
-    transaction.on_commit(lambda: cache.delete(_head_key(campaign_id)))
 
 
 def _last_entry(campaign_id: int) -> tuple[int, str] | None:
