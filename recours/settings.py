@@ -275,6 +275,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Recours <noreply@localhost>"
 # pipes what comes back to `manage.py process_bounces`. Empty: bounces go to the sender.
 BOUNCE_ADDRESS = env_str("BOUNCE_ADDRESS", "")
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+# SMTP connections a worker sends a batch over at once (core/mail.py); a relay that
+# limits each client to fewer connections wants it lower.
+MAIL_CONNECTIONS = env_int("MAIL_CONNECTIONS", 4)
 # Days sealed identities are kept once the case is closed (no appeal left), for the
 # organisers to answer late questions; then `purge` deletes them (R2.5).
 RETENTION_AFTER_CASE_DAYS = env_int("RETENTION_AFTER_CASE_DAYS", 30)

@@ -9,19 +9,22 @@ the mail has left. Errors are stored and logged with every address taken out.
 """
 
 import logging
+import queue
 import re
 import smtplib
 import socket
+import threading
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from recours.core import at_rest, bounces
+from recours.core import at_rest, bounces, mime
 from recours.core.models import MailContent, OutboxEmail
 from recours.core.slots import Slotted
 
@@ -164,19 +167,31 @@ def mark_stale_claims() -> int:
 
 
 def send_due_emails(*, limit: int = 100) -> dict[str, int]:
-    """Claims up to `limit` due mails at once and sends them over one SMTP connection.
-    What became of each is written as it happens, but for the mails sent, written
-    together every RECORD_SENT_EVERY: a worker dying in between leaves them claimed, and
-    `mark_stale_claims` makes them uncertain, never sent twice. Returns counts by outcome."""
+    """Claims up to `limit` due mails at once and sends them over up to MAIL_CONNECTIONS
+    SMTP connections at a time, each kept open for its share of the batch: a mail waits
+    for four of the server's replies, and while one connection waits the others send.
+    Only this thread writes to the database. What became of each mail is written as it
+    is known, but for the mails sent, written together every RECORD_SENT_EVERY: a worker
+    dying in between leaves them claimed, and `mark_stale_claims` makes them uncertain,
+    never sent twice. Returns counts by outcome."""
     counts = {"sent": 0, "retry": 0, "failed": 0, "unreadable": 0}
     rows = _claim_due(limit)
     if not rows:
         return counts
-    smtp = get_connection(fail_silently=False)
+    lanes = max(1, min(settings.MAIL_CONNECTIONS, len(rows)))
+    results: queue.SimpleQueue = queue.SimpleQueue()
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=_send_lane, args=(rows[lane::lanes], results, stop))
+        for lane in range(lanes)
+    ]
+    for thread in threads:
+        thread.start()
     sent: list[OutboxEmail] = []
     try:
-        for row in rows:
-            outcome = _send_one(smtp, row)
+        for _ in rows:
+            row, failure = results.get()
+            outcome = _settle(row, failure)
             counts[outcome] += 1
             if outcome == "sent":
                 sent.append(row)
@@ -184,14 +199,44 @@ def send_due_emails(*, limit: int = 100) -> dict[str, int]:
                 _record_sent(sent)
                 sent = []
     finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+        while not results.empty():  # sent by a lane after a failure here stopped reading
+            row, failure = results.get()
+            if failure is None:
+                sent.append(row)
         _record_sent(sent)
-        try:
-            smtp.close()
-        except Exception:  # noqa: BLE001 - closing a broken connection must not mask results
-            log.debug("outbox: closing the SMTP connection failed", exc_info=True)
     if counts["sent"] or counts["failed"] or counts["unreadable"]:
         _flush_wiped_pages()
     return counts
+
+
+def _send_lane(rows: list[OutboxEmail], results: queue.SimpleQueue, stop: threading.Event):
+    """Sends `rows` one after the other over one connection, putting (row, None) or
+    (row, the exception) in `results` for each, until `stop` is set."""
+    smtp = get_connection(fail_silently=False)
+    try:
+        for row in rows:
+            if stop.is_set():
+                return
+            try:
+                _send_one(smtp, row)
+            except Exception as exc:  # noqa: BLE001 - the caller records every failure
+                results.put((row, exc))
+                if not isinstance(exc, at_rest.Unreadable):
+                    _close(smtp)  # a broken connection is reopened by the next send
+            else:
+                results.put((row, None))
+    finally:
+        _close(smtp)
+
+
+def _close(smtp) -> None:
+    try:
+        smtp.close()
+    except Exception:  # noqa: BLE001 - closing a broken connection must not mask results
+        log.debug("outbox: closing the SMTP connection failed", exc_info=True)
 
 
 def _record_sent(rows: list[OutboxEmail]) -> None:
@@ -219,55 +264,64 @@ def _error_text(exc: Exception) -> str:
     return without_addresses(f"{type(exc).__name__}: {exc}")[:300]
 
 
-def _send_one(smtp, row: OutboxEmail) -> str:
-    try:
-        content = row.content
-    except at_rest.Unreadable as exc:
-        # Never sent garbled, never a crash: the row is set aside and counted.
-        OutboxEmail.objects.filter(pk=row.pk).update(
-            status=Status.FAILED, last_error=f"unreadable: {exc}"[:300], **WIPED
-        )
-        log.error("outbox: mail #%d cannot be decrypted with DATA_KEY (%s)", row.pk, exc)
-        return "unreadable"
-    message = EmailMultiAlternatives(
+def _send_one(smtp, row: OutboxEmail) -> None:
+    """Decrypts and sends one mail; raises what went wrong. Touches no database: it runs
+    in a lane's thread."""
+    content = row.content
+    # Django uses the envelope sender as From unless a From header is given.
+    envelope_from = bounces.return_path(row.pk) or settings.DEFAULT_FROM_EMAIL
+    if isinstance(smtp, SMTPBackend):
+        # The bytes Django would send, written for a fraction of the CPU (core/mime.py).
+        raw = mime.message_bytes(
+            subject=content.subject, from_header=settings.DEFAULT_FROM_EMAIL, to=content.to,
+            reply_to=content.reply_to, body_text=content.body_text, body_html=content.body_html,
+        )  # fmt: skip
+        recipient = mime.envelope_address(content.to)
+        # Opened here, not at each mail: one connection and one EHLO for the lane's
+        # share of the batch, and a failure to connect is this mail's, retried.
+        smtp.open()
+        smtp.connection.sendmail(mime.envelope_address(envelope_from), [recipient], raw)
+        return
+    message = EmailMultiAlternatives(  # the demo's files, the console, the tests' outbox
         subject=content.subject,
         body=content.body_text,
-        # Django uses from_email as the envelope sender and the From header as written.
-        from_email=bounces.return_path(row.pk) or settings.DEFAULT_FROM_EMAIL,
+        from_email=envelope_from,
         to=[content.to],
         reply_to=[content.reply_to] if content.reply_to else None,
         headers={"From": settings.DEFAULT_FROM_EMAIL},
         connection=smtp,
     )
     message.attach_alternative(content.body_html, "text/html")
-    try:
-        # Opened here, not by send(): Django's backend closes after each message a
-        # connection that send() itself opened (a new connection and EHLO per mail). Here
-        # it opens once and stays open for the batch, and a failure to connect is this
-        # mail's failure, retried.
-        smtp.open()
-        message.send()
-    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the row
-        error = _error_text(exc)
-        if _is_temporary(exc) and row.attempts < settings.MAIL_MAX_ATTEMPTS:
-            delay = BACKOFF_BASE * (2 ** (row.attempts - 1))
-            _record(
-                row, "deferred",
-                status=Status.QUEUED, next_attempt_at=timezone.now() + delay, last_error=error,
-            )  # fmt: skip
-            log.info("outbox: mail #%d deferred %ss after: %s", row.pk, delay.seconds, error)
-            try:
-                smtp.close()  # a broken connection is reopened by the next send
-            except Exception:  # noqa: BLE001
-                log.debug("outbox: closing after a failure failed", exc_info=True)
-            return "retry"
-        log.warning("outbox: mail #%d failed for good: %s", row.pk, error)
-        # A refused address is told as a bounce, not as a failure of ours.
-        refused = _is_refused_recipient(exc)
-        _record(row, "bounced" if refused else "failed",
-                status=Status.FAILED, last_error=error, **WIPED)  # fmt: skip
-        return "failed"
-    return "sent"  # recorded with others by the caller
+    message.send()
+
+
+def _settle(row: OutboxEmail, failure: Exception | None) -> str:
+    """Records what became of a mail but for a mail sent (the caller records those
+    together) and returns its outcome."""
+    if failure is None:
+        return "sent"
+    if isinstance(failure, at_rest.Unreadable):
+        # Never sent garbled, never a crash: the row is set aside and counted.
+        OutboxEmail.objects.filter(pk=row.pk).update(
+            status=Status.FAILED, last_error=f"unreadable: {failure}"[:300], **WIPED
+        )
+        log.error("outbox: mail #%d cannot be decrypted with DATA_KEY (%s)", row.pk, failure)
+        return "unreadable"
+    error = _error_text(failure)
+    if _is_temporary(failure) and row.attempts < settings.MAIL_MAX_ATTEMPTS:
+        delay = BACKOFF_BASE * (2 ** (row.attempts - 1))
+        _record(
+            row, "deferred",
+            status=Status.QUEUED, next_attempt_at=timezone.now() + delay, last_error=error,
+        )  # fmt: skip
+        log.info("outbox: mail #%d deferred %ss after: %s", row.pk, delay.seconds, error)
+        return "retry"
+    log.warning("outbox: mail #%d failed for good: %s", row.pk, error)
+    # A refused address is told as a bounce, not as a failure of ours.
+    refused = _is_refused_recipient(failure)
+    _record(row, "bounced" if refused else "failed",
+            status=Status.FAILED, last_error=error, **WIPED)  # fmt: skip
+    return "failed"
 
 
 def _record(row: OutboxEmail, outcome: str, **fields) -> None:

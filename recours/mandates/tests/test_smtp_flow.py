@@ -103,7 +103,10 @@ def test_stale_claim_becomes_uncertain_and_is_never_resent(client, campaign, sig
     assert send_due_emails() == {"sent": 0, "retry": 0, "failed": 0, "unreadable": 0}
 
 
-def test_a_batch_larger_than_one_record_is_sent_once_over_one_connection(campaign, smtp_server):
+@pytest.mark.parametrize("connections", [1, 4])
+def test_a_batch_larger_than_one_record_is_sent_once_over_its_connections(
+    campaign, smtp_server, connections
+):
     from django.db.models import Sum
 
     from recours.campaigns.models import Tally
@@ -116,14 +119,35 @@ def test_a_batch_larger_than_one_record_is_sent_once_over_one_connection(campaig
         confirm_a_signer(campaign, number)  # a confirmation mail, then a confirmed one
     OutboxEmail.objects.exclude(template="confirm").delete()
 
-    with override_settings(EMAIL_TIMEOUT=10):
+    with override_settings(EMAIL_TIMEOUT=10, MAIL_CONNECTIONS=connections):
         assert send_due_emails(limit=100)["sent"] == mails
-    assert send_due_emails()["sent"] == 0
+        assert send_due_emails()["sent"] == 0
 
     assert len({message["To"] for message in smtp_server.messages}) == mails
     assert len(smtp_server.messages) == mails
-    assert len(smtp_server.sessions) == 1  # the whole batch over one connection
+    # The batch over MAIL_CONNECTIONS connections at once, each kept for its share.
+    assert len(smtp_server.sessions) == connections
     rows = OutboxEmail.objects.all()
     assert {(row.status, row.is_wiped) for row in rows} == {("sent", True)}
     sent = Tally.objects.filter(campaign=campaign, metric=mail_metric("sent"))
     assert sent.aggregate(total=Sum("count"))["total"] == mails
+
+
+def test_a_refusal_on_one_connection_leaves_the_others_sending(campaign, smtp_server):
+    from recours.testing import confirm_a_signer
+
+    for number in range(12):
+        confirm_a_signer(campaign, number)
+    OutboxEmail.objects.exclude(template="confirm").delete()
+    refused = {
+        "signer3@example.org": "550 5.1.1 No such user",
+        "signer8@example.org": "451 4.3.0 Later",
+    }
+    smtp_server.refuse_if = refused.get
+
+    with override_settings(EMAIL_TIMEOUT=10, MAIL_CONNECTIONS=4):
+        assert send_due_emails() == {"sent": 10, "retry": 1, "failed": 1, "unreadable": 0}
+
+    assert len(smtp_server.messages) == 10
+    statuses = sorted(OutboxEmail.objects.values_list("status", flat=True))
+    assert statuses == ["failed"] + ["queued"] + ["sent"] * 10
