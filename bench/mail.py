@@ -110,8 +110,11 @@ def queue(campaign, start: int, count: int) -> None:
         intake.receive_signature(signature)
 
 
-def drain(workers: int) -> float:
-    """Seconds for `workers` worker loops to empty the intake and the outbox."""
+def drain(workers: int) -> tuple[float, float]:
+    """Seconds for `workers` worker loops to empty the intake and the outbox, and the CPU
+    seconds their PostgreSQL backends used (each loop's connection ends with it, and an
+    ended process is no longer in /proc to be read)."""
+    backends = []
 
     def loop():
         try:
@@ -119,6 +122,11 @@ def drain(workers: int) -> float:
                 handled, counts = one_turn(100)
                 if not handled and not counts["sent"]:
                     break
+            if ADMIN_URL:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    (backend,) = cursor.fetchone()
+                backends.append(cpu_seconds(lambda pid, name: pid == backend))
         finally:
             connection.close()
 
@@ -128,7 +136,7 @@ def drain(workers: int) -> float:
         thread.start()
     for thread in threads:
         thread.join()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, sum(backends)
 
 
 def main():
@@ -164,8 +172,8 @@ def main():
                 queue(campaign, WARM_UP + round_number * MAILS, MAILS)
                 before = (time.process_time(), smtp_cpu(), postgres_cpu())
                 with override_settings(MAIL_CONNECTIONS=connections):
-                    seconds = drain(workers)
-                after = (time.process_time(), smtp_cpu(), postgres_cpu())
+                    seconds, backends_cpu = drain(workers)
+                after = (time.process_time(), smtp_cpu(), postgres_cpu() + backends_cpu)
                 worker_ms, smtp_ms, postgres_ms = (
                     round((b - a) * 1000 / MAILS, 2) for a, b in zip(before, after, strict=True)
                 )

@@ -280,7 +280,7 @@ def _send_one(smtp, row: OutboxEmail) -> None:
         # Opened here, not at each mail: one connection and one EHLO for the lane's
         # share of the batch, and a failure to connect is this mail's, retried.
         smtp.open()
-        smtp.connection.sendmail(mime.envelope_address(envelope_from), [recipient], raw)
+        smtp.connection.sendmail(mime.sender_address(envelope_from), [recipient], raw)
         return
     message = EmailMultiAlternatives(  # the demo's files, the console, the tests' outbox
         subject=content.subject,

@@ -12,6 +12,7 @@ but for the random boundary, the date and the message id. A body with a line lon
 than RFC 5322 allows takes Django's own path, which encodes it as quoted-printable.
 """
 
+import re
 import secrets
 from email import policy
 from email.utils import formatdate, make_msgid
@@ -30,11 +31,19 @@ ENCODING = "utf-8"
 # The policy Django's messages carry (compat32), writing CRLF as an SMTP server reads.
 FOLDING = policy.compat32.clone(linesep="\r\n")
 CRLF = b"\r\n"
+FOLD_AT = 78  # compat32's line length
+ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+# A dot-atom local part at an ASCII host name: most addresses, which need no encoding.
+LABEL = r"[A-Za-z0-9-]{1,63}"
+PLAIN_ADDRESS = re.compile(rf"{ATEXT}(?:\.{ATEXT})*@{LABEL}(?:\.{LABEL})*\Z")
 
 
 def header(name: str, value: str) -> bytes:
     """One header line as Django's message writes it: refused if it holds a line break
     (BadHeaderError), RFC 2047-encoded if it is not ASCII, folded."""
+    short = len(name) + len(value) <= FOLD_AT - 2
+    if short and name != "Subject" and value.isascii() and value.isprintable():
+        return f"{name}: {value}\r\n".encode()  # what folding gives a short ASCII line
     name, value = forbid_multi_line_headers(name, value, ENCODING)
     return FOLDING.fold_binary(name, value)
 
@@ -46,7 +55,14 @@ _repeated_header = lru_cache(maxsize=256)(header)
 
 def envelope_address(address: str) -> str:
     """An address as Django's SMTP backend gives it to the server (MAIL FROM, RCPT TO)."""
+    if PLAIN_ADDRESS.match(address):
+        return address  # what sanitize_address gives it back as, parsed and rebuilt
     return sanitize_address(address, ENCODING)
+
+
+# The envelope sender: the same for every mail, or one per mail with VERP (never a
+# signer's address).
+sender_address = lru_cache(maxsize=256)(envelope_address)
 
 
 def message_bytes(

@@ -2,11 +2,13 @@
 
 import email
 import email.policy
+import random
 import re
+import string
 
 import pytest
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.message import BadHeaderError
+from django.core.mail.message import BadHeaderError, forbid_multi_line_headers, sanitize_address
 
 from recours.core import mime
 
@@ -84,6 +86,32 @@ def test_a_line_break_in_a_header_is_refused_as_django_refuses_it():
         mime.message_bytes(**MAILS["ascii"] | {"subject": "Mandat\r\nBcc: x@example.org"})
     with pytest.raises(BadHeaderError):
         mime.message_bytes(**MAILS["ascii"] | {"to": "a@example.org\nBcc: x@example.org"})
+
+
+def test_a_short_ascii_header_written_directly_is_what_folding_writes():
+    chance = random.Random(16)
+    for _ in range(5000):
+        value = "".join(chance.choices(string.printable[:95], k=chance.randint(0, 72)))
+        name = chance.choice(["To", "Date", "Message-ID", "From", "Reply-To"])
+        name, folded = forbid_multi_line_headers(name, value, "utf-8")
+        assert mime.header(name, value) == mime.FOLDING.fold_binary(name, folded), value
+
+
+def test_a_plain_address_taken_as_it_is_is_what_django_gives_the_server():
+    chance = random.Random(16)
+    atext = string.ascii_letters + string.digits + "!#$%&'*+/=?^_`{|}~-"
+    host = string.ascii_letters + string.digits + "-"
+    for _ in range(5000):
+        local = ".".join(
+            "".join(chance.choices(atext, k=chance.randint(1, 8)))
+            for _ in range(chance.randint(1, 3))
+        )
+        domain = ".".join(
+            "".join(chance.choices(host, k=chance.randint(1, 12)))
+            for _ in range(chance.randint(1, 3))
+        )
+        address = f"{local}@{domain}"
+        assert mime.envelope_address(address) == sanitize_address(address, "utf-8"), address
 
 
 def test_an_envelope_address_in_unicode_is_sent_in_ascii():
