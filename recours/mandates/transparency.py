@@ -29,9 +29,13 @@ from recours.mandates.models import LogEntry, Mandate
 log = logging.getLogger(__name__)
 
 
-def append_entry(*, campaign_id: int, kind: str, commitment: str, ref_position=None) -> LogEntry:
+def append_entry(
+    *, campaign_id: int, kind: str, commitment: str, ref_position=None, head_forgotten=False
+) -> LogEntry:
     """Appends one entry. Call inside the transaction that changes the mandate, after the
-    campaign row has been locked (the counter update does it), so positions never clash."""
+    campaign row has been locked (the counter update does it), so positions never clash.
+    `head_forgotten`: the caller called `forget_head` in this transaction, before that
+    lock, so that no round trip to the cache holds up the others waiting for it."""
     last = _last_entry(campaign_id)
     position = last[0] + 1 if last else 0
     previous_hash = last[1] if last else GENESIS
@@ -60,9 +64,15 @@ def append_entry(*, campaign_id: int, kind: str, commitment: str, ref_position=N
         entry_hash=entry.entry_hash,
         previous_hash=previous_hash,
     )
-    # Also after commit: a head cached from the old rows would stay published 5 minutes.
-    forget_now_and_after_commit(_head_key(campaign_id))
+    if not head_forgotten:
+        forget_head(campaign_id)
     return entry
+
+
+def forget_head(campaign_id: int) -> None:
+    """Drops the campaign's cached log head, in the transaction that appends to the log;
+    also after commit: a head cached from the old rows would stay published 5 minutes."""
+    forget_now_and_after_commit(_head_key(campaign_id))
 
 
 def _last_entry(campaign_id: int) -> tuple[int, str] | None:
@@ -90,11 +100,14 @@ def commit_to(mandate: Mandate) -> None:
     )
 
 
-def log_confirmation(mandate: Mandate, *, save: bool = True) -> None:
+def log_confirmation(mandate: Mandate, *, save: bool = True, head_forgotten=False) -> None:
     """Appends a committed mandate to the log and saves its position there (unless the
-    caller saves it with the rest of the mandate)."""
+    caller saves it with the rest of the mandate); `head_forgotten` as in append_entry."""
     entry = append_entry(
-        campaign_id=mandate.campaign_id, kind=LogEntry.Kind.ADD, commitment=mandate.commitment
+        campaign_id=mandate.campaign_id,
+        kind=LogEntry.Kind.ADD,
+        commitment=mandate.commitment,
+        head_forgotten=head_forgotten,
     )
     mandate.log_position = entry.position
     if save:
