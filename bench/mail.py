@@ -1,14 +1,16 @@
 """Does the worker keep up with a surge? (issue 16)
 
-    .venv/bin/python bench/mail.py        # BENCH_MAILS=3000 BENCH_SIGN_RATE=430
+    .venv/bin/python bench/mail.py        # BENCH_MAILS=3000 BENCH_SIGN_RATE=627
 
 Receives BENCH_MAILS signatures the way the sign form does (sealed, stored in the sign
 intake), then lets the worker's own turn (`core.worker.one_turn`: record a batch of 100
 signatures, then send what is due over MAIL_CONNECTIONS SMTP connections at once) empty
 the intake and the outbox into a real SMTP server on loopback (aiosmtpd, in a process of
-its own): over one connection, over four, and on PostgreSQL with two worker loops (two
-threads of one process). On a SQLite file, and on PostgreSQL when DATABASE_URL is set. A
-first round, not counted, warms the worker as a running one is. Prints signatures/s
+its own): over one connection, over four, with two worker loops (two threads of one
+process), and with two `manage.py send_emails` processes as production runs them (one per
+core), the signatures committed at once after they started. On a SQLite file, and on
+PostgreSQL when DATABASE_URL is set. A first round, not counted, warms the worker as a
+running one is. Prints signatures/s
 recorded and mailed, the CPU each costs the worker, the SMTP server (which a real relay
 would not take from these cores) and PostgreSQL, and what would wait (intake and outbox)
 after a 60-second surge at the sign rate: BENCH_SIGN_RATE, else the best signatures/s of
@@ -46,7 +48,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
 from recours.campaigns.domain import published_texts  # noqa: E402
@@ -61,6 +63,7 @@ from recours.testing import make_campaign  # noqa: E402
 
 MAILS = int(os.environ.get("BENCH_MAILS", "3000"))
 WARM_UP = 200
+PLURALS = {"loop": ("loop", "loops"), "process": ("process", "processes")}
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -139,6 +142,42 @@ def drain(workers: int) -> tuple[float, float]:
     return time.perf_counter() - started, sum(backends)
 
 
+def drain_processes(count: int, connections: int, port: int, campaign, start: int):
+    """Seconds for `count` `manage.py send_emails` processes, as production runs them,
+    to empty the intake and the outbox of MAILS signatures received at once, and their
+    CPU seconds. They start (and load Django) before the signatures are committed."""
+    env = os.environ | {
+        "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+        "MAIL_CONNECTIONS": str(connections),
+    }
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "send_emails", "--interval", "0.05"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for _ in range(count)
+    ]
+    try:
+        time.sleep(3)
+        with transaction.atomic():  # all at once, as a surge's first seconds
+            queue(campaign, start, MAILS)
+        started = time.perf_counter()
+        pids = {worker.pid for worker in workers}
+        before = cpu_seconds(lambda pid, name: pid in pids)
+        waiting = OutboxEmail.objects.filter(status__in=["queued", "sending"])
+        while SignIntake.objects.exists() or waiting.exists():
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        return seconds, cpu_seconds(lambda pid, name: pid in pids) - before
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.wait()
+
+
 def main():
     call_command("migrate", verbosity=0)
     organisation = Organisation.objects.create(
@@ -149,8 +188,8 @@ def main():
     label = "PostgreSQL" if ADMIN_URL else "SQLite"
     rate_signed = sign_rate(label)
     rows = []
-    # (worker loops, SMTP connections each): SQLite's writers wait on one lock.
-    rounds = [(1, 1), (1, 4)] + ([(2, 4)] if ADMIN_URL else [])
+    # (worker loops of this process or worker processes, how many, SMTP connections each).
+    rounds = [("loop", 1, 1), ("loop", 1, 4), ("loop", 2, 4), ("process", 2, 4)]
     # The SMTP server in a process of its own: in this one it would share the worker's GIL.
     port = free_port()
     server = subprocess.Popen(
@@ -168,20 +207,31 @@ def main():
         with override_settings(**smtp):
             queue(campaign, 0, WARM_UP)
             drain(1)
-            for round_number, (workers, connections) in enumerate(rounds):
-                queue(campaign, WARM_UP + round_number * MAILS, MAILS)
-                before = (time.process_time(), smtp_cpu(), postgres_cpu())
-                with override_settings(MAIL_CONNECTIONS=connections):
-                    seconds, backends_cpu = drain(workers)
-                after = (time.process_time(), smtp_cpu(), postgres_cpu() + backends_cpu)
+            for round_number, (kind, workers, connections) in enumerate(rounds):
+                start = WARM_UP + round_number * MAILS
+                if kind == "process":
+                    smtp_before = smtp_cpu()
+                    seconds, worker_cpu = drain_processes(
+                        workers, connections, port, campaign, start
+                    )
+                    # Their backends end with them: PostgreSQL's share is not read here.
+                    used = (worker_cpu, smtp_cpu() - smtp_before, None)
+                else:
+                    queue(campaign, start, MAILS)
+                    before = (time.process_time(), smtp_cpu(), postgres_cpu())
+                    with override_settings(MAIL_CONNECTIONS=connections):
+                        seconds, backends_cpu = drain(workers)
+                    after = (time.process_time(), smtp_cpu(), postgres_cpu() + backends_cpu)
+                    used = tuple(b - a for a, b in zip(before, after, strict=True))
                 worker_ms, smtp_ms, postgres_ms = (
-                    round((b - a) * 1000 / MAILS, 2) for a, b in zip(before, after, strict=True)
+                    None if value is None else round(value * 1000 / MAILS, 2) for value in used
                 )
                 left = (
                     OutboxEmail.objects.filter(status="queued").count() + SignIntake.objects.count()
                 )
                 rate = MAILS / seconds
-                rows.append({"workers": workers, "connections": connections, "mails": MAILS,
+                rows.append({"workers": f"{workers} {PLURALS[kind][workers > 1]}",
+                             "connections": connections, "mails": MAILS,
                              "seconds": round(seconds, 2), "signatures_s": round(rate),
                              "worker_cpu_ms": worker_ms, "smtp_server_cpu_ms": smtp_ms,
                              "postgres_cpu_ms": postgres_ms if ADMIN_URL else None,
@@ -191,14 +241,14 @@ def main():
         server.terminate()
         server.wait()
     print(f"\nWorker (record, then mail), {label}, into aiosmtpd (its own process) on loopback")
-    print(f"{'loops':>5} {'SMTP conn':>9} {'signed':>6} {'seconds':>8} {'recorded+mailed/s':>17} "
+    print(f"{'worker':>11} {'SMTP conn':>9} {'signed':>6} {'seconds':>8} {'recorded+mailed/s':>17} "
           f"{'CPU ms worker+smtpd+pg':>23} {'left':>5} "
           f"{'waiting after 60 s at ' + str(int(rate_signed)) + '/s':>28}")  # fmt: skip
     for row in rows:
         cpu = f"{row['worker_cpu_ms']:.2f}+{row['smtp_server_cpu_ms']:.2f}+" + (
-            f"{row['postgres_cpu_ms']:.2f}" if ADMIN_URL else "-"
+            f"{row['postgres_cpu_ms']:.2f}" if row["postgres_cpu_ms"] is not None else "-"
         )
-        print(f"{row['workers']:>5} {row['connections']:>9} {row['mails']:>6} {row['seconds']:>8} "
+        print(f"{row['workers']:>11} {row['connections']:>9} {row['mails']:>6} {row['seconds']:>8} "
               f"{row['signatures_s']:>17} {cpu:>23} {row['left_queued']:>5} "
               f"{row['depth_after_60s_surge']:>28}")  # fmt: skip
     out = ROOT / "var" / "bench"
