@@ -324,6 +324,40 @@ def test_a_confirmation_takes_seven_statements(client, campaign, sign_data):
     assert Mandate.objects.get().status == Mandate.Status.CONFIRMED
 
 
+def test_a_confirmation_calls_no_cache_while_it_holds_the_campaigns_row(
+    client, campaign, sign_data, monkeypatch
+):
+    """Every confirmation of a campaign waits for its row's lock (the counter's update)
+    until the commit: a round trip to the cache under it held them all up (the rate
+    halved at 64 connections, bench/load.py). The cached values are dropped before."""
+    from django.core.cache import cache
+
+    client.post(sign_url(campaign), sign_data())
+    confirm_path = link_from(queued_mails()[0].body_text, "/confirmer/")
+    client.get(campaign.get_absolute_url())
+    events = []
+    for name in ("get", "set", "add", "delete", "get_many", "set_many", "delete_many", "incr"):
+        method = getattr(cache, name)
+        monkeypatch.setattr(
+            cache, name, lambda *a, _name=name, _method=method, **k: (
+                events.append(f"cache {_name}"), _method(*a, **k))[1]
+        )  # fmt: skip
+
+    def statement(execute, sql, params, many, context):
+        events.append(" ".join(sql.split()[:2]).replace('"', ""))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(statement):
+        assert Client().post(confirm_path).status_code == 200
+
+    locked = events.index("UPDATE campaigns_campaign")
+    released = next(
+        i for i, event in enumerate(events) if i > locked and event.startswith("RELEASE")
+    )
+    assert "cache delete" in events[:locked]  # the count and the log's head, dropped first
+    assert not [event for event in events[locked:released] if event.startswith("cache")]
+
+
 def test_a_sign_form_sent_from_another_site_is_refused(client, campaign, sign_data):
     response = client.post(
         sign_url(campaign),
