@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recours.campaigns import tallies
-from recours.campaigns.domain import PublicCampaign, PublishedTexts, forget_count
+from recours.campaigns.domain import PublicCampaign, PublishedTexts
 from recours.campaigns.models import Campaign
 from recours.campaigns.presentation import appearance
 from recours.core.caches import digest_key
@@ -423,11 +423,9 @@ def confirm_mandate(*, token: str, public: PublicCampaign | None = None) -> Mand
         mandate.confirmed_sealed_sha256 = sha256_hex(bytes(mandate.sealed_identity))
         mandate.evidence_sha256 = evidence_digest(mandate, public and public[1])
         transparency.commit_to(mandate)
-        # The cached values this changes are dropped before the campaign's row is locked:
-        # every confirmation of the campaign waits for that lock until the commit, and two
-        # round trips to the cache under it halved their rate at 64 connections (issue 16).
-        forget_count(mandate.campaign_id)
-        transparency.forget_head(mandate.campaign_id)
+        # Before the campaign's row is locked: two round trips to the cache under that
+        # lock halved the confirmations' rate at 64 connections (bench/load.py).
+        transparency.forget_published(mandate.campaign_id)
         # This update also locks the campaign row, which orders the log append below.
         # The mandate row is locked before the campaign row, as in a withdrawal. Under
         # that lock it checks again that the campaign takes mandates: a close may have
@@ -535,11 +533,11 @@ def withdraw_mandate(*, token: str) -> Mandate:
         withdrawn = [tallies.Metric.WITHDRAWN] + [tallies.Metric.REMOVED] * was_confirmed
         tallies.add(mandate.campaign_id, *withdrawn, at=now)
         if was_confirmed:
+            transparency.forget_published(mandate.campaign_id)
             Campaign.objects.filter(pk=mandate.campaign_id).update(
                 confirmed_count=F("confirmed_count") - 1
             )
-            transparency.record_removal(mandate)
-            forget_count(mandate.campaign_id)
+            transparency.record_removal(mandate, head_forgotten=True)
     mandate.refresh_from_db()
     return mandate
 
@@ -635,12 +633,12 @@ def invalidate_mandates(*, campaign: Campaign, mandates, decided_by: str, criter
             tallies.add(campaign.pk, tallies.Metric.INVALIDATED, amount=len(targets))
         if confirmed:
             tallies.add(campaign.pk, tallies.Metric.REMOVED, amount=len(confirmed))
+            transparency.forget_published(campaign.pk)  # once, not once per removal
             Campaign.objects.filter(pk=campaign.pk).update(
                 confirmed_count=F("confirmed_count") - len(confirmed)
             )
             for mandate in confirmed:
-                transparency.record_removal(mandate)
-            forget_count(campaign.pk)
+                transparency.record_removal(mandate, head_forgotten=True)
     return len(targets)
 
 

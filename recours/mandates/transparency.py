@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from recours.campaigns.domain import forget_count
 from recours.campaigns.models import Campaign
 from recours.core import statements
 from recours.core.caches import forget_now_and_after_commit
@@ -75,6 +76,16 @@ def forget_head(campaign_id: int) -> None:
     forget_now_and_after_commit(_head_key(campaign_id))
 
 
+def forget_published(campaign_id: int) -> None:
+    """Drops the cached counter and log head of a campaign whose counter and log this
+    transaction changes. Call it before the counter's update: that update locks the
+    campaign's row until the commit, and every change of the counter waits for it, so a
+    round trip to the cache under it holds them all up (issue 16); then give the log's
+    functions head_forgotten=True."""
+    forget_count(campaign_id)
+    forget_head(campaign_id)
+
+
 def _last_entry(campaign_id: int) -> tuple[int, str] | None:
     """(position, entry hash) of the campaign's last entry, read by hand as every
     confirmation reads it (core/statements.py)."""
@@ -123,7 +134,8 @@ def record_confirmation(mandate: Mandate) -> None:
     log_confirmation(mandate)
 
 
-def record_removal(mandate: Mandate) -> None:
+def record_removal(mandate: Mandate, *, head_forgotten=False) -> None:
+    """Logs that a confirmed mandate left the counter; `head_forgotten` as in append_entry."""
     if mandate.log_position is None:
         return  # never confirmed, never logged
     append_entry(
@@ -131,6 +143,7 @@ def record_removal(mandate: Mandate) -> None:
         kind=LogEntry.Kind.REMOVE,
         commitment=mandate.commitment,
         ref_position=mandate.log_position,
+        head_forgotten=head_forgotten,
     )
 
 
