@@ -17,7 +17,7 @@ import threading
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
@@ -272,31 +272,24 @@ def _send_one(smtp, row: OutboxEmail) -> None:
     """Decrypts and sends one mail; raises what went wrong. Touches no database: it runs
     in a lane's thread."""
     content = row.content
-    # Django uses the envelope sender as From unless a From header is given.
     envelope_from = bounces.return_path(row.pk) or settings.DEFAULT_FROM_EMAIL
-    if isinstance(smtp, SMTPBackend):
-        # The bytes Django would send, written for a fraction of the CPU (core/mime.py).
-        raw = mime.message_bytes(
-            subject=content.subject, from_header=settings.DEFAULT_FROM_EMAIL, to=content.to,
-            reply_to=content.reply_to, body_text=content.body_text, body_html=content.body_html,
-        )  # fmt: skip
-        recipient = mime.envelope_address(content.to)
-        # Opened here, not at each mail: one connection and one EHLO for the lane's
-        # share of the batch, and a failure to connect is this mail's, retried.
-        smtp.open()
-        smtp.connection.sendmail(mime.sender_address(envelope_from), [recipient], raw)
+    mail = dict(
+        subject=content.subject, from_header=settings.DEFAULT_FROM_EMAIL, to=content.to,
+        reply_to=content.reply_to, body_text=content.body_text, body_html=content.body_html,
+    )  # fmt: skip
+    if not isinstance(smtp, SMTPBackend):  # the demo's files, the console, the tests' outbox
+        message = mime.django_message(**mail, envelope_from=envelope_from)
+        message.connection = smtp
+        message.send()
         return
-    message = EmailMultiAlternatives(  # the demo's files, the console, the tests' outbox
-        subject=content.subject,
-        body=content.body_text,
-        from_email=envelope_from,
-        to=[content.to],
-        reply_to=[content.reply_to] if content.reply_to else None,
-        headers={"From": settings.DEFAULT_FROM_EMAIL},
-        connection=smtp,
+    # The bytes Django would send, written for a fraction of the CPU (core/mime.py).
+    raw = mime.message_bytes(**mail)
+    # Opened here, not at each mail: one connection and one EHLO for the lane's share of
+    # the batch, and a failure to connect is this mail's, retried.
+    smtp.open()
+    smtp.connection.sendmail(
+        mime.sender_address(envelope_from), [mime.envelope_address(content.to)], raw
     )
-    message.attach_alternative(content.body_html, "text/html")
-    message.send()
 
 
 def _settle(row: OutboxEmail, failure: Exception | None) -> str:

@@ -120,13 +120,23 @@ def _boundary(parts: tuple[bytes, ...]) -> bytes:
             return boundary
 
 
-def _as_django_writes_it(*, subject, from_header, to, reply_to, body_text, body_html) -> bytes:
+def django_message(
+    *, subject, from_header, to, reply_to, body_text, body_html, envelope_from=None
+) -> EmailMultiAlternatives:
+    """The same mail as Django's message, for the backends that take one (the demo's
+    files, the console, the tests' outbox) and for the bytes of an unusual mail."""
     message = EmailMultiAlternatives(
         subject=subject,
         body=body_text,
+        # Django uses from_email as the envelope sender and the From header as written.
+        from_email=envelope_from,
         to=[to],
         reply_to=[reply_to] if reply_to else None,
         headers={"From": from_header},
     )
     message.attach_alternative(body_html, "text/html")
-    return message.message().as_bytes(linesep="\r\n")
+    return message
+
+
+def _as_django_writes_it(**mail) -> bytes:
+    return django_message(**mail).message().as_bytes(linesep="\r\n")
