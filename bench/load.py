@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recours.settings")
 
+from processes import cpu_seconds_by_process  # noqa: E402 - bench/, beside this file
+
 from recours.core.tests.appserver import AppServer, Client  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
@@ -104,23 +106,12 @@ end
 """
 
 
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
 def cpu_by_process() -> dict[int, tuple[str, float]]:
     """CPU seconds used so far by each process of the app servers (gunicorn), PostgreSQL
     and Redis, by pid: the difference around a run, per program and divided by its
     requests, is each one's share of a request's cost on this machine."""
     seconds = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-            command = Path(stat.parent, "cmdline").read_bytes()
-        except OSError:
-            continue
-        name = text[text.index("(") + 1 : text.rindex(")")]
-        fields = text[text.rindex(")") + 2 :].split()
-        used = (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+    for pid, name, command, used in cpu_seconds_by_process():
         program = (
             "app" if b"gunicorn" in command
             else "postgres" if name.startswith("postgres")
@@ -128,7 +119,7 @@ def cpu_by_process() -> dict[int, tuple[str, float]]:
             else None
         )  # fmt: skip
         if program:
-            seconds[int(stat.parent.name)] = (program, used)
+            seconds[pid] = (program, used)
     return seconds
 
 

@@ -50,6 +50,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import override_settings  # noqa: E402
+from processes import cpu_seconds_by_process  # noqa: E402 - bench/, beside this file
 
 from recours.campaigns.domain import published_texts  # noqa: E402
 from recours.campaigns.models import Organisation  # noqa: E402
@@ -64,7 +65,6 @@ from recours.testing import make_campaign  # noqa: E402
 MAILS = int(os.environ.get("BENCH_MAILS", "3000"))
 WARM_UP = 200
 PLURALS = {"loop": ("loop", "loops"), "process": ("process", "processes")}
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def sign_rate(label: str) -> float:
@@ -88,17 +88,7 @@ def sign_rate(label: str) -> float:
 
 def cpu_seconds(keep) -> float:
     """CPU seconds used so far by the processes whose (pid, name) `keep` accepts."""
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        name = text[text.index("(") + 1 : text.rindex(")")]
-        if keep(int(stat.parent.name), name):
-            fields = text[text.rindex(")") + 2 :].split()
-            total += (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
-    return total
+    return sum(used for pid, name, _, used in cpu_seconds_by_process() if keep(pid, name))
 
 
 def queue(campaign, start: int, count: int) -> None:
