@@ -30,7 +30,6 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from recours.campaigns import tallies
-from recours.campaigns.domain import forget_count
 from recours.campaigns.models import Campaign, TextVersion
 from recours.campaigns.sharing import campaign_url
 from recours.core.crypto import key_id, keyed_hash, new_token, seal, sha256_hex
@@ -294,8 +293,9 @@ def record_paper_mandate(
                     "email",
                 )
             mandate.save(force_insert=True)
+            transparency.forget_published(campaign.pk)  # before the campaign's row is locked
             Campaign.objects.filter(pk=campaign.pk).update(confirmed_count=F("confirmed_count") + 1)
-            transparency.log_confirmation(mandate)
+            transparency.log_confirmation(mandate, head_forgotten=True)
             tallies.add(
                 campaign.pk,
                 tallies.Metric.SIGNUP,
@@ -309,7 +309,6 @@ def record_paper_mandate(
         raise PaperError(
             _("Cette adresse e-mail a déjà un mandat en cours pour cette campagne."), "email"
         ) from None
-    forget_count(campaign.pk)
     return mandate
 
 
