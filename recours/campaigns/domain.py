@@ -206,9 +206,10 @@ def confirmed_count(campaign: Campaign) -> int:
     return value
 
 
-def forget_count(campaign_id: int) -> None:
-    """Call in the transaction that changes the count."""
-    forget_now_and_after_commit(_count_key(campaign_id))
+def forget_count(campaign_id: int, *more_keys: str) -> None:
+    """Call in the transaction that changes the count. `more_keys`: other values that
+    transaction changes, dropped from the cache in the same round trips."""
+    forget_now_and_after_commit(_count_key(campaign_id), *more_keys)
     microcache.forget()  # this process's kept answers show the count too
 
 

@@ -15,12 +15,13 @@ def cache_is_shared() -> bool:
     return not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
 
 
-def forget_now_and_after_commit(key: str) -> None:
-    """Drops a cached value derived from rows this transaction changes. The delete now
-    serves readers of this connection; the one after commit drops a value that a
-    concurrent reader may have cached from the old rows in between."""
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+def forget_now_and_after_commit(*keys: str) -> None:
+    """Drops cached values derived from rows this transaction changes, all in one round
+    trip to the cache each time. The delete now serves readers of this connection; the
+    one after commit drops a value that a concurrent reader may have cached from the old
+    rows in between."""
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def digest_key(prefix: str, parts) -> str:

@@ -82,8 +82,7 @@ def forget_published(campaign_id: int) -> None:
     campaign's row until the commit, and every change of the counter waits for it, so a
     round trip to the cache under it holds them all up (issue 16); then give the log's
     functions head_forgotten=True."""
-    forget_count(campaign_id)
-    forget_head(campaign_id)
+    forget_count(campaign_id, _head_key(campaign_id))
 
 
 def _last_entry(campaign_id: int) -> tuple[int, str] | None:
