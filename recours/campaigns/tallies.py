@@ -8,6 +8,7 @@ never who: the dashboard then hides any count below `SMALLEST_SHOWN`.
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Sum
@@ -53,20 +54,27 @@ def add(campaign_id: int, *metrics: str, amount: int = 1, at: datetime | None = 
     counts = Counter(metrics)
     if not counts:
         return
-    quote = connection.ops.quote_name
-    table, count = quote(Tally._meta.db_table), quote("count")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (campaign_id, hour, metric, {count}) "  # noqa: S608 - our own names
-            f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(counts))} "
-            "ON CONFLICT (campaign_id, metric, hour) "
-            f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
+            _add_sql(len(counts), connection.vendor),
             [
                 value
                 for metric, times in counts.items()
                 for value in (campaign_id, hour, metric, times * amount)
             ],
         )
+
+
+@lru_cache  # written once per process (core/statements.py): every confirmation runs it
+def _add_sql(rows: int, vendor: str) -> str:
+    quote = connection.ops.quote_name
+    table, count = quote(Tally._meta.db_table), quote("count")
+    return (
+        f"INSERT INTO {table} (campaign_id, hour, metric, {count}) "  # noqa: S608 - our own names
+        f"VALUES {', '.join(['(%s, %s, %s, %s)'] * rows)} "
+        "ON CONFLICT (campaign_id, metric, hour) "
+        f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
+    )
 
 
 def delay_metric(delay: timedelta) -> str:

@@ -8,7 +8,7 @@ conversions both ways, so that a renamed field or a new backend type is still th
 model's business. Everything else uses the ORM.
 """
 
-from functools import cache
+from functools import cache, lru_cache
 
 from django.db import connection, models
 
@@ -36,12 +36,6 @@ def columns(model: type[models.Model], names, alias: str = "") -> str:
 def db_value(model: type[models.Model], name: str, value):
     """A value as the field saves it (an aware datetime becomes SQLite's text, say)."""
     return model._meta.get_field(name).get_db_prep_save(value, connection)
-
-
-def assignments(model: type[models.Model], values: dict) -> tuple[str, list]:
-    """`col = %s, …` and its parameters, for an UPDATE's SET."""
-    sql = ", ".join(f"{column(model, name)} = %s" for name in values)
-    return sql, [db_value(model, name, value) for name, value in values.items()]
 
 
 def instance(model: type[models.Model], names: tuple[str, ...], values) -> models.Model:
@@ -90,13 +84,10 @@ def insert_returning(rows: list[models.Model], returning: str, *, unless: str = 
     with a unique index) those whose value is stored already: ON CONFLICT DO NOTHING
     lets the index decide in one round trip. Returns `returning` of each row inserted."""
     model = type(rows[0])
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    conflict = f" ON CONFLICT ({column(model, unless)}) DO NOTHING" if unless else ""
+    fields, sql = _insert_sql(model, len(rows), unless, returning, connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table(model)} ({columns(model, [f.name for f in fields])}) "  # noqa: S608 - our own names
-            f"VALUES {', '.join([marks] * len(rows))}{conflict} RETURNING {column(model, returning)}",
+            sql,
             [
                 field.get_db_prep_save(field.pre_save(row, add=True), connection)
                 for row in rows
@@ -104,3 +95,15 @@ def insert_returning(rows: list[models.Model], returning: str, *, unless: str = 
             ],
         )
         return [value for (value,) in cursor.fetchall()]
+
+
+@lru_cache(maxsize=128)  # a batch's size varies: bounded
+def _insert_sql(model, count: int, unless: str, returning: str, vendor: str):
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    conflict = f" ON CONFLICT ({column(model, unless)}) DO NOTHING" if unless else ""
+    sql = (
+        f"INSERT INTO {table(model)} ({columns(model, [f.name for f in fields])}) "  # noqa: S608 - our own names
+        f"VALUES {', '.join([marks] * count)}{conflict} RETURNING {column(model, returning)}"
+    )
+    return fields, sql

@@ -7,7 +7,7 @@ from functools import cache
 from django.db import connection
 
 from recours.campaigns.models import Campaign
-from recours.core.statements import assignments, column, columns, db_value, instance, table
+from recours.core.statements import column, columns, db_value, instance, table
 from recours.mandates.models import Mandate, MandateToken
 
 TOKEN_FIELDS = ("id", "mandate_id", "purpose", "used_at", "expires_at")
@@ -51,33 +51,51 @@ def _token_row_sql(vendor: str) -> str:
 
 def spend_token(token_id: int, now) -> bool:
     """Marks the token used now, unless it was already: True if this call spent it."""
-    return _run(
-        f"UPDATE {table(MandateToken)} SET {column(MandateToken, 'used_at')} = %s "  # noqa: S608 - our own names
-        f"WHERE {column(MandateToken, 'id')} = %s AND {column(MandateToken, 'used_at')} IS NULL",
-        [db_value(MandateToken, "used_at", now), token_id],
-    )
+    return _run(_spend_sql(connection.vendor), [db_value(MandateToken, "used_at", now), token_id])
 
 
 def count_in(campaign_id: int, now) -> bool:
     """Adds one to the campaign's counter if it takes mandates now; the update locks the
     campaign's row until the transaction ends."""
-    c, at = Campaign, db_value(Campaign, "opens_at", now)
-    count = column(c, "confirmed_count")
-    return _run(
-        f"UPDATE {table(c)} SET {count} = {count} + 1 "  # noqa: S608 - our own names
-        f"WHERE {column(c, 'id')} = %s AND {column(c, 'status')} = %s "
-        f"AND {column(c, 'opens_at')} <= %s AND {column(c, 'closes_at')} > %s",
-        [campaign_id, Campaign.Status.OPEN, at, at],
-    )
+    at = db_value(Campaign, "opens_at", now)
+    return _run(_count_sql(connection.vendor), [campaign_id, Campaign.Status.OPEN, at, at])
 
 
 def save_if_pending(mandate_id: int, values: dict) -> bool:
     """Saves these fields of a mandate that is still pending: True if it was."""
-    sql, params = assignments(Mandate, values)
+    params = [db_value(Mandate, name, value) for name, value in values.items()]
     return _run(
-        f"UPDATE {table(Mandate)} SET {sql} "  # noqa: S608 - our own names
-        f"WHERE {column(Mandate, 'id')} = %s AND {column(Mandate, 'status')} = %s",
+        _save_sql(connection.vendor, tuple(values)),
         [*params, mandate_id, Mandate.Status.PENDING],
+    )
+
+
+# Each statement written once per process: building it took a tenth of the request.
+@cache
+def _spend_sql(vendor: str) -> str:
+    t, used_at = MandateToken, column(MandateToken, "used_at")
+    return (
+        f"UPDATE {table(t)} SET {used_at} = %s "  # noqa: S608 - our own names
+        f"WHERE {column(t, 'id')} = %s AND {used_at} IS NULL"
+    )
+
+
+@cache
+def _count_sql(vendor: str) -> str:
+    c, count = Campaign, column(Campaign, "confirmed_count")
+    return (
+        f"UPDATE {table(c)} SET {count} = {count} + 1 "  # noqa: S608 - our own names
+        f"WHERE {column(c, 'id')} = %s AND {column(c, 'status')} = %s "
+        f"AND {column(c, 'opens_at')} <= %s AND {column(c, 'closes_at')} > %s"
+    )
+
+
+@cache
+def _save_sql(vendor: str, names: tuple[str, ...]) -> str:
+    m = Mandate
+    return (
+        f"UPDATE {table(m)} SET {', '.join(f'{column(m, name)} = %s' for name in names)} "  # noqa: S608 - our own names
+        f"WHERE {column(m, 'id')} = %s AND {column(m, 'status')} = %s"
     )
 
 

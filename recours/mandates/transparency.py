@@ -14,6 +14,7 @@ mandate is counted, without the log saying anything about who signed:
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -88,15 +89,19 @@ def forget_published(campaign_id: int) -> None:
 def _last_entry(campaign_id: int) -> tuple[int, str] | None:
     """(position, entry hash) of the campaign's last entry, read by hand as every
     confirmation reads it (core/statements.py)."""
-    position = statements.column(LogEntry, "position")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {position}, {statements.column(LogEntry, 'entry_hash')} "  # noqa: S608 - our own names
-            f"FROM {statements.table(LogEntry)} WHERE {statements.column(LogEntry, 'campaign_id')} = %s "
-            f"ORDER BY {position} DESC LIMIT 1",
-            [campaign_id],
-        )
+        cursor.execute(_last_entry_sql(connection.vendor), [campaign_id])
         return cursor.fetchone()
+
+
+@lru_cache
+def _last_entry_sql(vendor: str) -> str:
+    position = statements.column(LogEntry, "position")
+    return (
+        f"SELECT {position}, {statements.column(LogEntry, 'entry_hash')} "  # noqa: S608 - our own names
+        f"FROM {statements.table(LogEntry)} WHERE {statements.column(LogEntry, 'campaign_id')} = %s "
+        f"ORDER BY {position} DESC LIMIT 1"
+    )
 
 
 def commit_to(mandate: Mandate) -> None:
