@@ -210,6 +210,13 @@ if DATABASE_URL:
     # database restart, each process answers its first request 503 with Retry-After
     # (DatabaseUnavailableMiddleware), nothing saved, and reconnects for the next one.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # The statements of core/statements.py, run at every signature and confirmation, are
+    # prepared once per connection (the server plans them once); the ORM's never are.
+    # DATABASE_PREPARED=0 behind a pooler that cannot keep them (PgBouncer in transaction
+    # mode before 1.21). A threshold psycopg never reaches: only those asked are prepared.
+    DATABASE_PREPARED = env_bool("DATABASE_PREPARED", True)
+    if DATABASE_PREPARED:
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 else:
     SQLITE_PATH = Path(env_str("SQLITE_PATH", str(VAR_DIR / "recours.sqlite3")))
     SQLITE_SYNCHRONOUS = env_str("SQLITE_SYNCHRONOUS", "FULL").upper()

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from recours.campaigns.models import Tally
+from recours.core import statements
 
 
 class Metric:
@@ -54,7 +55,7 @@ def add(campaign_id: int, *metrics: str, amount: int = 1, at: datetime | None = 
     counts = Counter(metrics)
     if not counts:
         return
-    with connection.cursor() as cursor:
+    with statements.cursor() as cursor:
         cursor.execute(
             _add_sql(len(counts), connection.vendor),
             [

@@ -10,7 +10,43 @@ model's business. Everything else uses the ORM.
 
 from functools import cache, lru_cache
 
+from django.conf import settings
 from django.db import connection, models
+
+
+def cursor():
+    """A cursor for the statements written here. On PostgreSQL each is a prepared
+    statement, parsed and planned once per connection (settings.DATABASE_PREPARED): at
+    every confirmation, planning the token's read took the server three times as long as
+    running it (bench/load.py). Elsewhere, Django's cursor."""
+    if connection.vendor != "postgresql" or not getattr(settings, "DATABASE_PREPARED", False):
+        return connection.cursor()
+    connection.ensure_connection()
+    prepared = _prepared_cursor_class()(connection.connection)
+    # As connection.cursor() wraps its own: the queries logged when they are, the
+    # execute wrappers applied.
+    if connection.queries_logged:
+        return connection.make_debug_cursor(prepared)
+    return connection.make_cursor(prepared)
+
+
+@cache
+def _prepared_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        """Server-side binding, each statement prepared on its first run."""
+
+        def execute(self, query, params=None, *, prepare=True, binary=None):
+            return super().execute(query, params, prepare=prepare, binary=binary)
+
+        def _send_query_prepared(self, name, pgq, *, binary=None):
+            # Kept as psycopg keeps a statement it sends unprepared: Django's query log
+            # (connection.queries, CaptureQueriesContext) reads it there.
+            self._query = pgq
+            super()._send_query_prepared(name, pgq, binary=binary)
+
+    return PreparedCursor
 
 
 def table(model: type[models.Model]) -> str:
@@ -85,8 +121,8 @@ def insert_returning(rows: list[models.Model], returning: str, *, unless: str = 
     lets the index decide in one round trip. Returns `returning` of each row inserted."""
     model = type(rows[0])
     fields, sql = _insert_sql(model, len(rows), unless, returning, connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(
+    with cursor() as inserting:
+        inserting.execute(
             sql,
             [
                 field.get_db_prep_save(field.pre_save(row, add=True), connection)
@@ -94,7 +130,7 @@ def insert_returning(rows: list[models.Model], returning: str, *, unless: str = 
                 for field in fields
             ],
         )
-        return [value for (value,) in cursor.fetchall()]
+        return [value for (value,) in inserting.fetchall()]
 
 
 @lru_cache(maxsize=128)  # a batch's size varies: bounded

@@ -7,7 +7,7 @@ from functools import cache
 from django.db import connection
 
 from recours.campaigns.models import Campaign
-from recours.core.statements import column, columns, db_value, instance, table
+from recours.core.statements import column, columns, cursor, db_value, instance, table
 from recours.mandates.models import Mandate, MandateToken
 
 TOKEN_FIELDS = ("id", "mandate_id", "purpose", "used_at", "expires_at")
@@ -26,9 +26,9 @@ MANDATE_FIELDS = (
 def token_row(token_hash: str, purpose: str) -> MandateToken | None:
     """The token of this hash and purpose with its mandate (`row.mandate`), both rows
     locked for the transaction, or None."""
-    with connection.cursor() as cursor:
-        cursor.execute(_token_row_sql(connection.vendor), [token_hash, purpose])
-        found = cursor.fetchone()
+    with cursor() as reading:
+        reading.execute(_token_row_sql(connection.vendor), [token_hash, purpose])
+        found = reading.fetchone()
     if found is None:
         return None
     split = len(TOKEN_FIELDS)
@@ -100,6 +100,6 @@ def _save_sql(vendor: str, names: tuple[str, ...]) -> str:
 
 
 def _run(sql: str, params: list) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount > 0
+    with cursor() as changing:
+        changing.execute(sql, params)
+        return changing.rowcount > 0

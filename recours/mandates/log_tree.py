@@ -61,7 +61,7 @@ def _hashes(campaign_id: int, places: list[tuple[int, int]]) -> dict[tuple[int, 
 def _stored_nodes(campaign_id: int, slots: list[int]) -> list[tuple[int, str]]:
     """(slot, hash) of the stored nodes among `slots`, read by hand: a quarter of the
     confirmations read one or more (core/statements.py)."""
-    with connection.cursor() as cursor:
+    with statements.cursor() as cursor:
         cursor.execute(_stored_nodes_sql(len(slots), connection.vendor), [campaign_id, *slots])
         return cursor.fetchall()
 

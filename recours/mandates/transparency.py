@@ -89,7 +89,7 @@ def forget_published(campaign_id: int) -> None:
 def _last_entry(campaign_id: int) -> tuple[int, str] | None:
     """(position, entry hash) of the campaign's last entry, read by hand as every
     confirmation reads it (core/statements.py)."""
-    with connection.cursor() as cursor:
+    with statements.cursor() as cursor:
         cursor.execute(_last_entry_sql(connection.vendor), [campaign_id])
         return cursor.fetchone()
 
