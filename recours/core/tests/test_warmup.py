@@ -1,11 +1,17 @@
 """The app server's warm-up (core/warmup.py): what it prepares, what it must not touch."""
 
 import logging
+import subprocess
+import sys
+from pathlib import Path
 
 from django.db import connections
 from django.template import engines
 
 from recours.core import warmup
+from recours.core.tests.appserver import AppServer
+
+BASE_DIR = Path(__file__).resolve().parents[3]
 
 
 def cached_templates() -> set[str]:
@@ -35,3 +41,22 @@ def test_a_failed_warm_up_is_logged_and_costs_only_the_warmth(caplog, monkeypatc
         warmup.warm_up()  # does not raise: the app loads and serves
 
     assert "warm-up incomplete" in caplog.text
+
+
+def test_a_worker_freezes_what_it_loaded_and_compiles_the_address_patterns(tmp_path):
+    """In a new process, as gunicorn loads the app: a full collection no longer walks the
+    loaded modules (they stalled every worker at once in a surge), and the first
+    signature finds Django's address patterns compiled."""
+    script = (
+        "import gc, recours.wsgi\n"
+        "from django.core.validators import EmailValidator\n"
+        "print(gc.get_freeze_count(), 're.compile' in repr(EmailValidator.domain_regex))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=AppServer(tmp_path).env,  # production settings, as gunicorn runs them
+        capture_output=True, text=True, check=True, cwd=BASE_DIR,
+    )  # fmt: skip
+    frozen, compiled = done.stdout.split()[-2:]
+    assert int(frozen) > 100_000
+    assert compiled == "True"
