@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from recours.campaigns import share_counters, tallies
+from recours.campaigns.models import Campaign
 from recours.campaigns.tallies import hour_of, start_of
 from recours.core import at_rest
 from recours.core.worker import Step
@@ -61,13 +62,16 @@ def record_received(*, limit: int = BATCH) -> Counter:
     mandate is added to the tally of the hour it arrived in."""
     outcomes = Counter()
     with transaction.atomic():
-        rows = list(
-            SignIntake.objects.select_for_update(of=("self",), skip_locked=True)
-            .select_related("campaign__organisation")  # the mail names the organisation
-            .order_by("pk")[:limit]
-        )
+        rows = list(SignIntake.objects.select_for_update(skip_locked=True).order_by("pk")[:limit])
         if not rows:
             return outcomes
+        # The campaigns once each, not joined to every row: that copied a campaign's
+        # texts into each of a batch's hundred rows. The mail names the organisation.
+        campaigns = Campaign.objects.select_related("organisation").in_bulk(
+            {row.campaign_id for row in rows}
+        )
+        for row in rows:
+            row.campaign = campaigns[row.campaign_id]
         # A person who signed several times since the last batch: the last signature
         # stands (it would take the place of the others and void their links at once);
         # the others send nothing.
