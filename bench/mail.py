@@ -7,8 +7,9 @@ intake), then lets the worker's own turn (`core.worker.one_turn`: record a batch
 signatures, then send what is due over MAIL_CONNECTIONS SMTP connections at once) empty
 the intake and the outbox into a real SMTP server on loopback (aiosmtpd, in a process of
 its own): over one connection, over four, with two worker loops (two threads of one
-process), and with two `manage.py send_emails` processes as production runs them (one per
-core), the signatures committed at once after they started. On a SQLite file, and on
+process), and with two and three `manage.py send_emails` processes as production runs
+them (one per core, and one more: each waits on the relay and the database part of the
+time), the signatures committed at once after they started. On a SQLite file, and on
 PostgreSQL when DATABASE_URL is set. A first round, not counted, warms the worker as a
 running one is. Prints signatures/s
 recorded and mailed, the CPU each costs the worker, the SMTP server (which a real relay
@@ -182,7 +183,7 @@ def main():
     rate_signed = sign_rate(label)
     rows = []
     # (worker loops of this process or worker processes, how many, SMTP connections each).
-    rounds = [("loop", 1, 1), ("loop", 1, 4), ("loop", 2, 4), ("process", 2, 4)]
+    rounds = [("loop", 1, 1), ("loop", 1, 4), ("loop", 2, 4), ("process", 2, 4), ("process", 3, 4)]
     # The SMTP server in a process of its own: in this one it would share the worker's GIL.
     port = free_port()
     server = subprocess.Popen(
