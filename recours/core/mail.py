@@ -66,7 +66,7 @@ def outbox_email(
     render_key: str = "",
 ) -> OutboxEmail:
     """Renders a mail into an outbox row, unsaved: a batch saves its rows in one
-    statement (bulk_create).
+    statement (core/statements.insert).
 
     A mail sent alike to many but for a few values (its links, which carry tokens) gives
     them as `slots` ({name: value}) with a `render_key` naming everything else in
