@@ -70,7 +70,8 @@ def save_if_pending(mandate_id: int, values: dict) -> bool:
     )
 
 
-# Each statement written once per process: building it took a tenth of the request.
+# Each statement written once per process: writing them went some thirty times a
+# confirmation through the connection's proxy and the models' meta (bench/load.py).
 @cache
 def _spend_sql(vendor: str) -> str:
     t, used_at = MandateToken, column(MandateToken, "used_at")
