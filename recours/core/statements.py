@@ -11,7 +11,7 @@ model's business. Everything else uses the ORM.
 from functools import cache, lru_cache
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 def cursor():
@@ -32,13 +32,17 @@ def cursor():
 
 @cache
 def _prepared_cursor_class():
-    from django.db.backends.postgresql.base import ServerBindingCursor
+    from django.db.backends.postgresql.base import CursorMixin
+    from psycopg import RawCursor
 
-    class PreparedCursor(ServerBindingCursor):
-        """Server-side binding, each statement prepared on its first run."""
+    class PreparedCursor(CursorMixin, RawCursor):
+        """Server-side binding, each statement prepared on its first run. A raw cursor,
+        given `$1, $2…` for `%s, %s…`: psycopg would split each statement anew to find
+        them, and kept only those under 4 kB split, not the worker's batch inserts (a
+        sixth of its CPU)."""
 
         def execute(self, query, params=None, *, prepare=True, binary=None):
-            return super().execute(query, params, prepare=prepare, binary=binary)
+            return super().execute(_numbered(query), params, prepare=prepare, binary=binary)
 
         def _send_query_prepared(self, name, pgq, *, binary=None):
             # Kept as psycopg keeps a statement it sends unprepared: Django's query log
@@ -47,6 +51,18 @@ def _prepared_cursor_class():
             super()._send_query_prepared(name, pgq, binary=binary)
 
     return PreparedCursor
+
+
+@lru_cache(maxsize=256)  # the statements written here: a few dozen shapes
+def _numbered(query: str) -> str:
+    """`query` with PostgreSQL's numbered placeholders for its `%s`."""
+    parts = query.split("%s")
+    if any("%" in part for part in parts):
+        raise ValueError("a statement written here has no % but its %s placeholders")
+    numbered = [parts[0]]
+    for number, part in enumerate(parts[1:], start=1):
+        numbered += [f"${number}", part]
+    return "".join(numbered)
 
 
 def table(model: type[models.Model]) -> str:
@@ -121,11 +137,12 @@ def insert_returning(rows: list[models.Model], returning: str, *, unless: str = 
     lets the index decide in one round trip. Returns `returning` of each row inserted."""
     model = type(rows[0])
     fields, sql = _insert_sql(model, len(rows), unless, returning, connection.vendor)
+    db = connections[DEFAULT_DB_ALIAS]  # once: `connection` looks it up at each use
     with cursor() as inserting:
         inserting.execute(
             sql,
             [
-                field.get_db_prep_save(field.pre_save(row, add=True), connection)
+                field.get_db_prep_save(field.pre_save(row, add=True), db)
                 for row in rows
                 for field in fields
             ],
