@@ -63,3 +63,12 @@ def test_its_queries_are_logged_and_wrapped():
     logged = [query["sql"] for query in queries.captured_queries]
     assert len(logged) == 2
     assert all(sql.startswith('SELECT COUNT(*) FROM "core_outboxemail"') for sql in logged)
+
+
+def test_placeholders_are_numbered_for_the_raw_cursor():
+    assert statements._numbered("UPDATE t SET a = %s WHERE b IN (%s, %s)") == (
+        "UPDATE t SET a = $1 WHERE b IN ($2, $3)"
+    )
+    assert statements._numbered("SELECT 1") == "SELECT 1"
+    with pytest.raises(ValueError, match="no % but"):
+        statements._numbered("SELECT * FROM t WHERE a LIKE '%x' AND b = %s")
