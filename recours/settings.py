@@ -218,6 +218,7 @@ if DATABASE_URL:
     if DATABASE_PREPARED:
         DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 else:
+    DATABASE_PREPARED = False  # prepared statements are PostgreSQL's
     SQLITE_PATH = Path(env_str("SQLITE_PATH", str(VAR_DIR / "recours.sqlite3")))
     SQLITE_SYNCHRONOUS = env_str("SQLITE_SYNCHRONOUS", "FULL").upper()
     if SQLITE_SYNCHRONOUS not in {"FULL", "NORMAL"}:

@@ -19,7 +19,7 @@ def cursor():
     statement, parsed and planned once per connection (settings.DATABASE_PREPARED): at
     every confirmation the server spent 0.11 ms planning the token's read, which then
     ran in 0.04. Elsewhere, Django's cursor."""
-    if connection.vendor != "postgresql" or not getattr(settings, "DATABASE_PREPARED", False):
+    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED:
         return connection.cursor()
     connection.ensure_connection()
     prepared = _prepared_cursor_class()(connection.connection)
@@ -123,7 +123,10 @@ def _converters(model, names: tuple[str, ...], vendor: str) -> list[list]:
 
 def insert(rows: list[models.Model]) -> None:
     """Inserts instances of one model in one statement and gives each its primary key, as
-    bulk_create does (fields' pre_save included: auto_now_add times, say)."""
+    bulk_create does (fields' pre_save included: auto_now_add times, say); no rows, no
+    statement."""
+    if not rows:
+        return
     model = type(rows[0])
     for row, pk in zip(rows, insert_returning(rows, model._meta.pk.name), strict=True):
         row.pk = pk
@@ -134,7 +137,10 @@ def insert(rows: list[models.Model]) -> None:
 def insert_returning(rows: list[models.Model], returning: str, *, unless: str = "") -> list:
     """Inserts instances of one model in one statement, but (with `unless`, a column
     with a unique index) those whose value is stored already: ON CONFLICT DO NOTHING
-    lets the index decide in one round trip. Returns `returning` of each row inserted."""
+    lets the index decide in one round trip. Returns `returning` of each row inserted
+    (none for no rows, without a statement)."""
+    if not rows:
+        return []
     model = type(rows[0])
     fields, sql = _insert_sql(model, len(rows), unless, returning, connection.vendor)
     db = connections[DEFAULT_DB_ALIAS]  # once: `connection` looks it up at each use

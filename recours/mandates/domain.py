@@ -226,7 +226,9 @@ def _record_mandates(signatures: list[Signature], todo: list[int], outcomes: lis
             again.append(mandate.pk)
             outcomes[index] = SignOutcome.PENDING_AGAIN
         mandates[index] = mandate
-    _insert(created)
+    # Written by hand (core/statements.py): compiling bulk_create's statement cost more
+    # than its rows.
+    core_statements.insert(created)
     if again:
         MandateToken.objects.filter(
             mandate_id__in=again, purpose=Purpose.CONFIRM, used_at__isnull=True
@@ -242,15 +244,8 @@ def _record_mandates(signatures: list[Signature], todo: list[int], outcomes: lis
         )
         tokens += rows
         mails.append(mail)
-    _insert(tokens)
-    _insert(mails)
-
-
-def _insert(rows: list) -> None:
-    """A batch's rows of one model in one statement, written by hand (core/statements.py):
-    compiling bulk_create's statement cost more than its rows."""
-    if rows:
-        core_statements.insert(rows)
+    core_statements.insert(tokens)
+    core_statements.insert(mails)
 
 
 def active_mandates(people: list[tuple[Campaign, str]]) -> dict[tuple[int, str], Mandate]:

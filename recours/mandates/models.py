@@ -281,8 +281,6 @@ def insert_new(rows: list[models.Model]) -> set[str]:
     """Inserts the rows whose `key_hash` is not stored yet, in one statement, and returns
     the key hashes it inserted: the unique index decides, where an insert that may fail
     needs a savepoint (or a transaction) around each."""
-    if not rows:
-        return set()
     return set(statements.insert_returning(rows, "key_hash", unless="key_hash"))
 
 
